@@ -1,0 +1,76 @@
+"""arXiv identifiers: validation and canonical form.
+
+New style (since April 2007): ``YYMM.NNNN`` for 0704..1412 and ``YYMM.NNNNN`` from 1501 on, optional ``vN``.
+Old style (up to March 2007): ``archive[.SUBJ]/YYMMNNN``, optional ``vN``; the canonical form drops the
+subject class (``math.GT/0309136`` -> ``math/0309136``), as arXiv's own external form does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hotpapers.models import ArxivId
+
+__all__ = [
+    "ARCHIVES",
+    "NEW_STYLE_RE",
+    "OLD_STYLE_RE",
+    "canonical_id",
+    "parse_id",
+]
+
+# Archives that had old-style identifiers (arXiv's list of archives before 2007).
+ARCHIVES = frozenset(
+    """acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas
+    cond-mat cs dg-ga funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex
+    nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con""".split()
+)
+
+_ARCHIVE_ALT = "|".join(sorted((re.escape(a) for a in ARCHIVES), key=len, reverse=True))
+NEW_STYLE_RE = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<version>\d+))?")
+OLD_STYLE_RE = re.compile(
+    rf"(?P<archive>{_ARCHIVE_ALT})(?:\.(?P<subj>[A-Za-z]{{2}}))?/(?P<yymm>\d{{4}})(?P<num>\d{{3}})"
+    r"(?:v(?P<version>\d+))?"
+)
+
+
+def _valid_new(yymm: str, num: str) -> bool:
+    year, month = int(yymm[:2]), int(yymm[2:])
+    if not 1 <= month <= 12:
+        return False
+    if (year, month) < (7, 4):
+        return False
+    return len(num) == (4 if (year, month) < (15, 1) else 5)
+
+
+def _valid_old(yymm: str) -> bool:
+    year, month = int(yymm[:2]), int(yymm[2:])
+    # Old-style ids run from 9108 (1991) to 0703 (2007).
+    return 1 <= month <= 12 and (year >= 91 or year <= 7) and not (year == 7 and month > 3)
+
+
+def parse_id(text: str) -> tuple[ArxivId, int | None] | None:
+    """Parse a whole string as an arXiv id; return (canonical versionless id, version or None).
+
+    Returns None if ``text`` is not exactly one valid identifier (prefix ``arXiv:`` allowed).
+    """
+    candidate = text.strip()
+    if candidate[:6].lower() == "arxiv:":
+        candidate = candidate[6:]
+    match = NEW_STYLE_RE.fullmatch(candidate)
+    if match and _valid_new(match["yymm"], match["num"]):
+        version = int(match["version"]) if match["version"] else None
+        return ArxivId(f"{match['yymm']}.{match['num']}"), version
+    match = OLD_STYLE_RE.fullmatch(candidate)
+    if match and _valid_old(match["yymm"]):
+        version = int(match["version"]) if match["version"] else None
+        return ArxivId(f"{match['archive']}/{match['yymm']}{match['num']}"), version
+    return None
+
+
+def canonical_id(text: str) -> ArxivId:
+    """Return the canonical versionless id of ``text``; raise ``ValueError`` if it is not an arXiv id."""
+    parsed = parse_id(text)
+    if parsed is None:
+        raise ValueError(f"not an arXiv identifier: {text!r}")
+    return parsed[0]

@@ -1,0 +1,97 @@
+"""The exceptions hotpapers raises, in one tree.
+
+::
+
+    HotpapersError                  exit code 1 (anything not more specific)
+    ├── UsageError                  exit code 2  bad option, bad date, unknown format
+    ├── ConfigError                 exit code 3  unreadable or invalid configuration file / environment
+    ├── InputError                  exit code 4  a malformed input file or record (import, replay)
+    │   └── ParseError                           a response body that is not what the provider documents
+    ├── StoreError                  exit code 5  the database cannot be opened, is corrupt or newer
+    │   └── SchemaVersionError                   the database was written by a newer hotpapers
+    ├── NetworkError                exit code 6  a request failed after its retries
+    │   └── APIError                             the provider answered with an error (status + message)
+    └── WriterError                 exit code 7  an output could not be written
+
+Foreign errors (``sqlite3.Error``, ``httpx.HTTPError``, ``lxml.etree.XMLSyntaxError``, ``orjson.JSONDecodeError``)
+are wrapped where they cross into hotpapers, with ``raise ... from e``. The CLI turns each into one line on
+standard error and the exit code above. Exit code 8 means a run finished but some source or item failed.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXIT_PARTIAL",
+    "APIError",
+    "ConfigError",
+    "HotpapersError",
+    "InputError",
+    "NetworkError",
+    "ParseError",
+    "SchemaVersionError",
+    "StoreError",
+    "UsageError",
+    "WriterError",
+]
+
+EXIT_PARTIAL = 8
+"""Exit code of a run that completed but in which some source or item failed."""
+
+
+class HotpapersError(Exception):
+    """Base of every error hotpapers raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(HotpapersError):
+    """A command-line option or argument is invalid."""
+
+    exit_code = 2
+
+
+class ConfigError(HotpapersError):
+    """The configuration file or environment is invalid."""
+
+    exit_code = 3
+
+
+class InputError(HotpapersError):
+    """An input file or record is malformed. The message names the file, record and field."""
+
+    exit_code = 4
+
+
+class ParseError(InputError):
+    """A response body does not have the documented shape."""
+
+
+class StoreError(HotpapersError):
+    """The store cannot be opened, read or written."""
+
+    exit_code = 5
+
+
+class SchemaVersionError(StoreError):
+    """The database schema is newer than this version of hotpapers understands."""
+
+
+class NetworkError(HotpapersError):
+    """A request failed (after its retries)."""
+
+    exit_code = 6
+
+
+class APIError(NetworkError):
+    """A provider answered with an error status or an error document."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+class WriterError(HotpapersError):
+    """An output could not be written."""
+
+    exit_code = 7

@@ -1,0 +1,233 @@
+"""The records that flow through hotpapers.
+
+Every record is a frozen, slotted dataclass; every datetime is timezone-aware UTC (checked on
+construction). Outside data (API payloads, legacy JSON) is parsed into these records by the
+parsers in ``hotpapers.arxiv`` and ``hotpapers.sources``; the store converts them to rows and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NewType
+
+__all__ = [
+    "AnnounceType",
+    "Announcement",
+    "ArxivId",
+    "BreakdownItem",
+    "Digest",
+    "EngagementSnapshot",
+    "LinkMethod",
+    "Paper",
+    "PaperEvidence",
+    "PaperLink",
+    "Post",
+    "PostEvidence",
+    "PostKind",
+    "RankedPaper",
+    "RankedPost",
+    "ensure_utc",
+]
+
+ArxivId = NewType("ArxivId", str)
+"""A canonical, versionless arXiv identifier: ``2104.08223`` or ``hep-th/9901001``."""
+
+
+def ensure_utc(value: dt.datetime, what: str = "datetime") -> dt.datetime:
+    """Return ``value`` converted to UTC; raise ``ValueError`` if it is naive."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {value.isoformat()}")
+    return value.astimezone(dt.UTC)
+
+
+class AnnounceType(StrEnum):
+    """How a paper appears in a day's announcement (the values of arXiv's RSS ``announce_type``)."""
+
+    NEW = "new"
+    CROSS = "cross"
+    REPLACE = "replace"
+    REPLACE_CROSS = "replace-cross"
+
+
+class PostKind(StrEnum):
+    """What a social post is. A repost is engagement on its original, never a mention of its own."""
+
+    ORIGINAL = "original"
+    QUOTE = "quote"
+    REPLY = "reply"
+    REPOST = "repost"
+
+
+class LinkMethod(StrEnum):
+    """How an arXiv id was found in a post."""
+
+    URL = "url"  # an expanded URL of the post (entities, facets, embeds)
+    TEXT = "text"  # the post's text (arXiv:ID or a bare arxiv.org URL)
+    SOURCE = "source"  # the source itself names the paper (legacy per-paper search, HF daily papers)
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One arXiv paper, as of its latest known version."""
+
+    arxiv_id: ArxivId
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    primary_category: str
+    categories: tuple[str, ...]
+    submitted: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    abs_url: str | None = None
+    pdf_url: str | None = None
+    html_url: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("submitted", "updated"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, ensure_utc(value, f"Paper.{name}"))
+        if self.version < 1:
+            raise ValueError(f"Paper.version must be >= 1, got {self.version}")
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A paper appearing in one day's arXiv announcement, at a position of that day's listing."""
+
+    arxiv_id: ArxivId
+    date: dt.date
+    announce_type: AnnounceType
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PaperLink:
+    """An arXiv id a post links to, with how it was found."""
+
+    arxiv_id: ArxivId
+    method: LinkMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One public social post, identified by (platform, post_id)."""
+
+    platform: str
+    post_id: str
+    url: str
+    author_handle: str
+    author_name: str
+    text: str
+    created_at: dt.datetime
+    links: tuple[PaperLink, ...] = ()
+    kind: PostKind = PostKind.ORIGINAL
+    author_followers: int | None = None
+    language: str | None = None
+    references: str | None = None  # the post id this one quotes, replies to or reposts
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", ensure_utc(self.created_at, "Post.created_at"))
+        if self.author_followers is not None and self.author_followers < 0:
+            raise ValueError(f"Post.author_followers must be >= 0, got {self.author_followers}")
+
+    @property
+    def arxiv_ids(self) -> tuple[ArxivId, ...]:
+        """The distinct arXiv ids this post links, in order."""
+        return tuple(dict.fromkeys(link.arxiv_id for link in self.links))
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementSnapshot:
+    """Counts of one post observed at one moment. Appended, never overwritten."""
+
+    platform: str
+    post_id: str
+    observed_at: dt.datetime
+    reposts: int = 0
+    likes: int = 0
+    replies: int = 0
+    quotes: int = 0
+    extras: tuple[tuple[str, int], ...] = ()  # platform extras such as ("points", 120)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "observed_at", ensure_utc(self.observed_at, "EngagementSnapshot.observed_at")
+        )
+        for name in ("reposts", "likes", "replies", "quotes"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"EngagementSnapshot.{name} must be >= 0, got {getattr(self, name)}")
+        for key, value in self.extras:
+            if value < 0:
+                raise ValueError(f"EngagementSnapshot extra {key!r} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPost:
+    """A post shown under a ranked paper, with the engagement the ranking used."""
+
+    post: Post
+    engagement: EngagementSnapshot
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownItem:
+    """One term of a paper's score: ``label`` contributed ``value`` points."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPaper:
+    """A paper at its rank in a digest, with the posts shown under it and why it ranks there."""
+
+    rank: int
+    score: float
+    paper: Paper
+    posts: tuple[RankedPost, ...]
+    breakdown: tuple[BreakdownItem, ...]
+    reposts: int = 0
+    likes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A finished, ranked digest for one announcement day: all a writer needs, no I/O."""
+
+    title: str
+    date: dt.date
+    window_start: dt.datetime
+    window_end: dt.datetime
+    generated_at: dt.datetime
+    preset: str
+    papers: tuple[RankedPaper, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        for name in ("window_start", "window_end", "generated_at"):
+            object.__setattr__(self, name, ensure_utc(getattr(self, name), f"Digest.{name}"))
+
+
+@dataclass(frozen=True, slots=True)
+class PostEvidence:
+    """A post that links a paper, with its latest engagement snapshot (None if never observed)."""
+
+    post: Post
+    engagement: EngagementSnapshot | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEvidence:
+    """Everything the store knows about one paper of a day: the input of a ranking preset."""
+
+    paper: Paper
+    announcement: Announcement
+    posts: tuple[PostEvidence, ...] = ()
