@@ -103,11 +103,11 @@ def load_registry() -> Registry:
     """Build a registry from every module in the ``hotpapers`` entry-point group."""
     registry = Registry()
     # The built-ins are always loaded first (also when running from a source tree without metadata).
-    from hotpapers import builtins
+    from hotpapers import builtin_plugins
 
-    builtins.register(registry)
+    builtin_plugins.register(registry)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.value == "hotpapers.builtins":
+        if ep.value == "hotpapers.builtin_plugins":
             continue
         module = ep.load()
         module.register(registry)

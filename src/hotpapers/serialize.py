@@ -1,0 +1,321 @@
+"""Records <-> plain JSON-able dicts: the one place that knows the native field names.
+
+Used by the native export/import (``hotpapers.native``), by the store for published digests, and by
+writers that emit JSON. Datetimes are ISO 8601 in UTC with a ``Z`` suffix, dates are ``YYYY-MM-DD``.
+Every ``*_from_dict`` raises ``ValueError``/``KeyError``/``TypeError`` on a bad record; callers wrap those
+into ``InputError`` with the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hotpapers.arxiv.ids import canonical_id
+from hotpapers.models import (
+    AnnounceType,
+    Announcement,
+    BreakdownItem,
+    Digest,
+    EngagementSnapshot,
+    LinkMethod,
+    Paper,
+    PaperLink,
+    Post,
+    PostKind,
+    RankedPaper,
+    RankedPost,
+)
+
+__all__ = [
+    "announcement_from_dict",
+    "announcement_to_dict",
+    "digest_from_dict",
+    "digest_to_dict",
+    "format_datetime",
+    "paper_from_dict",
+    "paper_to_dict",
+    "parse_datetime",
+    "post_from_dict",
+    "post_to_dict",
+    "snapshot_from_dict",
+    "snapshot_to_dict",
+]
+
+JSON = dict[str, Any]
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """``2021-04-20T00:43:48Z`` (microseconds only when present); the value must be aware."""
+    text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+    return text + "Z"
+
+
+def parse_datetime(text: object, field: str = "datetime") -> dt.datetime:
+    """Parse an ISO 8601 date-time that carries an offset; raise ``ValueError`` naming ``field``."""
+    if not isinstance(text, str):
+        raise TypeError(f"{field}: expected an ISO 8601 string, got {type(text).__name__}")
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{field}: not an ISO 8601 date-time: {text!r}") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{field}: date-time has no UTC offset: {text!r}")
+    return value.astimezone(dt.UTC)
+
+
+def _opt_dt(value: object, field: str) -> dt.datetime | None:
+    return None if value is None else parse_datetime(value, field)
+
+
+def _fmt_opt(value: dt.datetime | None) -> str | None:
+    return None if value is None else format_datetime(value)
+
+
+def _str(obj: JSON, key: str) -> str:
+    value = obj[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key}: expected a string, got {type(value).__name__}")
+    return value
+
+
+def _opt_str(obj: JSON, key: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key}: expected a string or null, got {type(value).__name__}")
+    return value
+
+
+def _int(obj: JSON, key: str, default: int | None = None) -> int:
+    value = obj.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{key}: expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _str_list(obj: JSON, key: str) -> tuple[str, ...]:
+    value = obj[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key}: expected a list of strings")
+    return tuple(value)
+
+
+def paper_to_dict(paper: Paper) -> JSON:
+    """The native record of a paper."""
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "abstract": paper.abstract,
+        "primary_category": paper.primary_category,
+        "categories": list(paper.categories),
+        "submitted": _fmt_opt(paper.submitted),
+        "updated": _fmt_opt(paper.updated),
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "abs_url": paper.abs_url,
+        "pdf_url": paper.pdf_url,
+        "html_url": paper.html_url,
+    }
+
+
+def paper_from_dict(obj: JSON) -> Paper:
+    """Parse a native paper record."""
+    return Paper(
+        arxiv_id=canonical_id(_str(obj, "arxiv_id")),
+        version=_int(obj, "version", 1),
+        title=_str(obj, "title"),
+        authors=_str_list(obj, "authors"),
+        abstract=_str(obj, "abstract"),
+        primary_category=_str(obj, "primary_category"),
+        categories=_str_list(obj, "categories"),
+        submitted=_opt_dt(obj.get("submitted"), "submitted"),
+        updated=_opt_dt(obj.get("updated"), "updated"),
+        comment=_opt_str(obj, "comment"),
+        journal_ref=_opt_str(obj, "journal_ref"),
+        doi=_opt_str(obj, "doi"),
+        abs_url=_opt_str(obj, "abs_url"),
+        pdf_url=_opt_str(obj, "pdf_url"),
+        html_url=_opt_str(obj, "html_url"),
+    )
+
+
+def announcement_to_dict(ann: Announcement) -> JSON:
+    """The native record of an announcement."""
+    return {
+        "arxiv_id": ann.arxiv_id,
+        "date": ann.date.isoformat(),
+        "announce_type": ann.announce_type.value,
+        "position": ann.position,
+    }
+
+
+def announcement_from_dict(obj: JSON) -> Announcement:
+    """Parse a native announcement record."""
+    return Announcement(
+        arxiv_id=canonical_id(_str(obj, "arxiv_id")),
+        date=dt.date.fromisoformat(_str(obj, "date")),
+        announce_type=AnnounceType(_str(obj, "announce_type")),
+        position=_int(obj, "position", 0),
+    )
+
+
+def post_to_dict(post: Post) -> JSON:
+    """The native record of a post (reposts included; the exporter names their type)."""
+    return {
+        "platform": post.platform,
+        "post_id": post.post_id,
+        "url": post.url,
+        "kind": post.kind.value,
+        "author_handle": post.author_handle,
+        "author_name": post.author_name,
+        "author_followers": post.author_followers,
+        "text": post.text,
+        "language": post.language,
+        "created_at": format_datetime(post.created_at),
+        "references": post.references,
+        "deleted": post.deleted,
+        "arxiv_ids": list(post.arxiv_ids),
+        "links": [{"arxiv_id": link.arxiv_id, "method": link.method.value} for link in post.links],
+    }
+
+
+def _links(obj: JSON) -> tuple[PaperLink, ...]:
+    raw = obj.get("links")
+    if raw is None:  # a hand-written record may give only arxiv_ids
+        return tuple(PaperLink(canonical_id(i), LinkMethod.URL) for i in _str_list(obj, "arxiv_ids"))
+    if not isinstance(raw, list):
+        raise TypeError("links: expected a list")
+    return tuple(PaperLink(canonical_id(_str(item, "arxiv_id")), LinkMethod(_str(item, "method"))) for item in raw)
+
+
+def post_from_dict(obj: JSON) -> Post:
+    """Parse a native post record."""
+    followers = obj.get("author_followers")
+    deleted = obj.get("deleted", False)
+    if not isinstance(deleted, bool):
+        raise TypeError("deleted: expected true or false")
+    return Post(
+        platform=_str(obj, "platform"),
+        post_id=_str(obj, "post_id"),
+        url=_str(obj, "url"),
+        kind=PostKind(obj.get("kind", "original")),
+        author_handle=_str(obj, "author_handle"),
+        author_name=_str(obj, "author_name"),
+        author_followers=None if followers is None else _int(obj, "author_followers"),
+        text=_str(obj, "text"),
+        language=_opt_str(obj, "language"),
+        created_at=parse_datetime(obj.get("created_at"), "created_at"),
+        references=_opt_str(obj, "references"),
+        deleted=deleted,
+        links=_links(obj),
+    )
+
+
+def snapshot_to_dict(snap: EngagementSnapshot) -> JSON:
+    """The native record of an engagement snapshot."""
+    return {
+        "platform": snap.platform,
+        "post_id": snap.post_id,
+        "observed_at": format_datetime(snap.observed_at),
+        "reposts": snap.reposts,
+        "likes": snap.likes,
+        "replies": snap.replies,
+        "quotes": snap.quotes,
+        "extras": dict(snap.extras),
+    }
+
+
+def snapshot_from_dict(obj: JSON) -> EngagementSnapshot:
+    """Parse a native engagement record."""
+    extras = obj.get("extras") or {}
+    if not isinstance(extras, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in extras.values()
+    ):
+        raise TypeError("extras: expected an object of integers")
+    return EngagementSnapshot(
+        platform=_str(obj, "platform"),
+        post_id=_str(obj, "post_id"),
+        observed_at=parse_datetime(obj.get("observed_at"), "observed_at"),
+        reposts=_int(obj, "reposts", 0),
+        likes=_int(obj, "likes", 0),
+        replies=_int(obj, "replies", 0),
+        quotes=_int(obj, "quotes", 0),
+        extras=tuple(sorted(extras.items())),
+    )
+
+
+def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
+    return {
+        "rank": item.rank,
+        "score": item.score,
+        "reposts": item.reposts,
+        "likes": item.likes,
+        "paper": paper_to_dict(item.paper),
+        "breakdown": [{"label": b.label, "value": b.value} for b in item.breakdown],
+        "posts": [
+            {
+                "score": rp.score,
+                "post": post_to_dict(rp.post),
+                "engagement": snapshot_to_dict(rp.engagement),
+            }
+            for rp in item.posts
+        ],
+    }
+
+
+def _number(obj: JSON, key: str) -> float:
+    value = obj[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{key}: expected a number")
+    return float(value)
+
+
+def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
+    return RankedPaper(
+        rank=_int(obj, "rank"),
+        score=_number(obj, "score"),
+        reposts=_int(obj, "reposts", 0),
+        likes=_int(obj, "likes", 0),
+        paper=paper_from_dict(obj["paper"]),
+        breakdown=tuple(BreakdownItem(_str(b, "label"), _number(b, "value")) for b in obj["breakdown"]),
+        posts=tuple(
+            RankedPost(
+                post=post_from_dict(p["post"]),
+                engagement=snapshot_from_dict(p["engagement"]),
+                score=_number(p, "score"),
+            )
+            for p in obj["posts"]
+        ),
+    )
+
+
+def digest_to_dict(digest: Digest) -> JSON:
+    """The native record of a published digest: self-contained, so it re-renders identically."""
+    return {
+        "title": digest.title,
+        "date": digest.date.isoformat(),
+        "preset": digest.preset,
+        "window_start": format_datetime(digest.window_start),
+        "window_end": format_datetime(digest.window_end),
+        "generated_at": format_datetime(digest.generated_at),
+        "papers": [_ranked_paper_to_dict(p) for p in digest.papers],
+    }
+
+
+def digest_from_dict(obj: JSON) -> Digest:
+    """Parse a native digest record."""
+    papers = obj["papers"]
+    if not isinstance(papers, list):
+        raise TypeError("papers: expected a list")
+    return Digest(
+        title=_str(obj, "title"),
+        date=dt.date.fromisoformat(_str(obj, "date")),
+        preset=_str(obj, "preset"),
+        window_start=parse_datetime(obj.get("window_start"), "window_start"),
+        window_end=parse_datetime(obj.get("window_end"), "window_end"),
+        generated_at=parse_datetime(obj.get("generated_at"), "generated_at"),
+        papers=tuple(_ranked_paper_from_dict(p) for p in papers),
+    )

@@ -1,0 +1,61 @@
+"""Small record factories for tests (hand-made values, not API responses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hotpapers.models import (
+    AnnounceType,
+    Announcement,
+    ArxivId,
+    EngagementSnapshot,
+    LinkMethod,
+    Paper,
+    PaperLink,
+    Post,
+    PostKind,
+)
+
+T0 = dt.datetime(2021, 4, 20, 0, 43, 48, tzinfo=dt.UTC)
+DAY = dt.date(2021, 4, 19)
+
+
+def paper(arxiv_id: str = "2104.08223", version: int = 1, **kw: object) -> Paper:
+    """A paper with plausible defaults."""
+    values: dict[str, object] = {
+        "title": f"Paper {arxiv_id}",
+        "authors": ("Ada Lovelace", "Alan Turing"),
+        "abstract": "We study things.",
+        "primary_category": "cs.CV",
+        "categories": ("cs.CV", "cs.LG"),
+        "submitted": T0 - dt.timedelta(days=1),
+        "abs_url": f"https://arxiv.org/abs/{arxiv_id}",
+        "pdf_url": f"https://arxiv.org/pdf/{arxiv_id}",
+    }
+    values.update(kw)
+    return Paper(arxiv_id=ArxivId(arxiv_id), version=version, **values)  # type: ignore[arg-type]
+
+
+def announcement(arxiv_id: str = "2104.08223", position: int = 0, day: dt.date = DAY) -> Announcement:
+    """A 'new' announcement of a paper on DAY."""
+    return Announcement(ArxivId(arxiv_id), day, AnnounceType.NEW, position)
+
+
+def post(post_id: str = "1383990658680037381", *ids: str, kind: PostKind = PostKind.ORIGINAL, **kw: object) -> Post:
+    """An X post linking the given arXiv ids."""
+    values: dict[str, object] = {
+        "url": f"https://twitter.com/ak92501/status/{post_id}",
+        "author_handle": "ak92501",
+        "author_name": "AK",
+        "text": "A paper",
+        "created_at": T0 - dt.timedelta(hours=5),
+        "language": "en",
+    }
+    values.update(kw)
+    links = tuple(PaperLink(ArxivId(i), LinkMethod.URL) for i in (ids or ("2104.08223",)))
+    return Post(platform="x", post_id=post_id, links=links, kind=kind, **values)  # type: ignore[arg-type]
+
+
+def snapshot(post_id: str = "1383990658680037381", reposts: int = 10, likes: int = 20, at: dt.datetime = T0) -> EngagementSnapshot:
+    """An X engagement snapshot."""
+    return EngagementSnapshot("x", post_id, at, reposts=reposts, likes=likes)
