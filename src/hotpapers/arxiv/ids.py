@@ -1,8 +1,12 @@
 """arXiv identifiers: validation and canonical form.
 
 New style (since April 2007): ``YYMM.NNNN`` for 0704..1412 and ``YYMM.NNNNN`` from 1501 on, optional ``vN``.
-Old style (up to March 2007): ``archive[.SUBJ]/YYMMNNN``, optional ``vN``; the canonical form drops the
-subject class (``math.GT/0309136`` -> ``math/0309136``), as arXiv's own external form does.
+Old style (August 1991 to March 2007): ``archive[.SUBJ]/YYMMNNN``, optional ``vN``, where ``archive`` is one
+of :data:`ARCHIVES`; the canonical form drops the subject class (``math.GT/0309136`` -> ``math/0309136``),
+as arXiv's own external form does.
+
+Digits are ASCII only (``re.ASCII``): full-width or Arabic-Indic digits are never an identifier. A version,
+when written, is ``v1`` or more (``v0`` and ``v01`` are not versions).
 """
 
 from __future__ import annotations
@@ -20,39 +24,49 @@ __all__ = [
 ]
 
 # Archives that had old-style identifiers (arXiv's list of archives before 2007).
-ARCHIVES = frozenset(
-    """acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas
-    cond-mat cs dg-ga funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex
-    nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con""".split()
-)
+# fmt: off
+ARCHIVES = frozenset((
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn", "chem-ph",
+    "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph",
+    "hep-th", "math", "math-ph", "mtrl-th", "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph",
+    "q-alg", "q-bio", "quant-ph", "solv-int", "supr-con",
+))
+# fmt: on
 
 _ARCHIVE_ALT = "|".join(sorted((re.escape(a) for a in ARCHIVES), key=len, reverse=True))
-NEW_STYLE_RE = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<version>\d+))?")
+# A subject class: two letters (``math.GT``, ``cs.LG``) or a hyphenated word (``cond-mat.mes-hall``).
+_SUBJECT = r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})?"
+NEW_STYLE_RE = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<version>[1-9]\d*))?", re.ASCII)
 OLD_STYLE_RE = re.compile(
-    rf"(?P<archive>{_ARCHIVE_ALT})(?:\.(?P<subj>[A-Za-z]{{2}}))?/(?P<yymm>\d{{4}})(?P<num>\d{{3}})"
-    r"(?:v(?P<version>\d+))?"
+    rf"(?P<archive>{_ARCHIVE_ALT})(?:\.(?P<subj>{_SUBJECT}))?/(?P<yymm>\d{{4}})(?P<num>\d{{3}})"
+    r"(?:v(?P<version>[1-9]\d*))?",
+    re.ASCII,
 )
+
+_FIRST_NEW = (7, 4)  # 0704: the first new-style month
+_FIRST_FIVE_DIGIT = (15, 1)  # 1501: five-digit sequence numbers from here on
+_FIRST_OLD = (91, 8)  # 9108: arXiv's first month (hep-th)
+_LAST_OLD = (7, 3)  # 0703: the last old-style month
 
 
 def _valid_new(yymm: str, num: str) -> bool:
     year, month = int(yymm[:2]), int(yymm[2:])
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or (year, month) < _FIRST_NEW:
         return False
-    if (year, month) < (7, 4):
-        return False
-    return len(num) == (4 if (year, month) < (15, 1) else 5)
+    return len(num) == (4 if (year, month) < _FIRST_FIVE_DIGIT else 5)
 
 
 def _valid_old(yymm: str) -> bool:
     year, month = int(yymm[:2]), int(yymm[2:])
-    # Old-style ids run from 9108 (1991) to 0703 (2007).
-    return 1 <= month <= 12 and (year >= 91 or year <= 7) and not (year == 7 and month > 3)
+    if not 1 <= month <= 12:
+        return False
+    return (year, month) >= _FIRST_OLD or (year, month) <= _LAST_OLD
 
 
 def parse_id(text: str) -> tuple[ArxivId, int | None] | None:
     """Parse a whole string as an arXiv id; return (canonical versionless id, version or None).
 
-    Returns None if ``text`` is not exactly one valid identifier (prefix ``arXiv:`` allowed).
+    Returns None if ``text`` is not exactly one valid identifier (prefix ``arXiv:`` allowed, any case).
     """
     candidate = text.strip()
     if candidate[:6].lower() == "arxiv:":
