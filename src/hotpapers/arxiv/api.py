@@ -1,0 +1,267 @@
+"""Parser for the arXiv API (``export.arxiv.org/api/query``): Atom bytes in, ``ApiFeed`` out.
+
+Both serialisations seen in the wild are handled: the legacy one (namespaces declared inline on every
+element, hard-wrapped titles, ``http://`` links, ``dx.doi.org``) and the 2026 one (namespaces on ``<feed>``,
+one-line text, ``https://`` links). Elements are looked up by qualified name, never by position, because
+the two backends order them differently.
+
+This module also holds the small XML helpers the sibling parsers (``rss``, ``oai``) share: the safe
+parser, whitespace normalisation, category validation and the canonical link shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from lxml import etree
+
+from hotpapers.arxiv.ids import parse_id
+from hotpapers.errors import APIError, ParseError
+from hotpapers.models import ArxivId, Paper
+
+__all__ = ["ApiFeed", "parse_api"]
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+
+# An arXiv category or archive (``cs.LG``, ``cond-mat.mes-hall``, ``hep-th``); ACM (``I.2.6``) and MSC
+# (``68T05``) codes, which the API mixes into <category>, do not match.
+T = TypeVar("T")
+CATEGORY_RE = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFeed:
+    """One page of API results.
+
+    ``entries`` counts the ``<entry>`` elements of the page, parsed or skipped; ``skipped`` says why
+    each skipped entry could not be read.
+    """
+
+    total_results: int
+    start_index: int
+    items_per_page: int | None
+    papers: tuple[Paper, ...]
+    entries: int
+    skipped: list[str] = field(default_factory=list)
+
+
+class ItemError(ValueError):
+    """One item of an otherwise good document is unusable (recorded in ``skipped``, not raised)."""
+
+
+def parse_xml(data: bytes, what: str) -> etree._Element:
+    """Parse ``data`` with a safe parser (no entities, no network, no huge trees, no DTD).
+
+    Args:
+        data: the response body.
+        what: what the body should be, for the error message.
+
+    Returns:
+        The root element.
+
+    Raises:
+        ParseError: the body is not well-formed XML or carries a DOCTYPE.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError) as e:
+        first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ParseError(f"{what}: not well-formed XML ({first_line})") from e
+    if root is None:  # pragma: no cover  (lxml returns None only with recover=True)
+        raise ParseError(f"{what}: empty document")
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs lack DocInfo.doctype
+        raise ParseError(f"{what}: unexpected DOCTYPE declaration")
+    return root
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse runs of whitespace to one space and strip; ``None`` becomes ``""``."""
+    return " ".join(text.split()) if text else ""
+
+
+def all_text(element: etree._Element) -> str:
+    """Return the text of ``element`` and its descendants, as is."""
+    return "".join(t for t in element.itertext() if isinstance(t, str))
+
+
+def element_text(parent: etree._Element, path: str) -> str | None:
+    """Return the normalised text of the first ``path`` under ``parent``; None if absent or empty."""
+    found = parent.find(path)
+    if found is None:
+        return None
+    return clean_text(all_text(found)) or None
+
+
+def required_text(parent: etree._Element, path: str, name: str) -> str:
+    """Like ``element_text`` but raise ``ItemError`` naming ``name`` when it is missing or empty."""
+    value = element_text(parent, path)
+    if value is None:
+        raise ItemError(f"missing <{name}>")
+    return value
+
+
+def read_items(
+    elements: list[etree._Element],
+    read: Callable[[int, etree._Element], T],
+    describe: Callable[[int, etree._Element], str],
+) -> tuple[list[T], list[str]]:
+    """Read each element; an element whose reading fails is described in the second list, not raised.
+
+    Args:
+        elements: the entries/items/records of a document.
+        read: builds a result from (index, element); raises ``ValueError`` for an unusable element.
+        describe: names an element for the skip message (index and identifier).
+
+    Returns:
+        The results, and one ``"<description>: <reason>"`` line per skipped element.
+    """
+    results: list[T] = []
+    skipped: list[str] = []
+    for index, element in enumerate(elements):
+        try:
+            results.append(read(index, element))
+        except (ValueError, OverflowError) as e:  # OverflowError: dates near datetime's limits
+            skipped.append(f"{describe(index, element)}: {e}")
+    return results, skipped
+
+
+def categories_in_order(terms: list[str], primary: str | None) -> tuple[str, ...]:
+    """Return the arXiv categories of ``terms`` with ``primary`` first and no duplicates."""
+    valid = [t for t in terms if CATEGORY_RE.fullmatch(t)]
+    head = [primary] if primary and CATEGORY_RE.fullmatch(primary) else []
+    return tuple(dict.fromkeys(head + valid))
+
+
+def paper_urls(arxiv_id: str, version: int | None) -> tuple[str, str, str]:
+    """Return the canonical (abs, pdf, html) URLs; versioned when ``version`` is known.
+
+    The PDF URL has no ``.pdf`` suffix (arXiv redirects that form), and the HTML rendering
+    exists only when arXiv could convert the source with LaTeXML.
+    """
+    suffix = f"v{version}" if version else ""
+    return (
+        f"https://arxiv.org/abs/{arxiv_id}{suffix}",
+        f"https://arxiv.org/pdf/{arxiv_id}{suffix}",
+        f"https://arxiv.org/html/{arxiv_id}{suffix}",
+    )
+
+
+def first_doi(text: str | None) -> str | None:
+    """Return the first DOI of a space-separated DOI field (arXiv allows several)."""
+    return text.split()[0] if text and text.split() else None
+
+
+def _iso_datetime(text: str | None, name: str) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+        if value.tzinfo is None:
+            raise ItemError(f"<{name}> has no UTC offset: {text!r}")
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as e:
+        raise ItemError(f"<{name}> is not an ISO 8601 date with offset: {text!r}") from e
+
+
+def _versioned_id(entry: etree._Element) -> tuple[ArxivId, int]:
+    raw = required_text(entry, f"{ATOM}id", "id")
+    parsed = parse_id(raw.split("/abs/", 1)[1]) if "/abs/" in raw else None
+    if parsed is None:
+        raise ItemError(f"<id> {raw!r} is not an arXiv abstract URL")
+    if parsed[1] is None:
+        raise ItemError(f"<id> {raw!r} has no version")
+    return parsed[0], parsed[1]
+
+
+def _entry_categories(entry: etree._Element) -> tuple[str, ...]:
+    primary_el = entry.find(f"{ARXIV}primary_category")
+    primary = primary_el.get("term") if primary_el is not None else None
+    terms = [c.get("term") or "" for c in entry.findall(f"{ATOM}category")]
+    categories = categories_in_order(terms, primary)
+    if not categories:
+        raise ItemError("no arXiv category")
+    return categories
+
+
+def _entry_paper(entry: etree._Element) -> Paper:
+    arxiv_id, version = _versioned_id(entry)
+    categories = _entry_categories(entry)
+    abs_url, pdf_url, html_url = paper_urls(arxiv_id, version)
+    return Paper(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=required_text(entry, f"{ATOM}title", "title"),
+        authors=tuple(clean_text(n.text) for n in entry.findall(f"{ATOM}author/{ATOM}name") if n.text),
+        abstract=required_text(entry, f"{ATOM}summary", "summary"),
+        primary_category=categories[0],
+        categories=categories,
+        submitted=_iso_datetime(element_text(entry, f"{ATOM}published"), "published"),
+        updated=_iso_datetime(element_text(entry, f"{ATOM}updated"), "updated"),
+        comment=element_text(entry, f"{ARXIV}comment"),
+        journal_ref=element_text(entry, f"{ARXIV}journal_ref"),
+        doi=first_doi(element_text(entry, f"{ARXIV}doi")),
+        abs_url=abs_url,
+        pdf_url=pdf_url,
+        html_url=html_url,
+    )
+
+
+def _raise_if_error(entries: list[etree._Element]) -> None:
+    for entry in entries:
+        entry_id = element_text(entry, f"{ATOM}id") or ""
+        if "/api/errors" in entry_id:
+            message = element_text(entry, f"{ATOM}summary") or element_text(entry, f"{ATOM}title") or "error"
+            raise APIError(f"arXiv API error: {message}")
+
+
+def _feed_int(root: etree._Element, name: str, *, required: bool) -> int | None:
+    text = element_text(root, f"{OPENSEARCH}{name}")
+    if text is None:
+        if required:
+            raise ParseError(f"arXiv API response: missing <opensearch:{name}>")
+        return None
+    try:
+        return int(text)
+    except ValueError as e:
+        raise ParseError(f"arXiv API response: <opensearch:{name}> is not an integer: {text!r}") from e
+
+
+def _describe(index: int, entry: etree._Element) -> str:
+    return f"entry {index} ({element_text(entry, f'{ATOM}id') or 'no id'})"
+
+
+def parse_api(data: bytes) -> ApiFeed:
+    """Parse one page of ``export.arxiv.org/api/query`` results.
+
+    Args:
+        data: the Atom response body (any HTTP status: error feeds come with HTTP 400).
+
+    Returns:
+        The page: totals, papers, and the entries that had to be skipped (with why).
+
+    Raises:
+        APIError: the body is arXiv's error feed (entry id ``…/api/errors#…``); the message is arXiv's.
+        ParseError: the body is not XML, not an Atom feed, or lacks ``opensearch:totalResults``.
+    """
+    root = parse_xml(data, "arXiv API response")
+    if root.tag != f"{ATOM}feed":
+        raise ParseError(f"arXiv API response: expected an Atom <feed>, got <{etree.QName(root).localname}>")
+    entries = root.findall(f"{ATOM}entry")
+    _raise_if_error(entries)
+    total = _feed_int(root, "totalResults", required=True)
+    papers, skipped = read_items(entries, lambda _, entry: _entry_paper(entry), _describe)
+    return ApiFeed(
+        total_results=total or 0,
+        start_index=_feed_int(root, "startIndex", required=False) or 0,
+        items_per_page=_feed_int(root, "itemsPerPage", required=False),
+        papers=tuple(papers),
+        entries=len(entries),
+        skipped=skipped,
+    )
