@@ -197,6 +197,11 @@ class RankedPaper:
     breakdown: tuple[BreakdownItem, ...]
     reposts: int = 0
     likes: int = 0
+    counted_at: dt.datetime | None = None  # the latest observation behind the counts (all posts, not only shown)
+
+    def __post_init__(self) -> None:
+        if self.counted_at is not None:
+            object.__setattr__(self, "counted_at", ensure_utc(self.counted_at, "RankedPaper.counted_at"))
 
 
 @dataclass(frozen=True, slots=True)

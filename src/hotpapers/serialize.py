@@ -13,8 +13,8 @@ from typing import Any
 
 from hotpapers.arxiv.ids import canonical_id
 from hotpapers.models import (
-    AnnounceType,
     Announcement,
+    AnnounceType,
     BreakdownItem,
     Digest,
     EngagementSnapshot,
@@ -253,6 +253,7 @@ def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
         "score": item.score,
         "reposts": item.reposts,
         "likes": item.likes,
+        "counted_at": _fmt_opt(item.counted_at),
         "paper": paper_to_dict(item.paper),
         "breakdown": [{"label": b.label, "value": b.value} for b in item.breakdown],
         "posts": [
@@ -279,6 +280,7 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
         score=_number(obj, "score"),
         reposts=_int(obj, "reposts", 0),
         likes=_int(obj, "likes", 0),
+        counted_at=_opt_dt(obj.get("counted_at"), "counted_at"),
         paper=paper_from_dict(obj["paper"]),
         breakdown=tuple(BreakdownItem(_str(b, "label"), _number(b, "value")) for b in obj["breakdown"]),
         posts=tuple(

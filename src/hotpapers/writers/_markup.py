@@ -1,0 +1,114 @@
+"""Escaping shared by the writers: HTML text and attributes, Markdown text, YAML scalars and URLs.
+
+Markdown (CommonMark / GFM, as rendered by remark in a Gatsby blog) passes raw HTML through, so outside
+text that lands in a Markdown body must be neutralised twice:
+
+* as HTML: ``& < > " '`` become character references, so no tag, attribute or comment can start;
+* as Markdown: ``[``, ``]`` and the backtick become character references (``&#91;``, ``&#93;``, ``&#96;``),
+  which CommonMark never reads as syntax, so no link, image, reference definition or code span can start
+  (``<`` is already escaped, so no autolink either). A backslash right before a character that was turned
+  into a reference is written ``&#92;``, so that it cannot escape the reference's ``&`` and show its
+  source. At the start of a line (authors, abstract), a character that could open a block (heading, list,
+  thematic break, fenced code, table, block quote) is written as a reference too.
+
+Left alone on purpose: ``*``, ``_``, ``~`` and ``$``. They can only change emphasis or start TeX math (the
+Lumen starter renders ``$...$`` with KaTeX, and arXiv titles use TeX: ``$SU(N)$``), never create a link or
+HTML. Inside ``$...$`` the references above are not decoded, so TeX that itself uses ``<``, ``&``, ``[`` or
+``]`` shows the escaped text: safety wins over such rare formulas.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, urlsplit
+
+__all__ = [
+    "html_attr",
+    "html_text",
+    "http_url",
+    "markdown_block",
+    "markdown_text",
+    "markdown_url",
+    "yaml_string",
+]
+
+_INLINE_REFS = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "`": "&#96;",
+    "\\": "&#92;",
+}
+_INLINE_RE = re.compile(r"\\(?=[&<>\"'\[\]`])|[&<>\"'\[\]`]")
+_BLOCK_START = {
+    "#": "&#35;",
+    "+": "&#43;",
+    "-": "&#45;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "=": "&#61;",
+    "~": "&#126;",
+    "|": "&#124;",
+}
+_ORDERED_RE = re.compile(r"(\d{1,9})([.)])")
+_YAML_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_URL_BAD_RE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def html_text(text: str) -> str:
+    """Escape ``text`` for HTML content or a double-quoted attribute (``'`` becomes ``&#39;``, as oEmbed)."""
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+def html_attr(text: str) -> str:
+    """Escape ``text`` for a double-quoted HTML attribute value."""
+    return html_text(text)
+
+
+def markdown_text(text: str) -> str:
+    """Escape outside text for inline Markdown: inert as HTML and unable to form links or code spans."""
+    escaped = _INLINE_RE.sub(lambda m: _INLINE_REFS[m[0]], text)
+    stripped = escaped.rstrip("#")  # a closing "#" sequence would be cut from a heading
+    return stripped + "&#35;" * (len(escaped) - len(stripped))
+
+
+def markdown_block(text: str) -> str:
+    """Escape outside text that starts a Markdown line: :func:`markdown_text` plus block-start markers."""
+    escaped = markdown_text(text)
+    match = _ORDERED_RE.match(escaped)
+    if match:
+        return f"{match[1]}&#{ord(match[2])};{escaped[match.end() :]}"
+    if escaped[:1] in _BLOCK_START:
+        return _BLOCK_START[escaped[0]] + escaped[1:]
+    return escaped
+
+
+def yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar (also a JSON string): ``\\`` and ``"`` escaped, control characters,
+    line and paragraph separators and non-characters as ``\\uXXXX``."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    body = _YAML_UNSAFE_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", body)
+    return f'"{body}"'
+
+
+def http_url(url: str | None) -> str | None:
+    """Return ``url`` if it is an absolute http(s) URL with a host and no spaces or controls, else None."""
+    if not url or _URL_BAD_RE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def markdown_url(url: str) -> str:
+    """Write a (checked) URL as a Markdown link destination: characters Markdown reads are %-encoded."""
+    return quote(url, safe="/:?#@!$&'*+,;=%-._~").replace("&", "&amp;")
