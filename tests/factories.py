@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from hotpapers.models import (
-    AnnounceType,
     Announcement,
+    AnnounceType,
     ArxivId,
     EngagementSnapshot,
     LinkMethod,

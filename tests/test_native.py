@@ -7,7 +7,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from factories import DAY, T0, announcement, paper, post, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ from hotpapers import pipeline
 from hotpapers.errors import InputError
 from hotpapers.models import BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
 from hotpapers.store import SQLiteStore
+
+from factories import DAY, T0, announcement, paper, post, snapshot
 
 
 def _filled(path: Path) -> SQLiteStore:
@@ -155,7 +156,7 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 
 def test_missing_file_is_refused(tmp_path: Path) -> None:
     """A file that does not exist is named in the error."""
-    with pytest.raises(InputError, match="nope.jsonl"):
+    with pytest.raises(InputError, match=r"nope\.jsonl"):
         pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [tmp_path / "nope.jsonl"])
 
 

@@ -7,12 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from factories import DAY, T0, announcement, paper, post, snapshot
 
 from hotpapers.errors import SchemaVersionError, StoreError, UsageError
 from hotpapers.models import Digest, PostKind
 from hotpapers.store import SQLiteStore, open_store
 from hotpapers.store.schema import SCHEMA_VERSION
+
+from factories import DAY, T0, announcement, paper, post, snapshot
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_non_database_file_is_refused(tmp_path: Path) -> None:
     """A file that is not SQLite gives a StoreError naming the file."""
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="bad.db"):
+    with pytest.raises(StoreError, match=r"bad\.db"):
         SQLiteStore(bad)
 
 

@@ -9,6 +9,6 @@ __all__ = ["register"]
 
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers and sources to ``registry``."""
-    from hotpapers.writers.lumen import LumenWriter
+    from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415 - plugins load only when registered
 
     registry.add_writer("lumen", LumenWriter)

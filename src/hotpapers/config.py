@@ -51,6 +51,25 @@ _ENV_ARXIV = {
 }
 
 
+def _value(name: str, value: object, default: object, where: Path) -> object:
+    """Check one TOML value against the type of its default; return it converted."""
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {name} must be a list of strings")
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {name} must be true or false")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{where}: {name} must be a non-negative number")
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {name} must be a string")
+    return value
+
+
 def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path) -> dict[str, Any]:
     """Check the keys and value types of one TOML table against a dataclass's defaults."""
     known = {f.name: getattr(template, f.name) for f in fields(template)}  # type: ignore[arg-type]
@@ -59,21 +78,7 @@ def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path
         name = f"{section}.{key}" if section else key
         if key not in known or isinstance(known[key], ArxivSettings | Path) or key == "config_path":
             raise ConfigError(f"{where}: unknown setting {name!r}")
-        default = known[key]
-        if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: {name} must be a list of strings")
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: {name} must be true or false")
-        elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ConfigError(f"{where}: {name} must be a non-negative number")
-            value = float(value)
-        elif not isinstance(value, str):
-            raise ConfigError(f"{where}: {name} must be a string")
-        values[key] = value
+        values[key] = _value(name, value, known[key], where)
     return values
 
 
@@ -110,9 +115,9 @@ def load_settings(
     if path is None and Path("hotpapers.toml").is_file():
         path = Path("hotpapers.toml")
     settings = _from_file(path) if path is not None else Settings()
-    overrides = {attr: env[var] for var, attr in _ENV_ARXIV.items() if env.get(var)}
-    if overrides:
-        settings = replace(settings, arxiv=replace(settings.arxiv, **overrides))
+    urls: dict[str, Any] = {attr: env[var] for var, attr in _ENV_ARXIV.items() if env.get(var)}
+    if urls:
+        settings = replace(settings, arxiv=replace(settings.arxiv, **urls))
     if env.get("HOTPAPERS_CONTACT"):
         settings = replace(settings, contact=env["HOTPAPERS_CONTACT"])
     chosen_db = db or env.get("HOTPAPERS_DB") or settings.db

@@ -103,7 +103,7 @@ def load_registry() -> Registry:
     """Build a registry from every module in the ``hotpapers`` entry-point group."""
     registry = Registry()
     # The built-ins are always loaded first (also when running from a source tree without metadata).
-    from hotpapers import builtin_plugins
+    from hotpapers import builtin_plugins  # noqa: PLC0415 - loaded late: the built-ins import this module
 
     builtin_plugins.register(registry)
     for ep in entry_points(group=ENTRY_POINT_GROUP):

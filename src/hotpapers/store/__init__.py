@@ -17,7 +17,7 @@ def open_store(url: str) -> Store:
         StoreError: the database cannot be opened, is not a hotpapers database, or is newer.
     """
     if url.startswith(("postgresql://", "postgres://")):
-        raise UsageError(f"--db {url.split('@')[-1]}: the PostgreSQL backend is not available yet")
+        raise UsageError(f"--db {url.rsplit('@', maxsplit=1)[-1]}: the PostgreSQL backend is not available yet")
     if url.startswith("sqlite:///"):
         url = url.removeprefix("sqlite:///")
     return SQLiteStore(url)

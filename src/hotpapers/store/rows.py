@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from hotpapers.models import (
-    AnnounceType,
     Announcement,
+    AnnounceType,
     ArxivId,
     EngagementSnapshot,
     LinkMethod,
@@ -22,6 +22,8 @@ from hotpapers.models import (
 
 __all__ = [
     "announcement_from_row",
+    "from_ts",
+    "from_ts_opt",
     "paper_from_row",
     "paper_row",
     "post_from_row",
@@ -30,8 +32,6 @@ __all__ = [
     "snapshot_row",
     "ts",
     "ts_opt",
-    "from_ts",
-    "from_ts_opt",
 ]
 
 Row = Sequence[Any]

@@ -262,12 +262,12 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         """Row counts of each record table."""
         tables = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs")
-        return {t: self._execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # noqa: S608
+        return {t: self._execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
     def _categories(self, where: str = "", params: Iterable[Any] = ()) -> dict[str, list[str]]:
         cats: dict[str, list[str]] = defaultdict(list)
         for arxiv_id, category in self._execute(
-            f"SELECT pc.arxiv_id, pc.category FROM paper_categories pc {where} "  # noqa: S608
+            f"SELECT pc.arxiv_id, pc.category FROM paper_categories pc {where} "
             "ORDER BY pc.arxiv_id, pc.position",
             params,
         ):

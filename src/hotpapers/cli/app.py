@@ -1,0 +1,220 @@
+"""Commands. Each parses its options, opens the store, calls one pipeline function and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+import click
+
+from hotpapers import __version__, ingest_job, pipeline
+from hotpapers.config import Settings, load_settings
+from hotpapers.ingest_job import DaySummary, listing_days
+from hotpapers.links import find_arxiv_ids
+from hotpapers.store import Store, open_store
+
+__all__ = ["cli"]
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """Option callback: a calendar date written ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def _parse_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    """Option callback: an ISO 8601 date-time with a UTC offset."""
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no UTC offset (add Z or +HH:MM)")
+    return parsed.astimezone(dt.UTC)
+
+
+class Context:
+    """What the group options set up for every command."""
+
+    def __init__(self, db: str | None, config: Path | None, verbose: bool) -> None:
+        self.db_option = db
+        self.config = config
+        self.verbose = verbose
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Settings are read on first use, so that ``resolve`` works without a config."""
+        if self._settings is None:
+            self._settings = load_settings(self.config, db=self.db_option)
+        return self._settings
+
+    def store(self) -> AbstractContextManager[Store]:
+        """Open the configured store (closed when the command ends)."""
+        return cast(AbstractContextManager[Store], _closing(open_store(self.settings.db)))
+
+
+class _closing:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __enter__(self) -> Store:
+        return self._store
+
+    def __exit__(self, *exc: object) -> None:
+        self._store.close()
+
+
+pass_ctx: Callable[..., Any] = click.make_pass_decorator(Context)
+
+
+def now_utc() -> dt.datetime:
+    """The current time (a function, so tests can freeze it)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="hotpapers")
+@click.option("--db", metavar="PATH", help="The store (SQLite file). Default: $HOTPAPERS_DB, else ./hotpapers.db.")
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A TOML config file. Default: $HOTPAPERS_CONFIG, else ./hotpapers.toml if present.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what happens.")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: Path | None, verbose: bool) -> None:
+    """hotpapers: which new arXiv papers people are talking about, with the conversation attached."""
+    ctx.obj = Context(db, config, verbose)
+
+
+@cli.command()
+@click.argument("texts", nargs=-1, required=True)
+def resolve(texts: tuple[str, ...]) -> None:
+    """Print the canonical arXiv ids found in each TEXT (a URL or free text), one line per TEXT.
+
+    Ids are versionless, in order of appearance, deduplicated; a TEXT with none gives an empty line.
+    """
+    for text in texts:
+        click.echo(" ".join(find_arxiv_ids(text)))
+
+
+def _ingest_days(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> list[dt.date] | None:
+    if day is not None and (start or end):
+        raise click.UsageError("give either --date or --from/--to, not both")
+    if (start is None) != (end is None):
+        raise click.UsageError("--from and --to go together")
+    if start is not None and end is not None:
+        return list(listing_days(start, end))
+    return None if day is None else [day]
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="One listing day [default: latest].")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=_parse_date, help="First listing day of a range.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=_parse_date, help="Last listing day (inclusive).")
+@click.option("--replacements", is_flag=True, help="For past days, also harvest replacements via OAI-PMH.")
+@pass_ctx
+def ingest(
+    ctx: Context, day: dt.date | None, start: dt.date | None, end: dt.date | None, replacements: bool
+) -> None:
+    """Store the papers arXiv announced on listing days, and print how many of each announce type.
+
+    The latest listing is read from arXiv's RSS feed; earlier days from the API (and OAI-PMH with
+    --replacements). Categories come from the config (default: cs and stat.ML).
+    """
+    days = _ingest_days(day, start, end)
+
+    def report(summary: DaySummary) -> None:
+        counts = ", ".join(f"{kind.value} {n}" for kind, n in summary.counts.items())
+        click.echo(f"{summary.day} ({summary.source}): {counts}; skipped {len(summary.skipped)}")
+        for note in summary.skipped:
+            click.echo(f"  skipped: {note}", err=True)
+
+    with ctx.store() as store:
+        ingest_job.ingest(
+            store, ctx.settings, days=days, now=now_utc(), replacements=replacements, progress=report
+        )
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--observed-at",
+    metavar="DATETIME", callback=_parse_datetime,
+    help="When the counts in a legacy file were observed. Default: the day after the listing, 00:00 UTC.",
+)
+@pass_ctx
+def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | None) -> None:
+    """Import FILES into the store: the native JSON Lines format or the original tool's JSON.
+
+    Either every file is imported or, on the first bad record, none is.
+    """
+    with ctx.store() as store:
+        result = pipeline.import_files(store, list(files), observed_at=observed_at)
+    for name, fmt in result.formats.items():
+        click.echo(f"{name}: {fmt}")
+    click.echo("imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@pass_ctx
+def export(ctx: Context, out: Path | None) -> None:
+    """Export the whole store in the native JSON Lines format (see docs/native-format.md)."""
+    with ctx.store() as store:
+        if out is None:
+            pipeline.export(store, cast(BinaryIO, sys.stdout.buffer))
+            return
+        counts = pipeline.export_to_file(store, out)
+    click.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, required=True, help="Listing day.")
+@click.option(
+    "--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Output format (repeatable)."
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--preset", default="classic", show_default=True, help="Ranking preset.")
+@click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
+@pass_ctx
+def render(
+    ctx: Context, day: dt.date, formats: tuple[str, ...], out: Path, preset: str, refresh: bool
+) -> None:
+    """Rank the papers of one listing day and write the digest.
+
+    A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh.
+    """
+    with ctx.store() as store:
+        result = pipeline.render(
+            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh
+        )
+    for path in result.paths:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@pass_ctx
+def demo(ctx: Context, out: Path) -> None:
+    """Run the whole job offline on the bundled sample: import it, rank each day, write the posts.
+
+    Uses --db if given, else OUT/hotpapers-demo.db. Needs no network and no credentials.
+    """
+    db = ctx.db_option
+    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc())
+    click.echo(f"store: {result.db}")
+    click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
+    for path in result.paths:
+        click.echo(f"  {path}")

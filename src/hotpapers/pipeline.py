@@ -1,0 +1,263 @@
+"""The jobs behind the commands: import, export, ingest, render, demo. The CLI only calls these.
+
+Two phases, as in DESIGN.md: everything is gathered into the store first (``import_files``, ``ingest``),
+then digests are ranked and rendered from the store (``render``). Writers never see the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.errors import InputError, StoreError, UsageError, WriterError
+from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post
+from hotpapers.native import NativeRecord, export_store, looks_native, read_native
+from hotpapers.plugins import load_registry
+from hotpapers.ranking import rank
+from hotpapers.sources.legacy import is_legacy, parse_legacy
+from hotpapers.store import open_store
+from hotpapers.store.base import Store, WriteCounts
+
+__all__ = [
+    "ImportResult",
+    "RenderResult",
+    "build_digest",
+    "day_window",
+    "demo",
+    "export",
+    "export_to_file",
+    "import_files",
+    "render",
+    "store_records",
+]
+
+_BATCH = 500
+
+
+def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The window of listing day ``day`` (UTC): from its announcement (20:00 ET the evening before) to the next.
+
+    A date that is not a listing day (a weekend) gets its own calendar day in US Eastern time.
+    """
+    if is_listing_day(day):
+        return announcement_time(day), announcement_time(next_listing_day(day))
+    start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _flush(store: Store, batch: dict[type, list[NativeRecord]], counts: WriteCounts) -> None:
+    papers = [r for r in batch.get(Paper, []) if isinstance(r, Paper)]
+    counts.add({"papers": store.upsert_papers(papers)})
+    announcements = [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)]
+    counts.add({"announcements": store.add_announcements(announcements)})
+    counts.add({"posts": store.upsert_posts(r for r in batch.get(Post, []) if isinstance(r, Post))})
+    snaps = [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)]
+    counts.add({"snapshots": store.add_snapshots(snaps)})
+    for digest in batch.get(Digest, []):
+        if isinstance(digest, Digest):
+            store.save_digest(digest)
+            counts.add({"digests": 1})
+    batch.clear()
+
+
+def store_records(store: Store, records: Iterable[NativeRecord]) -> WriteCounts:
+    """Write records of any type in batches (papers before posts before snapshots), in one transaction."""
+    counts = WriteCounts()
+    batch: dict[type, list[NativeRecord]] = {}
+    size = 0
+    with store.transaction():
+        for record in records:
+            batch.setdefault(type(record), []).append(record)
+            size += 1
+            if size >= _BATCH:
+                _flush(store, batch, counts)
+                size = 0
+        _flush(store, batch, counts)
+    return counts
+
+
+@dataclass
+class ImportResult:
+    """What ``import_files`` read and wrote."""
+
+    formats: dict[str, str] = field(default_factory=dict)  # file -> "native" | "legacy"
+    counts: WriteCounts = field(default_factory=WriteCounts)
+
+
+def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[NativeRecord]:
+    batch = parse_legacy(data, str(path), observed_at=observed_at)
+    yield from batch.papers
+    yield from batch.announcements
+    yield from batch.posts
+    yield from batch.snapshots
+
+
+def _detect(path: Path, handle: IO[bytes]) -> str:
+    first = handle.readline()
+    handle.seek(0)
+    if not first.strip():
+        raise InputError(f"{path}: the file is empty")
+    if looks_native(first):
+        return "native"
+    try:
+        obj = orjson.loads(handle.read())
+    except orjson.JSONDecodeError as e:
+        raise InputError(f"{path}: not JSON or JSON Lines ({e})") from None
+    finally:
+        handle.seek(0)
+    if is_legacy(obj):
+        return "legacy"
+    raise InputError(
+        f"{path}: unknown format: neither hotpapers native JSON Lines nor the original tool's JSON "
+        "(an object with 'meta' and 'papers')"
+    )
+
+
+def import_files(
+    store: Store, paths: Sequence[Path], *, observed_at: dt.datetime | None = None
+) -> ImportResult:
+    """Import native or legacy files into ``store``: all of them, or (on any error) none of them.
+
+    Raises:
+        InputError: a file is unreadable, of unknown format, or has a bad record (named with file and line).
+    """
+    result = ImportResult()
+    try:
+        with store.transaction():
+            for path in paths:
+                result.counts.add(_import_one(store, path, observed_at, result))
+    except StoreError as e:
+        if "FOREIGN KEY" in str(e):
+            raise InputError(
+                f"{', '.join(map(str, paths))}: some records refer to a paper or post that is neither "
+                "in the files nor in the store (nothing was imported)"
+            ) from e
+        raise
+    return result
+
+
+def _import_one(store: Store, path: Path, observed_at: dt.datetime | None, result: ImportResult) -> WriteCounts:
+    try:
+        with path.open("rb") as handle:
+            fmt = _detect(path, handle)
+            result.formats[str(path)] = fmt
+            if fmt == "native":
+                return store_records(store, read_native(path, handle))
+            return store_records(store, _legacy_records(path, handle.read(), observed_at))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
+
+
+def export(store: Store, out: IO[bytes]) -> dict[str, int]:
+    """Write the whole store to ``out`` in the native format."""
+    return export_store(store, out)
+
+
+def build_digest(
+    store: Store, day: dt.date, *, preset: str, now: dt.datetime, refresh: bool = False
+) -> Digest:
+    """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
+
+    A new ranking is saved as the published digest, so that rendering the date again gives the same post.
+
+    Raises:
+        UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
+    """
+    if not refresh:
+        published = store.load_digest(day, preset)
+        if published is not None:
+            return published
+    evidence = store.evidence_for_day(day)
+    if not evidence:
+        raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
+    start, end = day_window(day)
+    digest = rank(preset, evidence, date=day, window_start=start, window_end=end, generated_at=now)
+    store.save_digest(digest)
+    return digest
+
+
+@dataclass
+class RenderResult:
+    """What ``render`` wrote."""
+
+    digest: Digest
+    paths: list[Path]
+
+
+def render(
+    store: Store,
+    day: dt.date,
+    *,
+    formats: Sequence[str],
+    out_dir: Path,
+    preset: str,
+    now: dt.datetime,
+    refresh: bool = False,
+) -> RenderResult:
+    """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+
+    Raises:
+        UsageError: unknown format or preset, or no papers for the day.
+        WriterError: an output could not be written.
+    """
+    registry = load_registry()
+    unknown = [f for f in formats if f not in registry.writers]
+    if unknown:
+        known = ", ".join(sorted(registry.writers))
+        raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
+    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh)
+    paths: list[Path] = []
+    for name in formats:
+        paths.extend(registry.writers[name]().write(digest, out_dir))
+    return RenderResult(digest, paths)
+
+
+def export_to_file(store: Store, path: Path) -> dict[str, int]:
+    """Export to ``path`` atomically (a temporary file renamed into place)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("wb") as handle:
+            counts = export_store(store, handle)
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WriterError(f"{path}: cannot write: {e.strerror or e}") from e
+    return counts
+
+
+SAMPLE = "sample.jsonl"
+
+
+@dataclass
+class DemoResult:
+    """Where the demo put things."""
+
+    db: Path
+    paths: list[Path]
+
+
+def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
+    """Import the bundled sample into a demo store and write a Lumen post per day under ``out_dir/posts``."""
+    db_path = db or out_dir / "hotpapers-demo.db"
+    sample = resources.files("hotpapers") / "data" / SAMPLE
+    with resources.as_file(sample) as sample_path:
+        store = open_store(str(db_path))
+        try:
+            import_files(store, [sample_path])
+            paths: list[Path] = []
+            for day in store.announced_dates():
+                result = render(
+                    store, day, formats=["lumen"], out_dir=out_dir / "posts", preset="classic", now=now
+                )
+                paths.extend(result.paths)
+        finally:
+            store.close()
+    return DemoResult(db_path, paths)

@@ -1,0 +1,63 @@
+"""A local HTTP server that serves recorded responses, for end-to-end tests of the real command line."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    """One canned answer."""
+
+    body: bytes
+    status: int = 200
+    content_type: str = "application/xml; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Route = Callable[[str], Reply | None]  # gets the full request path (with query), returns a reply or None
+
+
+@dataclass
+class Served:
+    """The running server: its base URL and the requests it received."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def serve(route: Route) -> Iterator[Served]:
+    """Serve ``route`` on 127.0.0.1 on a free port until the context ends."""
+    served = Served(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.requests.append(self.path)
+            served.user_agents.append(self.headers.get("User-Agent", ""))
+            reply = route(self.path) or Reply(b"not found", 404, "text/plain")
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for key, value in reply.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Keep test output quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    served.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
