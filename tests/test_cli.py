@@ -145,3 +145,58 @@ def test_render_again_gives_same_post(capsys: pytest.CaptureFixture[str], tmp_pa
     run(capsys, "--db", db, "render", "--date", day, "--out", str(tmp_path / "b"))
     name = f"{day}---Hot-Papers.md"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+
+
+def _sample_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    db = str(tmp_path / "s.db")
+    run(capsys, "--db", db, "import", str(SAMPLE))
+    return db
+
+
+def test_min_score_option_changes_the_ranking(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--min-score raises the bar: fewer papers are listed than with the default 50."""
+    db = _sample_store(capsys, tmp_path)
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "b"), "--min-score", "200")
+    name = "2021-04-19---Hot-Papers.md"
+    count = [(tmp_path / d / name).read_text().count("\n# ") for d in ("a", "b")]
+    assert count[0] == 16 and 0 < count[1] < count[0]
+
+
+def test_negative_threshold_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A negative threshold is a usage error (exit 2)."""
+    code, _, err = run(capsys, "render", "--date", "2021-04-19", "--out", str(tmp_path), "--max-posts", "-1")
+    assert code == 2 and "--max-posts" in err
+
+
+def test_unknown_preset_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An unknown --preset is a usage error naming it."""
+    db = _sample_store(capsys, tmp_path)
+    code, _, err = run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path), "--preset", "hype")
+    assert code == 2 and "'hype'" in err
+
+
+def test_commands_are_recorded_as_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Import and render each leave a finished run in the store."""
+    db = _sample_store(capsys, tmp_path)
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
+    rows = SQLiteStore(db)._db.execute("SELECT command, status FROM runs ORDER BY id").fetchall()
+    assert rows == [("import", "ok"), ("render", "ok")]
+
+
+def test_failed_command_is_recorded_as_failed_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A render that fails leaves a run marked failed with the error."""
+    db = str(tmp_path / "s.db")
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
+    rows = SQLiteStore(db)._db.execute("SELECT command, status, summary FROM runs").fetchall()
+    assert rows[0][:2] == ("render", "failed") and "no papers announced" in rows[0][2]
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command answers --help with its description and exit 0."""
+    for command in ("resolve", "ingest", "import", "export", "render", "demo"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and f"Usage: hotpapers {command}" in out

@@ -209,3 +209,21 @@ def test_seed_day_is_read_from_the_seed_post() -> None:
     expected = dict(BUNDLED_RECORDS["2021-04-19"])
     expected.pop("source_file")
     assert parsed == expected
+
+
+@pytest.mark.parametrize("day", GOLDEN_DAYS)
+def test_golden_through_store_and_cli(
+    day: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``hotpapers import`` then ``hotpapers render`` (through the SQLite store) writes the golden post."""
+    from hotpapers.cli import app, main  # noqa: PLC0415 - only this test drives the CLI
+
+    generated = dt.datetime.combine(dt.date.fromisoformat(day) + dt.timedelta(days=1), dt.time(0, 43, 48), dt.UTC)
+    monkeypatch.setattr(app, "now_utc", lambda: generated)
+    legacy = tmp_path / f"{day}.json"
+    legacy.write_bytes(orjson.dumps(tool.derive_day(BUNDLED_RECORDS[day])))
+    db = str(tmp_path / "store.db")
+    assert main(["--db", db, "import", str(legacy)]) == 0
+    assert main(["--db", db, "render", "--date", day, "--out", str(tmp_path / "out")]) == 0
+    name = f"{day}---Hot-Papers.md"
+    assert (tmp_path / "out" / name).read_bytes() == (GOLDEN / name).read_bytes()

@@ -61,7 +61,9 @@ def test_ingest_twice_is_idempotent(config: Path, capsys: pytest.CaptureFixture[
         main(["ingest"])
         before = SQLiteStore(config).counts()
         main(["ingest"])
-    assert SQLiteStore(config).counts() == before
+    after = SQLiteStore(config).counts()
+    assert after.pop("runs") == before.pop("runs") + 1
+    assert after == before
 
 
 def test_ingest_past_day_uses_the_api(config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,3 +102,14 @@ def test_ingest_server_error_exits_6(config: Path, capsys: pytest.CaptureFixture
 def test_date_and_range_together_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--date with --from is a usage error."""
     assert main(["ingest", "--date", "2021-04-19", "--from", "2021-04-16", "--to", "2021-04-19"]) == 2
+
+
+def test_verbose_logs_requests(config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """-v logs each request with its URL and status on standard error."""
+    import logging  # noqa: PLC0415
+
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    with serve(_route) as server:
+        monkeypatch.setenv("HOTPAPERS_ARXIV_RSS_URL", f"{server.url}/rss")
+        main(["-v", "ingest"])
+    assert f"GET {server.url}/rss/cs+stat.ML -> 200" in capsys.readouterr().err

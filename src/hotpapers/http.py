@@ -180,6 +180,7 @@ def _attempt(
         raise _TransientError(f"{type(e).__name__} for {redact_url(url)}") from e
     except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise NetworkError(f"{type(e).__name__} for {redact_url(url)}") from e  # e may quote secrets
+    log.info("%s %s -> %s", method, redact_url(response.request.url), response.status_code)
     if response.status_code in RETRY_STATUSES:
         shown = redact_url(response.request.url)
         raise RetryableStatusError(

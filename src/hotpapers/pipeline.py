@@ -7,11 +7,12 @@ then digests are ranked and rendered from the store (``render``). Writers never 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import orjson
 
@@ -34,6 +35,7 @@ __all__ = [
     "export",
     "export_to_file",
     "import_files",
+    "recorded_run",
     "render",
     "store_records",
 ]
@@ -51,6 +53,20 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+@contextmanager
+def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Record a run of ``command`` in the store: its start, end, status and the summary the body fills in."""
+    run_id = store.start_run(command, now)
+    summary: dict[str, Any] = {}
+    try:
+        yield summary
+    except BaseException as e:
+        summary["error"] = str(e)
+        store.finish_run(run_id, dt.datetime.now(dt.UTC), "failed", summary)
+        raise
+    store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
 def _flush(store: Store, batch: dict[type, list[NativeRecord]], counts: WriteCounts) -> None:
@@ -162,16 +178,24 @@ def export(store: Store, out: IO[bytes]) -> dict[str, int]:
 
 
 def build_digest(
-    store: Store, day: dt.date, *, preset: str, now: dt.datetime, refresh: bool = False
+    store: Store,
+    day: dt.date,
+    *,
+    preset: str,
+    now: dt.datetime,
+    refresh: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Digest:
     """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
 
     A new ranking is saved as the published digest, so that rendering the date again gives the same post.
+    ``options`` are the preset's own keyword arguments (for ``classic``: ``options=ClassicOptions(...)``);
+    giving any ranks again.
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
     """
-    if not refresh:
+    if not refresh and not options:
         published = store.load_digest(day, preset)
         if published is not None:
             return published
@@ -179,7 +203,9 @@ def build_digest(
     if not evidence:
         raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
     start, end = day_window(day)
-    digest = rank(preset, evidence, date=day, window_start=start, window_end=end, generated_at=now)
+    digest = rank(
+        preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
+    )
     store.save_digest(digest)
     return digest
 
@@ -201,6 +227,7 @@ def render(
     preset: str,
     now: dt.datetime,
     refresh: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> RenderResult:
     """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
 
@@ -213,7 +240,7 @@ def render(
     if unknown:
         known = ", ".join(sorted(registry.writers))
         raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
-    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh)
+    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options)
     paths: list[Path] = []
     for name in formats:
         paths.extend(registry.writers[name]().write(digest, out_dir))

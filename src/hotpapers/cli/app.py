@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -15,6 +16,7 @@ from hotpapers import __version__, ingest_job, pipeline
 from hotpapers.config import Settings, load_settings
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
+from hotpapers.ranking import ClassicOptions
 from hotpapers.store import Store, open_store
 
 __all__ = ["cli"]
@@ -95,6 +97,9 @@ def now_utc() -> dt.datetime:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: Path | None, verbose: bool) -> None:
     """hotpapers: which new arXiv papers people are talking about, with the conversation attached."""
+    if verbose:
+        # Request URLs are logged with credentials redacted (hotpapers.http.redact_url).
+        logging.basicConfig(level=logging.INFO, format="hotpapers: %(levelname)s %(name)s: %(message)s")
     ctx.obj = Context(db, config, verbose)
 
 
@@ -141,10 +146,11 @@ def ingest(
         for note in summary.skipped:
             click.echo(f"  skipped: {note}", err=True)
 
-    with ctx.store() as store:
-        ingest_job.ingest(
+    with ctx.store() as store, pipeline.recorded_run(store, "ingest", now_utc()) as summary:
+        days_done = ingest_job.ingest(
             store, ctx.settings, days=days, now=now_utc(), replacements=replacements, progress=report
         )
+        summary["days"] = [str(d.day) for d in days_done]
 
 
 @cli.command("import")
@@ -160,8 +166,9 @@ def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | No
 
     Either every file is imported or, on the first bad record, none is.
     """
-    with ctx.store() as store:
+    with ctx.store() as store, pipeline.recorded_run(store, "import", now_utc()) as summary:
         result = pipeline.import_files(store, list(files), observed_at=observed_at)
+        summary.update(result.counts)
     for name, fmt in result.formats.items():
         click.echo(f"{name}: {fmt}")
     click.echo("imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
@@ -188,20 +195,52 @@ def export(ctx: Context, out: Path | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--preset", default="classic", show_default=True, help="Ranking preset.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
+@click.option("--min-score", type=click.IntRange(min=0), help="classic: keep papers scoring at least this [50].")
+@click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring at least this [25].")
+@click.option("--max-posts", type=click.IntRange(min=0), help="classic: embed at most this many posts [10].")
+@click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link.")
 @pass_ctx
 def render(
-    ctx: Context, day: dt.date, formats: tuple[str, ...], out: Path, preset: str, refresh: bool
+    ctx: Context,
+    day: dt.date,
+    formats: tuple[str, ...],
+    out: Path,
+    preset: str,
+    refresh: bool,
+    min_score: int | None,
+    min_post_score: int | None,
+    max_posts: int | None,
+    keep_without_pdf: bool,
 ) -> None:
     """Rank the papers of one listing day and write the digest.
 
-    A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh.
+    A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh
+    (or a ranking option) is given.
     """
-    with ctx.store() as store:
+    options = classic_options(min_score, min_post_score, max_posts, keep_without_pdf)
+    if options and preset != "classic":
+        raise click.UsageError(f"the threshold options belong to the classic preset, not to {preset!r}")
+    with ctx.store() as store, pipeline.recorded_run(store, "render", now_utc()) as summary:
         result = pipeline.render(
-            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh
+            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh, options=options
         )
+        summary["paths"] = [str(p) for p in result.paths]
     for path in result.paths:
         click.echo(str(path))
+
+
+def classic_options(
+    min_score: int | None, min_post_score: int | None, max_posts: int | None, keep_without_pdf: bool
+) -> dict[str, Any]:
+    """The classic preset's options given on the command line ({} when none was given)."""
+    given: dict[str, Any] = {
+        "min_score": min_score,
+        "min_post_score": min_post_score,
+        "max_posts": max_posts,
+        "require_pdf": False if keep_without_pdf else None,
+    }
+    chosen = {k: v for k, v in given.items() if v is not None}
+    return {"options": ClassicOptions(**chosen)} if chosen else {}
 
 
 @cli.command()
