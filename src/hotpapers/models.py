@@ -25,6 +25,7 @@ __all__ = [
     "PaperLink",
     "Post",
     "PostEvidence",
+    "PostGone",
     "PostKind",
     "RankedPaper",
     "RankedPost",
@@ -167,6 +168,19 @@ class EngagementSnapshot:
         for key, value in self.extras:
             if value < 0:
                 raise ValueError(f"EngagementSnapshot extra {key!r} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class PostGone:
+    """A platform says a post no longer exists or is not visible (deleted, suspended, withheld)."""
+
+    platform: str
+    post_id: str
+    observed_at: dt.datetime
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "PostGone.observed_at"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import orjson
 
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post
+from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostGone
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
@@ -69,7 +69,7 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
-def _flush(store: Store, batch: dict[type, list[NativeRecord]], counts: WriteCounts) -> None:
+def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts) -> None:
     papers = [r for r in batch.get(Paper, []) if isinstance(r, Paper)]
     counts.add({"papers": store.upsert_papers(papers)})
     announcements = [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)]
@@ -77,6 +77,9 @@ def _flush(store: Store, batch: dict[type, list[NativeRecord]], counts: WriteCou
     counts.add({"posts": store.upsert_posts(r for r in batch.get(Post, []) if isinstance(r, Post))})
     snaps = [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)]
     counts.add({"snapshots": store.add_snapshots(snaps)})
+    gone = [r for r in batch.get(PostGone, []) if isinstance(r, PostGone)]
+    for platform in sorted({g.platform for g in gone}):
+        counts.add({"gone": store.mark_deleted(platform, [g.post_id for g in gone if g.platform == platform])})
     for digest in batch.get(Digest, []):
         if isinstance(digest, Digest):
             store.save_digest(digest)
@@ -84,10 +87,10 @@ def _flush(store: Store, batch: dict[type, list[NativeRecord]], counts: WriteCou
     batch.clear()
 
 
-def store_records(store: Store, records: Iterable[NativeRecord]) -> WriteCounts:
+def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> WriteCounts:
     """Write records of any type in batches (papers before posts before snapshots), in one transaction."""
     counts = WriteCounts()
-    batch: dict[type, list[NativeRecord]] = {}
+    batch: dict[type, list[NativeRecord | PostGone]] = {}
     size = 0
     with store.transaction():
         for record in records:

@@ -12,19 +12,24 @@ and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post
+import httpx
+
+from hotpapers.http import RetryPolicy
+from hotpapers.models import Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "CollectRequest",
     "Record",
     "Registry",
     "Source",
+    "SourceContext",
     "SourceStatus",
     "Writer",
     "load_registry",
@@ -32,8 +37,39 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "hotpapers"
 
-Record = Paper | Announcement | Post | EngagementSnapshot
+Record = Paper | Announcement | Post | EngagementSnapshot | PostGone
 """What a source yields: records for the store, never files."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What a source factory gets: everything from outside, so that tests can replace all of it.
+
+    ``http`` is a client made for this source alone (User-Agent, timeouts, request counting); ``env`` is where
+    tokens and endpoint URLs come from (``HOTPAPERS_*``); ``sleep`` is how to wait for a rate limit (a no-op in
+    tests); ``retry`` is the retry policy for ``hotpapers.http.request``.
+    """
+
+    http: httpx.Client
+    env: Mapping[str, str]
+    now: Callable[[], dt.datetime]
+    sleep: Callable[[float], None]
+    retry: RetryPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class CollectRequest:
+    """What to collect: the posts of a listing day's window about that day's papers.
+
+    ``known_posts`` are the posts of this source's platform already in the store that link ``papers``: their
+    engagement is to be refreshed (a new snapshot each), and a post that is gone reported as ``PostGone``.
+    """
+
+    day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    papers: tuple[ArxivId, ...]
+    known_posts: tuple[Post, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +94,18 @@ class Source(Protocol):
         """
         ...
 
-    def collect(self, start: dt.datetime, end: dt.datetime) -> Iterator[Record]:
-        """Yield the records found for posts created in ``[start, end)``.
+    def collect(self, request: CollectRequest) -> Iterator[Record]:
+        """Yield posts linking arXiv papers in the request's window, their engagement snapshots, and
+        refreshed snapshots (or ``PostGone``) for ``request.known_posts``.
+
+        A post yielded must link at least one arXiv id (resolved with ``hotpapers.links``); it may link papers
+        outside ``request.papers``. Records are yielded as they are parsed, page by page, so that the caller
+        can commit as it goes. Per-item problems are skipped (and logged); only a failure of the whole source
+        raises.
 
         Raises:
             NetworkError: the platform could not be reached after retries.
+            APIError: the platform refused (bad credentials, quota).
             ParseError: the platform answered with an undocumented shape.
         """
         ...
@@ -88,13 +131,13 @@ class Registry:
     """The sources and writers known to this process, by name."""
 
     writers: dict[str, Callable[[], Writer]] = field(default_factory=dict)
-    sources: dict[str, Callable[[], Source]] = field(default_factory=dict)
+    sources: dict[str, Callable[[SourceContext], Source]] = field(default_factory=dict)
 
     def add_writer(self, name: str, factory: Callable[[], Writer]) -> None:
         """Register a writer factory under ``name`` (a later registration replaces an earlier one)."""
         self.writers[name] = factory
 
-    def add_source(self, name: str, factory: Callable[[], Source]) -> None:
+    def add_source(self, name: str, factory: Callable[[SourceContext], Source]) -> None:
         """Register a source factory under ``name``."""
         self.sources[name] = factory
 

@@ -70,6 +70,14 @@ class Store(Protocol):
         """Mark posts as deleted or unavailable; they keep their snapshots."""
         ...
 
+    def get_state(self, source: str, key: str) -> str | None:
+        """A source's checkpoint (e.g. the Jetstream cursor), or None."""
+        ...
+
+    def set_state(self, source: str, key: str, value: str) -> None:
+        """Save a source's checkpoint (inside the caller's transaction, with the records it covers)."""
+        ...
+
     def announced_dates(self) -> list[dt.date]:
         """Every date with at least one announcement, ascending."""
         ...

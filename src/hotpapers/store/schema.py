@@ -101,5 +101,16 @@ CREATE TABLE digests (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+CREATE TABLE source_state (
+    source TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (source, key)
+);
+"""
+"""Checkpoints of sources (the Jetstream cursor, pagination tokens), written in the same transaction as
+the records they cover, so that a restart resumes with no gap and no duplicate."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)

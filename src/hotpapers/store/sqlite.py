@@ -230,6 +230,20 @@ class SQLiteStore:
                 ((platform, pid) for pid in post_ids),
             )
 
+    def get_state(self, source: str, key: str) -> str | None:
+        """A source's checkpoint, or None."""
+        row = self._execute("SELECT value FROM source_state WHERE source = ? AND key = ?", (source, key)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, source: str, key: str, value: str) -> None:
+        """Save a source's checkpoint."""
+        with self.transaction():
+            self._execute(
+                "INSERT INTO source_state(source, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(source, key) DO UPDATE SET value = excluded.value",
+                (source, key, value),
+            )
+
     def save_digest(self, digest: Digest) -> None:
         """Store a published digest as its native JSON."""
         content = orjson.dumps(digest_to_dict(digest)).decode()
