@@ -9,6 +9,9 @@ __all__ = ["register"]
 
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers and sources to ``registry``."""
-    from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415 - plugins load only when registered
+    # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
+    from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415
 
     registry.add_writer("lumen", LumenWriter)
+    registry.add_source("legacy", LegacySource)

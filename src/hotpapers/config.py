@@ -40,6 +40,10 @@ class Settings:
 
     db: str = DEFAULT_DB
     contact: str = ""  # an e-mail address for the User-Agent, as arXiv asks of API clients
+    out_dir: str = "hotpapers-out"  # where `hotpapers run` writes its outputs
+    formats: tuple[str, ...] = ("lumen",)  # the writers `hotpapers run` uses
+    preset: str = "classic"  # the ranking preset of `hotpapers run`
+    sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     config_path: Path | None = None
 

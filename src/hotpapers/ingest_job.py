@@ -30,6 +30,7 @@ class DaySummary:
     counts: dict[AnnounceType, int]
     papers_written: int
     skipped: tuple[str, ...]
+    requests: int = 0
 
 
 def listing_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -53,11 +54,11 @@ def _client(settings: Settings, http: httpx.Client) -> ArxivClient:
     )
 
 
-def _store(store: Store, result: IngestResult) -> DaySummary:
+def _store(store: Store, result: IngestResult, requests: int) -> DaySummary:
     with store.transaction():
         written = store.upsert_papers(result.papers)
         store.add_announcements(result.announcements)
-    return DaySummary(result.day, result.source, result.counts, written, tuple(result.skipped))
+    return DaySummary(result.day, result.source, result.counts, written, tuple(result.skipped), requests)
 
 
 def ingest(
@@ -83,7 +84,13 @@ def ingest(
     category_filter = CategoryFilter(arxiv.categories, arxiv.exclude, arxiv.primary_only)
     latest = latest_announcement(now)
     summaries = []
+    sent = [0]
+
+    def count(_: httpx.Request) -> None:
+        sent[0] += 1
+
     with make_client(mailto=settings.contact or None, transport=transport) as http:
+        http.event_hooks["request"].append(count)
         client = _client(settings, http)
         wanted: list[dt.date | None] = list(days) if days else [None]
         for day in wanted:
@@ -93,7 +100,8 @@ def ingest(
                     result = ingest_day(client, day, category_filter)
             else:
                 result = ingest_day(client, day, category_filter, include_replacements=replacements)
-            summary = _store(store, result)
+            summary = _store(store, result, sent[0])
+            sent[0] = 0
             progress(summary)
             summaries.append(summary)
     return summaries

@@ -1,0 +1,140 @@
+"""Commands that talk to social platforms: ``sources``, ``collect`` and the main job ``run``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from hotpapers import pipeline
+from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx
+from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
+from hotpapers.errors import EXIT_PARTIAL
+from hotpapers.plugins import load_registry
+from hotpapers.run_job import RunOptions, RunSummary, run
+
+__all__ = ["collect_command", "run_command", "sources_command"]
+
+
+def _environment(ctx: Context) -> Environment:
+    return Environment(env=os.environ, now=now_utc, contact=ctx.settings.contact or None)
+
+
+def _step(console: Console) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if console.is_terminal:
+            console.print(f"[bold]…[/bold] {message}")
+        else:
+            click.echo(f"hotpapers: {message}", err=True)
+
+    return say
+
+
+def _status(report: SourceReport) -> str:
+    if report.failed:
+        return f"FAILED: {report.error}"
+    return "ok" if report.enabled else f"disabled: {report.reason}"
+
+
+_COLUMNS = ("source", "status", "posts", "snapshots", "gone", "requests", "seconds")
+
+
+def _print_sources(console: Console, reports: list[SourceReport], title: str) -> None:
+    """A table on a terminal; plain tab-separated lines (easy to grep in logs) otherwise."""
+    rows = [
+        (r.name, _status(r), str(r.posts), str(r.snapshots), str(r.gone), str(r.requests), f"{r.seconds:.1f}")
+        for r in reports
+    ]
+    if not console.is_terminal:
+        click.echo(title)
+        for row in [_COLUMNS, *rows]:
+            click.echo("\t".join(row))
+        return
+    table = Table(title=title)
+    for column in _COLUMNS:
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+@cli.command("sources")
+@pass_ctx
+def sources_command(ctx: Context) -> None:
+    """List every registered source, whether it is enabled, and if not, how to enable it."""
+    for report in source_statuses(load_registry(), _environment(ctx)):
+        state = "enabled" if report.enabled else f"disabled: {report.reason}"
+        click.echo(f"{report.name}: {state}")
+
+
+@cli.command("collect")
+@click.option("--source", "names", multiple=True, help="A source to ask (repeatable; default: every enabled one).")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest stored].")
+@pass_ctx
+def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -> int:
+    """Collect the posts about a listing day's papers from the social sources, and their engagement.
+
+    Exit code 8 if a source failed (the others still ran).
+    """
+    console = Console()
+    with ctx.store() as store, pipeline.recorded_run(store, "collect", now_utc()) as summary:
+        chosen = day or max(store.announced_dates(), default=None)
+        if chosen is None:
+            raise click.UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
+        reports = collect(
+            store, load_registry(), day=chosen, names=list(names) or None, environment=_environment(ctx),
+            progress=lambda r: _step(console)(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
+        )
+        summary.update({r.name: {"posts": r.posts, "error": r.error} for r in reports})
+    _print_sources(console, reports, f"Collected for {chosen}")
+    return EXIT_PARTIAL if any(r.failed for r in reports) else 0
+
+
+def _print_summary(console: Console, summary: RunSummary) -> None:
+    console.print(f"Listing day {summary.day}: {summary.papers} papers in the store, {summary.ranked} ranked")
+    if summary.ingest is not None:
+        counts = ", ".join(f"{k.value} {v}" for k, v in summary.ingest.counts.items())
+        console.print(f"arXiv ({summary.ingest.source}): {counts}; {summary.ingest.requests} requests")
+    if summary.ingest_error:
+        console.print(f"arXiv FAILED (kept the stored papers): {summary.ingest_error}")
+    _print_sources(console, summary.sources, "Sources")
+    for path in summary.outputs:
+        console.print(f"wrote {path}")
+
+
+@cli.command("run")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest].")
+@click.option("--source", "names", multiple=True, help="A source to ask (repeatable) [default: config or all].")
+@click.option("--format", "formats", multiple=True, help="Output format (repeatable) [default: config, lumen].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: config].")
+@click.option("--preset", help="Ranking preset [default: config, classic].")
+@click.option("--no-ingest", is_flag=True, help="Use the papers already in the store; do not ask arXiv.")
+@pass_ctx
+def run_command(
+    ctx: Context, day: dt.date | None, names: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
+    preset: str | None, no_ingest: bool,
+) -> int:
+    """The daily job: ingest arXiv's announcement, collect posts from every enabled source, rank, render.
+
+    Ends with a summary table. A failing source never aborts the run; the exit code is then 8.
+    """
+    settings = ctx.settings
+    options = RunOptions(
+        day=day,
+        sources=list(names) or list(settings.sources) or None,
+        formats=list(formats) or list(settings.formats),
+        out_dir=out or Path(settings.out_dir),
+        preset=preset or settings.preset,
+        ingest=not no_ingest,
+    )
+    console = Console()
+    with ctx.store() as store, pipeline.recorded_run(store, "run", now_utc()) as record:
+        summary = run(store, settings, load_registry(), options, _environment(ctx), step=_step(Console(stderr=True)))
+        record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
+    _print_summary(console, summary)
+    return EXIT_PARTIAL if summary.failed else 0

@@ -1,0 +1,111 @@
+"""The main job, ``hotpapers run``: ingest the day's arXiv announcement, collect from every source, rank, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotpapers.collect_job import Environment, SourceReport, collect
+from hotpapers.config import Settings
+from hotpapers.errors import HotpapersError, UsageError
+from hotpapers.ingest_job import DaySummary, ingest
+from hotpapers.pipeline import render
+from hotpapers.plugins import Registry
+from hotpapers.store.base import Store
+
+__all__ = ["RunOptions", "RunSummary", "run"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``hotpapers run`` was asked to do."""
+
+    day: dt.date | None
+    sources: Sequence[str] | None
+    formats: Sequence[str]
+    out_dir: Path
+    preset: str
+    ingest: bool = True
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the summary table and the exit code."""
+
+    day: dt.date | None = None
+    ingest: DaySummary | None = None
+    ingest_error: str | None = None
+    papers: int = 0
+    ranked: int = 0
+    sources: list[SourceReport] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True if arXiv or any source failed (the run still finished)."""
+        return self.ingest_error is not None or any(s.failed for s in self.sources)
+
+
+def _ingest(store: Store, settings: Settings, options: RunOptions, environment: Environment,
+            summary: RunSummary) -> dt.date:
+    try:
+        (day_summary,) = ingest(
+            store, settings, days=[options.day] if options.day else None, now=environment.now(),
+            transport=environment.transport,
+        )
+    except HotpapersError as e:
+        if options.day is None or not store.evidence_for_day(options.day):
+            raise
+        summary.ingest_error = str(e)  # the store already has the day: go on with what it has
+        log.warning("arXiv ingest failed, using the papers already stored: %s", e)
+        return options.day
+    summary.ingest = day_summary
+    return day_summary.day
+
+
+def run(
+    store: Store,
+    settings: Settings,
+    registry: Registry,
+    options: RunOptions,
+    environment: Environment,
+    step: Callable[[str], None] = lambda _: None,
+) -> RunSummary:
+    """Run the whole daily job and return its summary. A failing source never aborts the run.
+
+    Raises:
+        UsageError: no day could be determined (``--no-ingest`` without ``--date``) or no papers for it.
+        NetworkError, APIError, ParseError: arXiv failed and the store has nothing for the day.
+    """
+    summary = RunSummary()
+    if options.ingest:
+        step("ingesting arXiv")
+        day = _ingest(store, settings, options, environment, summary)
+    elif options.day is not None:
+        day = options.day
+    else:
+        day = max(store.announced_dates(), default=None) or _no_day()
+    summary.day = day
+    summary.papers = len(store.evidence_for_day(day))
+    step("collecting posts")
+    summary.sources = collect(
+        store, registry, day=day, names=options.sources, environment=environment,
+        progress=lambda report: step(f"collected from {report.name}"),
+    )
+    step("ranking and rendering")
+    result = render(
+        store, day, formats=options.formats, out_dir=options.out_dir, preset=options.preset,
+        now=environment.now(), refresh=True,
+    )
+    summary.ranked = len(result.digest.papers)
+    summary.outputs = result.paths
+    return summary
+
+
+def _no_day() -> dt.date:
+    raise UsageError("--no-ingest: the store has no announced day; give --date or ingest first")
