@@ -215,3 +215,30 @@ def test_sqlite_url_form_is_accepted(tmp_path: Path) -> None:
     s = open_store(f"sqlite:///{tmp_path / 'u.db'}")
     s.close()
     assert (tmp_path / "u.db").exists()
+
+
+def test_version_1_database_is_migrated(tmp_path: Path) -> None:
+    """A store written at schema version 1 is upgraded in place, keeping its data."""
+    from hotpapers.store import schema  # noqa: PLC0415
+
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.executescript(schema.MIGRATIONS[0])
+    db.execute("INSERT INTO hotpapers_meta(key, value) VALUES ('schema_version', '1')")
+    db.execute(
+        "INSERT INTO papers(arxiv_id, version, title, authors, abstract, primary_category) "
+        "VALUES ('2104.08223', 1, 't', '[]', '', 'cs.CV')"
+    )
+    db.commit()
+    db.close()
+    with SQLiteStore(tmp_path / "old.db") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.counts()["papers"] == 1
+        store.set_state("bluesky", "cursor", "1")
+
+
+def test_source_state_round_trips(store: SQLiteStore) -> None:
+    """A checkpoint saved for a source is read back; a later save replaces it."""
+    assert store.get_state("bluesky", "jetstream_cursor") is None
+    store.set_state("bluesky", "jetstream_cursor", "100")
+    store.set_state("bluesky", "jetstream_cursor", "200")
+    assert store.get_state("bluesky", "jetstream_cursor") == "200"

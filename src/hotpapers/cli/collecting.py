@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from hotpapers import pipeline
@@ -25,14 +25,34 @@ def _environment(ctx: Context) -> Environment:
     return Environment(env=os.environ, now=now_utc, contact=ctx.settings.contact or None)
 
 
-def _step(console: Console) -> Callable[[str], None]:
-    def say(message: str) -> None:
-        if console.is_terminal:
-            console.print(f"[bold]…[/bold] {message}")
+class _Reporter:
+    """Progress for long steps: a rich progress bar on a terminal, plain log lines otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self._console = Console(stderr=True)
+        self._progress: Progress | None = None
+        self._total = total
+
+    def __enter__(self) -> _Reporter:
+        if self._console.is_terminal:
+            self._progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                console=self._console, transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("starting", total=self._total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def step(self, message: str, advance: int = 1) -> None:
+        """Show ``message`` and move the bar by ``advance`` steps."""
+        if self._progress is not None:
+            self._progress.update(self._task, description=message, advance=advance)
         else:
             click.echo(f"hotpapers: {message}", err=True)
-
-    return say
 
 
 def _status(report: SourceReport) -> str:
@@ -81,14 +101,19 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
 
     Exit code 8 if a source failed (the others still ran).
     """
-    console = Console()
-    with ctx.store() as store, pipeline.recorded_run(store, "collect", now_utc()) as summary:
+    console = Console(highlight=False)
+    registry = load_registry()
+    with (
+        ctx.store() as store,
+        pipeline.recorded_run(store, "collect", now_utc()) as summary,
+        _Reporter(len(names) or len(registry.sources)) as reporter,
+    ):
         chosen = day or max(store.announced_dates(), default=None)
         if chosen is None:
             raise click.UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
         reports = collect(
-            store, load_registry(), day=chosen, names=list(names) or None, environment=_environment(ctx),
-            progress=lambda r: _step(console)(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
+            store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
+            progress=lambda r: reporter.step(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
         )
         summary.update({r.name: {"posts": r.posts, "error": r.error} for r in reports})
     _print_sources(console, reports, f"Collected for {chosen}")
@@ -132,9 +157,15 @@ def run_command(
         preset=preset or settings.preset,
         ingest=not no_ingest,
     )
-    console = Console()
-    with ctx.store() as store, pipeline.recorded_run(store, "run", now_utc()) as record:
-        summary = run(store, settings, load_registry(), options, _environment(ctx), step=_step(Console(stderr=True)))
+    console = Console(highlight=False)
+    registry = load_registry()
+    steps = 3 + len(options.sources or registry.sources)
+    with (
+        ctx.store() as store,
+        pipeline.recorded_run(store, "run", now_utc()) as record,
+        _Reporter(steps) as reporter,
+    ):
+        summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
     _print_summary(console, summary)
     return EXIT_PARTIAL if summary.failed else 0
