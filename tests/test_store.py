@@ -242,3 +242,11 @@ def test_source_state_round_trips(store: SQLiteStore) -> None:
     store.set_state("bluesky", "jetstream_cursor", "100")
     store.set_state("bluesky", "jetstream_cursor", "200")
     assert store.get_state("bluesky", "jetstream_cursor") == "200"
+
+
+def test_snapshot_series_is_in_time_order(store: SQLiteStore) -> None:
+    """A post's snapshot series comes back oldest first."""
+    store.upsert_posts([post()])
+    store.add_snapshots([snapshot(likes=9, at=T0 + dt.timedelta(hours=3)), snapshot(likes=1, at=T0)])
+    series = store.snapshot_series([("x", "1383990658680037381")])
+    assert [s.likes for s in series["x", "1383990658680037381"]] == [1, 9]

@@ -8,6 +8,7 @@ parsers in ``hotpapers.arxiv`` and ``hotpapers.sources``; the store converts the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NewType
@@ -15,6 +16,7 @@ from typing import NewType
 __all__ = [
     "AnnounceType",
     "Announcement",
+    "Archive",
     "ArxivId",
     "BreakdownItem",
     "Digest",
@@ -250,3 +252,18 @@ class PaperEvidence:
     paper: Paper
     announcement: Announcement
     posts: tuple[PostEvidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """Everything the static site shows, taken from the store in one go: a writer needs nothing else.
+
+    ``digests`` are the published digests, newest first. ``paper_posts`` holds, for every paper in a digest, every
+    post that links it (all platforms, reposts excluded) with its latest snapshot; ``series`` holds every snapshot
+    of those posts in time order, keyed by (platform, post_id), for the engagement-over-time charts.
+    """
+
+    digests: tuple[Digest, ...]
+    paper_posts: Mapping[ArxivId, tuple[PostEvidence, ...]]
+    series: Mapping[tuple[str, str], tuple[EngagementSnapshot, ...]]
+    generated_at: dt.datetime

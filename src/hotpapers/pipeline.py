@@ -18,7 +18,18 @@ import orjson
 
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostGone
+from hotpapers.models import (
+    Announcement,
+    Archive,
+    ArxivId,
+    Digest,
+    EngagementSnapshot,
+    Paper,
+    Post,
+    PostEvidence,
+    PostGone,
+    PostKind,
+)
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
@@ -29,6 +40,7 @@ from hotpapers.store.base import Store, WriteCounts
 __all__ = [
     "ImportResult",
     "RenderResult",
+    "build_archive",
     "build_digest",
     "day_window",
     "demo",
@@ -291,3 +303,19 @@ def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
         finally:
             store.close()
     return DemoResult(db_path, paths)
+
+
+def build_archive(store: Store, *, preset: str, now: dt.datetime) -> Archive:
+    """Everything the static site shows: the published digests of ``preset`` (newest first), every post of
+    each listed paper with its latest snapshot (reposts left out), and the snapshot series of those posts."""
+    digests = sorted((d for d in store.iter_digests() if d.preset == preset), key=lambda d: d.date, reverse=True)
+    listed = {p.paper.arxiv_id for d in digests for p in d.papers}
+    paper_posts: dict[ArxivId, tuple[PostEvidence, ...]] = {}
+    for day in sorted({d.date for d in digests}):
+        for evidence in store.evidence_for_day(day):
+            if evidence.paper.arxiv_id in listed:
+                paper_posts[evidence.paper.arxiv_id] = tuple(
+                    e for e in evidence.posts if e.post.kind is not PostKind.REPOST
+                )
+    keys = {(e.post.platform, e.post.post_id) for posts in paper_posts.values() for e in posts}
+    return Archive(tuple(digests), paper_posts, store.snapshot_series(sorted(keys)), now)

@@ -90,6 +90,10 @@ class Store(Protocol):
         """Store a published digest (replacing one of the same date and preset)."""
         ...
 
+    def snapshot_series(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of each (platform, post_id), in time order."""
+        ...
+
     def load_digest(self, day: dt.date, preset: str) -> Digest | None:
         """The digest published for ``day`` with ``preset``, if any."""
         ...

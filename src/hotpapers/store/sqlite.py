@@ -359,6 +359,18 @@ class SQLiteStore:
                 latest[platform, post_id] = rows.snapshot_from_row(row)
         return latest
 
+    def snapshot_series(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of each (platform, post_id), in time order."""
+        series: dict[tuple[str, str], tuple[EngagementSnapshot, ...]] = {}
+        for platform, post_id in keys:
+            rows_ = self._execute(
+                f"SELECT {rows.SNAPSHOT_COLUMNS} FROM engagement WHERE platform = ? AND post_id = ? "
+                "ORDER BY observed_at",
+                (platform, post_id),
+            ).fetchall()
+            series[platform, post_id] = tuple(rows.snapshot_from_row(r) for r in rows_)
+        return series
+
     def load_digest(self, day: dt.date, preset: str) -> Digest | None:
         """The digest published for ``day`` with ``preset``."""
         row = self._execute(
