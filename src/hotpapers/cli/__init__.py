@@ -7,6 +7,7 @@ import sys
 import click
 
 from hotpapers.cli import collecting as _collecting  # noqa: F401 - registers its commands
+from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers its commands
 from hotpapers.cli.app import cli
 from hotpapers.errors import HotpapersError
 

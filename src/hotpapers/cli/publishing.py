@@ -1,0 +1,50 @@
+"""``hotpapers publish``: write a digest into a blog repository, commit and push."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from hotpapers import pipeline
+from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx
+from hotpapers.publish import publish_files
+
+__all__ = ["publish_command"]
+
+
+@cli.command("publish")
+@click.option("--git", "repo", type=click.Path(file_okay=False, exists=True, path_type=Path), required=True,
+              help="A clone of the blog repository.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest].")
+@click.option("--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Writer (repeatable).")
+@click.option("--dir", "subdir", default="content/posts", show_default=True, help="Folder inside the repository.")
+@click.option("--preset", default="classic", show_default=True, help="Ranking preset.")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("--no-push", is_flag=True, help="Commit only.")
+@pass_ctx
+def publish_command(
+    ctx: Context, repo: Path, day: dt.date | None, formats: tuple[str, ...], subdir: str, preset: str, remote: str,
+    no_push: bool,
+) -> None:
+    """Write the digest of a day into a blog repository (as the original did), commit it and push.
+
+    For an HTTPS remote that needs a token, set HOTPAPERS_GIT_TOKEN (and HOTPAPERS_GIT_USER if the host wants a
+    user name other than x-access-token): it is handed to git through the environment only, never written to the
+    repository, its config or the logs. Publishing the same digest twice commits nothing the second time.
+    """
+    with ctx.store() as store, pipeline.recorded_run(store, "publish", now_utc()) as summary:
+        chosen = day or max(store.announced_dates(), default=None)
+        if chosen is None:
+            raise click.UsageError("the store has no announced day yet")
+        result = pipeline.render(store, chosen, formats=formats, out_dir=repo / subdir, preset=preset, now=now_utc())
+        published = publish_files(repo, result.paths, message=f"Hot Papers {chosen}", push=not no_push, remote=remote)
+        summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed})
+    if not published.committed:
+        click.echo(f"{chosen}: nothing new to publish")
+        return
+    pushed = f", pushed to {remote}" if published.pushed else ""
+    click.echo(f"{chosen}: committed {published.commit}{pushed}")
+    for path in published.files:
+        click.echo(f"  {path}")
