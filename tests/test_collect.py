@@ -185,3 +185,19 @@ def test_run_without_ingest_ranks_and_renders(
     assert code == 8
     assert (tmp_path / "o" / f"{DAY}---Hot-Papers.md").exists()
     assert "Listing day 2021-04-19" in captured.out and "collecting posts" in captured.err
+
+
+def test_closed_day_is_the_listing_announced_the_evening_before() -> None:
+    """Run after Thursday's 20:00 ET announcement, the digest is Thursday's listing (announced Wednesday)."""
+    from hotpapers.run_job import closed_day  # noqa: PLC0415
+
+    thursday_evening = dt.datetime(2024, 11, 29, 1, 30, tzinfo=dt.UTC)  # 20:30 EST on Thursday 28
+    assert closed_day(thursday_evening) == dt.date(2024, 11, 28)
+
+
+def test_closed_day_on_sunday_evening_is_friday() -> None:
+    """Run on Sunday evening, the digest is Friday's listing, whose window closes at Sunday's announcement."""
+    from hotpapers.run_job import closed_day  # noqa: PLC0415
+
+    sunday_evening = dt.datetime(2024, 12, 2, 1, 30, tzinfo=dt.UTC)  # 20:30 EST on Sunday 1 December
+    assert closed_day(sunday_evening) == dt.date(2024, 11, 29)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotpapers.arxiv.calendar import latest_announcement, previous_listing_day
 from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import Settings
 from hotpapers.errors import HotpapersError, UsageError
@@ -16,7 +17,7 @@ from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
 
-__all__ = ["RunOptions", "RunSummary", "run"]
+__all__ = ["RunOptions", "RunSummary", "closed_day", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class RunSummary:
     """What a run did, for the summary table and the exit code."""
 
     day: dt.date | None = None
-    ingest: DaySummary | None = None
+    ingested: list[DaySummary] = field(default_factory=list)
     ingest_error: str | None = None
     papers: int = 0
     ranked: int = 0
@@ -51,21 +52,33 @@ class RunSummary:
         return self.ingest_error is not None or any(s.failed for s in self.sources)
 
 
-def _ingest(store: Store, settings: Settings, options: RunOptions, environment: Environment,
-            summary: RunSummary) -> dt.date:
-    try:
-        (day_summary,) = ingest(
-            store, settings, days=[options.day] if options.day else None, now=environment.now(),
-            transport=environment.transport,
-        )
-    except HotpapersError as e:
-        if options.day is None or not store.evidence_for_day(options.day):
-            raise
-        summary.ingest_error = str(e)  # the store already has the day: go on with what it has
-        log.warning("arXiv ingest failed, using the papers already stored: %s", e)
-        return options.day
-    summary.ingest = day_summary
-    return day_summary.day
+def closed_day(now: dt.datetime) -> dt.date:
+    """The most recent listing day whose window has closed: the day ``run`` digests by default.
+
+    Run just after an announcement (20:00 ET), this is the listing announced the evening before, whose posts
+    have had a full day to gather.
+    """
+    return previous_listing_day(latest_announcement(now))
+
+
+def _ingest(store: Store, settings: Settings, day: dt.date, environment: Environment, summary: RunSummary) -> None:
+    """Ingest the latest listing (RSS) for tomorrow's run, and ``day`` itself if the store does not have it yet."""
+    wanted: list[dt.date | None] = [None]
+    if day not in store.announced_dates():
+        wanted.append(day)
+    for target in wanted:
+        try:
+            done = ingest(
+                store, settings, days=None if target is None else [target], now=environment.now(),
+                transport=environment.transport,
+            )
+        except HotpapersError as e:
+            if target is day or not store.evidence_for_day(day):
+                raise
+            summary.ingest_error = str(e)  # the day itself is stored: go on with it
+            log.warning("arXiv ingest of the latest listing failed: %s", e)
+            continue
+        summary.ingested.extend(done)
 
 
 def run(
@@ -84,12 +97,11 @@ def run(
     """
     summary = RunSummary()
     if options.ingest:
+        day = options.day or closed_day(environment.now())
         step("ingesting arXiv")
-        day = _ingest(store, settings, options, environment, summary)
-    elif options.day is not None:
-        day = options.day
+        _ingest(store, settings, day, environment, summary)
     else:
-        day = max(store.announced_dates(), default=None) or _no_day()
+        day = options.day or max(store.announced_dates(), default=None) or _no_day()
     summary.day = day
     summary.papers = len(store.evidence_for_day(day))
     step("collecting posts")

@@ -122,9 +122,9 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
 
 def _print_summary(console: Console, summary: RunSummary) -> None:
     console.print(f"Listing day {summary.day}: {summary.papers} papers in the store, {summary.ranked} ranked")
-    if summary.ingest is not None:
-        counts = ", ".join(f"{k.value} {v}" for k, v in summary.ingest.counts.items())
-        console.print(f"arXiv ({summary.ingest.source}): {counts}; {summary.ingest.requests} requests")
+    for ingested in summary.ingested:
+        counts = ", ".join(f"{k.value} {v}" for k, v in ingested.counts.items())
+        console.print(f"arXiv {ingested.day} ({ingested.source}): {counts}; {ingested.requests} requests")
     if summary.ingest_error:
         console.print(f"arXiv FAILED (kept the stored papers): {summary.ingest_error}")
     _print_sources(console, summary.sources, "Sources")
@@ -133,7 +133,8 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
 
 
 @cli.command("run")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest].")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
+              help="Listing day [default: the latest whose window has closed].")
 @click.option("--source", "names", multiple=True, help="A source to ask (repeatable) [default: config or all].")
 @click.option("--format", "formats", multiple=True, help="Output format (repeatable) [default: config, lumen].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: config].")
@@ -146,7 +147,9 @@ def run_command(
 ) -> int:
     """The daily job: ingest arXiv's announcement, collect posts from every enabled source, rank, render.
 
-    Ends with a summary table. A failing source never aborts the run; the exit code is then 8.
+    Run it after arXiv's 20:00 ET announcement: by default it digests the listing day whose window has just
+    closed (announced the evening before), and ingests the new listing for the next run. Ends with a summary
+    table. A failing source never aborts the run; the exit code is then 8.
     """
     settings = ctx.settings
     options = RunOptions(
