@@ -29,6 +29,7 @@ class Served:
     url: str
     requests: list[str] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
 
 
 @contextmanager
@@ -40,6 +41,7 @@ def serve(route: Route) -> Iterator[Served]:
         def do_GET(self) -> None:
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))
+            served.headers.append(dict(self.headers.items()))
             reply = route(self.path) or Reply(b"not found", 404, "text/plain")
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
@@ -54,7 +56,7 @@ def serve(route: Route) -> Iterator[Served]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     served.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield served

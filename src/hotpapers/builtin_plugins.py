@@ -13,9 +13,11 @@ def register(registry: Registry) -> None:
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
     from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
+    from hotpapers.sources.x import XSource  # noqa: PLC0415
     from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415
 
     registry.add_writer("lumen", LumenWriter)
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)
     registry.add_source("legacy", LegacySource)
+    registry.add_source("x", XSource)
