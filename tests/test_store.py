@@ -250,3 +250,12 @@ def test_snapshot_series_is_in_time_order(store: SQLiteStore) -> None:
     store.add_snapshots([snapshot(likes=9, at=T0 + dt.timedelta(hours=3)), snapshot(likes=1, at=T0)])
     series = store.snapshot_series([("x", "1383990658680037381")])
     assert [s.likes for s in series["x", "1383990658680037381"]] == [1, 9]
+
+
+def test_later_sighting_fills_in_the_author(store: SQLiteStore) -> None:
+    """A post first seen with a DID and no name takes the handle and name of a later, better sighting."""
+    store.upsert_posts([post("1", author_handle="did:plc:abc", author_name="")])
+    store.upsert_posts([post("1", author_handle="alice.bsky.social", author_name="Alice")])
+    store.upsert_posts([post("1", author_handle="did:plc:abc", author_name="")])
+    (stored,) = list(store.iter_posts())
+    assert (stored.author_handle, stored.author_name) == ("alice.bsky.social", "Alice")

@@ -10,6 +10,7 @@ __all__ = ["register"]
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers and sources to ``registry``."""
     # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.sources.bluesky import BlueskySource  # noqa: PLC0415
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
     from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
@@ -17,6 +18,7 @@ def register(registry: Registry) -> None:
     from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415
 
     registry.add_writer("lumen", LumenWriter)
+    registry.add_source("bluesky", BlueskySource)
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)
     registry.add_source("legacy", LegacySource)

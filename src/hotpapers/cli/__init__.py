@@ -9,9 +9,13 @@ import click
 from hotpapers.cli import collecting as _collecting  # noqa: F401 - registers its commands
 from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers its commands
 from hotpapers.cli.app import cli
+from hotpapers.cli.bluesky import listen, replay
 from hotpapers.errors import HotpapersError
 
 __all__ = ["cli", "main"]
+
+cli.add_command(listen)
+cli.add_command(replay)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -194,7 +194,12 @@ class SQLiteStore:
                     f"INSERT INTO posts ({rows.POST_COLUMNS}) VALUES ({', '.join('?' * 12)}) "
                     "ON CONFLICT(platform, post_id) DO UPDATE SET "
                     "author_followers = coalesce(excluded.author_followers, posts.author_followers), "
-                    "author_name = excluded.author_name, language = coalesce(excluded.language, posts.language), "
+                    # A later sighting may know the author better (Jetstream gives a DID, the AppView a handle and
+                    # name); an empty name or a bare DID never overwrites what is known.
+                    "author_name = coalesce(nullif(excluded.author_name, ''), posts.author_name), "
+                    "author_handle = CASE WHEN excluded.author_handle LIKE 'did:%' "
+                    "THEN posts.author_handle ELSE excluded.author_handle END, "
+                    "language = coalesce(excluded.language, posts.language), "
                     "deleted = max(posts.deleted, excluded.deleted)",
                     rows.post_row(post),
                 )

@@ -1,0 +1,225 @@
+"""The ``listen`` and ``replay`` command groups: Bluesky's Jetstream firehose, live or from a saved dump.
+
+Both keep the posts that link arXiv (``hotpapers.sources.jetstream.parse_event``) and commit each batch in one
+store transaction together with its checkpoint, so that a restart resumes with no gap, and the events seen
+again are stored once (posts are keyed by at-uri):
+
+* ``listen bluesky``: the checkpoint is ``bluesky/jetstream_cursor``, the highest ``time_us`` committed. A run
+  resumes there minus ``--rewind`` seconds (``time_us`` is not monotonic in arrival order).
+* ``replay bluesky FILE``: the checkpoint is ``bluesky/replay:<file name>``, the byte offset after the last
+  committed line, so that a replay that was killed goes on where it stopped, and a finished one reads nothing.
+
+Register them with ``cli.add_command(listen)`` and ``cli.add_command(replay)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from hotpapers import pipeline
+from hotpapers.cli.app import Context, now_utc, pass_ctx
+from hotpapers.models import Post, PostGone
+from hotpapers.plugins import Record
+from hotpapers.sources.bluesky import PLATFORM
+from hotpapers.sources.jetstream import (
+    DEFAULT_JETSTREAM_URL,
+    ConsumeResult,
+    KnownPosts,
+    consume,
+    parse_event,
+)
+from hotpapers.store import Store
+
+__all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "jetstream_cursor"
+
+listen = click.Group("listen", help="Follow a live firehose and store the posts that link arXiv.")
+replay = click.Group("replay", help="Store the posts that link arXiv from a saved firehose dump, as `listen` would.")
+
+
+def known_posts(store: Store) -> KnownPosts:
+    """The Bluesky posts already in the store (so that quotes and deletions of them are recognised)."""
+    known = KnownPosts()
+    for post in store.iter_posts():
+        if post.platform == PLATFORM and not post.deleted:
+            known.add(post)
+    return known
+
+
+def _commit(store: Store, records: list[Record], key: str, value: str) -> None:
+    """Store a batch and its checkpoint in one transaction."""
+    with store.transaction():
+        counts = pipeline.store_records(store, records)
+        store.set_state(PLATFORM, key, value)
+    log.info("bluesky: committed %s; %s = %s", dict(counts), key, value)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop`` (the consumer commits and returns); a second SIGINT interrupts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        click.echo("hotpapers: stopping after committing the current batch", err=True)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_listen(
+    store: Store, *, url: str, cursor: int | None, max_events: int | None, rewind_us: int,
+    stop: threading.Event | None = None,
+) -> ConsumeResult:
+    """Follow Jetstream at ``url`` from ``cursor`` (else the stored cursor minus ``rewind_us``, else live).
+
+    When resuming from the stored cursor, the cursor written never goes below it (the first batches replay
+    the rewound seconds).
+    """
+    stored = store.get_state(PLATFORM, CURSOR_KEY)
+    floor = int(stored) if cursor is None and stored and stored.isdigit() else 0
+    if cursor is None and floor:
+        cursor = max(0, floor - rewind_us)
+    stop = stop or threading.Event()
+    with _stop_on_signals(stop):
+        return consume(
+            url, cursor=cursor, max_events=max_events, rewind_us=rewind_us, stop=stop, known=known_posts(store),
+            on_batch=lambda records, time_us: _commit(store, records, CURSOR_KEY, str(max(floor, time_us))),
+        )
+
+
+@listen.command("bluesky")
+@click.option(
+    "--url", envvar="HOTPAPERS_JETSTREAM_URL", default=DEFAULT_JETSTREAM_URL, show_default=True,
+    help="Jetstream endpoint: …/subscribe, or …/xrpc/network.bsky.jetstream.subscribeEvents. "
+    "Default: $HOTPAPERS_JETSTREAM_URL, else the one shown.",
+)
+@click.option("--cursor", type=click.IntRange(min=0), help="Start at this time_us (unix µs), not at the stored cursor.")
+@click.option("--max-events", type=click.IntRange(min=1), help="Stop after this many events (smoke runs, tests).")
+@click.option(
+    "--rewind", type=click.FloatRange(min=0), default=5.0, show_default=True,
+    help="Seconds to go back from the stored cursor when resuming; events seen twice are stored once.",
+)
+@pass_ctx
+def listen_bluesky(ctx: Context, url: str, cursor: int | None, max_events: int | None, rewind: float) -> None:
+    """Store Bluesky posts that link arXiv, live from Jetstream, and the cursor with them.
+
+    Runs until Ctrl-C (or SIGTERM), which stops it after committing. The next run resumes at the stored
+    cursor. Engagement is not read here: `hotpapers` refreshes it with app.bsky.feed.getPosts.
+    """
+    with ctx.store() as store, pipeline.recorded_run(store, "listen bluesky", now_utc()) as summary:
+        result = run_listen(store, url=url, cursor=cursor, max_events=max_events, rewind_us=round(rewind * 1e6))
+        summary.update(events=result.events, kept=result.kept, gone=result.gone, malformed=result.malformed,
+                       cursor=result.cursor, connections=result.connections)
+    click.echo(
+        f"listen bluesky: events {result.events}, posts kept {result.kept}, deleted {result.gone}, "
+        f"malformed {result.malformed}, cursor {result.cursor if result.cursor is not None else 'none'}"
+    )
+
+
+@dataclass
+class ReplayResult:
+    """What ``run_replay`` read: counts, and the byte offsets it started and stopped at."""
+
+    events: int = 0
+    kept: int = 0
+    gone: int = 0
+    malformed: int = 0
+    start: int = 0
+    offset: int = 0
+    size: int = 0
+
+
+def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: int) -> int:
+    stored = None if from_start else store.get_state(PLATFORM, key)
+    offset = int(stored) if stored and stored.isdigit() else 0
+    if offset > size:
+        log.warning("%s is shorter than its checkpoint (byte %d): replaying it from the start", path, offset)
+        return 0
+    return offset
+
+
+def run_replay(
+    store: Store, path: Path, *, batch_size: int, max_lines: int | None, from_start: bool, now: dt.datetime
+) -> ReplayResult:
+    """Replay the Jetstream JSON-lines dump at ``path`` from its checkpoint, one transaction per batch."""
+    key = f"replay:{path.name}"
+    size = path.stat().st_size
+    result = ReplayResult(size=size)
+    result.start = result.offset = _replay_start(store, path, key, from_start, size)
+    known, pending, lines = known_posts(store), list[Record](), 0
+    with path.open("rb") as handle:
+        handle.seek(result.offset)
+        for line in handle:
+            result.offset += len(line)
+            lines += 1
+            if line.strip():
+                _replay_line(line, now, known, pending, result)
+            if lines % batch_size == 0 or lines == max_lines:
+                _commit(store, pending, key, str(result.offset))
+                pending.clear()
+            if lines == max_lines:
+                return result
+    _commit(store, pending, key, str(result.offset))
+    return result
+
+
+def _replay_line(line: bytes, now: dt.datetime, known: KnownPosts, pending: list[Record], result: ReplayResult) -> None:
+    result.events += 1
+    event = parse_event(line, now, known)
+    if event is None:
+        result.malformed += 1
+    elif isinstance(event.record, Post):
+        result.kept += 1
+        known.add(event.record)
+        pending.append(event.record)
+    elif isinstance(event.record, PostGone):
+        result.gone += 1
+        known.forget(event.record.post_id)
+        pending.append(event.record)
+
+
+@replay.command("bluesky")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Lines per commit.")
+@click.option("--max-lines", type=click.IntRange(min=1), help="Stop after this many lines (a later run goes on).")
+@click.option("--from-start", is_flag=True, help="Ignore the checkpoint and read FILE from its first line.")
+@pass_ctx
+def replay_bluesky(ctx: Context, file: Path, batch_size: int, max_lines: int | None, from_start: bool) -> None:
+    """Store the posts that link arXiv from FILE, a Jetstream dump (one JSON event per line).
+
+    The file is read in batches, each committed with a checkpoint, so a replay that is stopped goes on where
+    it stopped when run again, and replaying a finished file adds nothing (use --from-start to read it again).
+    """
+    with ctx.store() as store, pipeline.recorded_run(store, "replay bluesky", now_utc()) as summary:
+        result = run_replay(store, file, batch_size=batch_size, max_lines=max_lines, from_start=from_start,
+                            now=now_utc())
+        summary.update(file=str(file), events=result.events, kept=result.kept, gone=result.gone,
+                       malformed=result.malformed, offset=result.offset)
+    where = f" (resumed at byte {result.start})" if result.start else ""
+    state = "done" if result.offset >= result.size else f"stopped at byte {result.offset} of {result.size}"
+    click.echo(
+        f"replay bluesky {file.name}: events read {result.events}, posts kept {result.kept}, "
+        f"deleted {result.gone}, malformed lines skipped {result.malformed}{where}; {state}"
+    )
