@@ -15,9 +15,19 @@ def register(registry: Registry) -> None:
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
     from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
     from hotpapers.sources.x import XSource  # noqa: PLC0415
+    from hotpapers.writers.feeds import AtomWriter, JsonFeedWriter, RssWriter  # noqa: PLC0415
+    from hotpapers.writers.hugo import HugoWriter  # noqa: PLC0415
+    from hotpapers.writers.jekyll import JekyllWriter  # noqa: PLC0415
+    from hotpapers.writers.json_writer import JsonWriter  # noqa: PLC0415
     from hotpapers.writers.lumen import LumenWriter  # noqa: PLC0415
 
     registry.add_writer("lumen", LumenWriter)
+    registry.add_writer("atom", AtomWriter)
+    registry.add_writer("rss", RssWriter)
+    registry.add_writer("jsonfeed", JsonFeedWriter)
+    registry.add_writer("json", JsonWriter)
+    registry.add_writer("hugo", HugoWriter)
+    registry.add_writer("jekyll", JekyllWriter)
     registry.add_source("bluesky", BlueskySource)
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)

@@ -1,0 +1,143 @@
+"""The JSON dataset writer (``json``): one stable, documented file per digest, for other programs.
+
+``OUT/json/YYYY-MM-DD.json`` holds ``schema_version`` (:data:`SCHEMA_VERSION`), the digest (title, date, window,
+generated_at, preset) and every ranked paper with its rank, score, counts, breakdown, the paper's metadata and
+the posts shown with their engagement. The schema is ``docs/json-dataset.md``. Values are the stored ones,
+verbatim (titles are not whitespace-normalised; texts are not escaped: they are JSON strings). The bytes are
+deterministic: keys sorted, two-space indent, a final newline, datetimes as RFC 3339 UTC with ``Z``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hotpapers._fs import atomic_write_bytes
+from hotpapers.models import Digest, EngagementSnapshot, Paper, Post, RankedPaper, RankedPost
+from hotpapers.writers._text import scrub
+
+__all__ = ["SCHEMA_VERSION", "JsonWriter", "digest_dataset", "render_json"]
+
+SCHEMA_VERSION = 1
+"""Bumped only for a change that can break a reader (a field removed, renamed or retyped); fields may be added
+within a version, so readers ignore keys they do not know."""
+
+
+class JsonWriter:
+    """Writes ``out_dir/json/YYYY-MM-DD.json``."""
+
+    name = "json"
+
+    def write(self, digest: Digest, out_dir: Path) -> list[Path]:
+        """Render ``digest`` and write it atomically under ``out_dir/json/``.
+
+        Returns:
+            The one path written.
+
+        Raises:
+            WriterError: the file could not be written.
+        """
+        path = out_dir / "json" / f"{digest.date.isoformat()}.json"
+        atomic_write_bytes(path, render_json(digest))
+        return [path]
+
+
+def render_json(digest: Digest) -> bytes:
+    """The dataset file of ``digest`` (pure: no I/O, no clock)."""
+    return orjson.dumps(
+        digest_dataset(digest), option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def digest_dataset(digest: Digest) -> dict[str, Any]:
+    """The dataset of ``digest`` as plain JSON values (the document :func:`render_json` serialises)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "digest": {
+            "title": scrub(digest.title),
+            "date": digest.date.isoformat(),
+            "window_start": _time(digest.window_start),
+            "window_end": _time(digest.window_end),
+            "generated_at": _time(digest.generated_at),
+            "preset": scrub(digest.preset),
+        },
+        "papers": [_ranked(item) for item in digest.papers],
+    }
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else scrub(value)
+
+
+def _ranked(item: RankedPaper) -> dict[str, Any]:
+    return {
+        "rank": item.rank,
+        "score": item.score,
+        "reposts": item.reposts,
+        "likes": item.likes,
+        "counted_at": _time(item.counted_at),
+        "breakdown": [{"label": scrub(b.label), "value": b.value} for b in item.breakdown],
+        "paper": _paper(item.paper),
+        "posts": [_post(p) for p in item.posts],
+    }
+
+
+def _paper(paper: Paper) -> dict[str, Any]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": scrub(paper.title),
+        "authors": [scrub(a) for a in paper.authors],
+        "abstract": scrub(paper.abstract),
+        "primary_category": scrub(paper.primary_category),
+        "categories": [scrub(c) for c in paper.categories],
+        "submitted": _time(paper.submitted),
+        "updated": _time(paper.updated),
+        "comment": _text(paper.comment),
+        "journal_ref": _text(paper.journal_ref),
+        "doi": _text(paper.doi),
+        "abs_url": _text(paper.abs_url),
+        "pdf_url": _text(paper.pdf_url),
+        "html_url": _text(paper.html_url),
+    }
+
+
+def _post(item: RankedPost) -> dict[str, Any]:
+    post: Post = item.post
+    return {
+        "platform": scrub(post.platform),
+        "post_id": scrub(post.post_id),
+        "url": scrub(post.url),
+        "author_handle": scrub(post.author_handle),
+        "author_name": scrub(post.author_name),
+        "author_followers": post.author_followers,
+        "text": scrub(post.text),
+        "language": _text(post.language),
+        "created_at": _time(post.created_at),
+        "kind": post.kind.value,
+        "references": _text(post.references),
+        "deleted": post.deleted,
+        "links": [{"arxiv_id": link.arxiv_id, "method": link.method.value} for link in post.links],
+        "score": item.score,
+        "engagement": _engagement(item.engagement),
+    }
+
+
+def _engagement(snapshot: EngagementSnapshot) -> dict[str, Any]:
+    return {
+        "observed_at": _time(snapshot.observed_at),
+        "reposts": snapshot.reposts,
+        "likes": snapshot.likes,
+        "replies": snapshot.replies,
+        "quotes": snapshot.quotes,
+        "extras": {scrub(key): value for key, value in snapshot.extras},
+    }

@@ -1,0 +1,50 @@
+"""Real digests for the writer tests: the bundled sample imported into a temporary SQLite store, ranked with
+``classic`` for a day and generated at a fixed time (the morning after, 00:43:48 UTC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tempfile
+from pathlib import Path
+
+from hotpapers.models import Digest
+from hotpapers.pipeline import build_digest, import_files
+from hotpapers.store import open_store
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN_DAYS = ("2021-01-15", "2021-04-19")
+SITE = "https://hotpapers.example.org/"
+
+
+def generated_at(day: dt.date) -> dt.datetime:
+    """The fixed generation time of a sample day's digest."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 43, 48), dt.UTC)
+
+
+@functools.cache
+def sample_digests() -> dict[str, Digest]:
+    """Every day of the bundled sample, by ISO date (built once per process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "sample.db"))
+        try:
+            import_files(store, [SAMPLE])
+            days = store.announced_dates()
+            return {d.isoformat(): build_digest(store, d, preset="classic", now=generated_at(d)) for d in days}
+        finally:
+            store.close()
+
+
+def sample_digest(day: str) -> Digest:
+    """The digest of one sample day (``2020-08-18``, ``2020-11-18``, ``2021-01-15``, ``2021-04-19``)."""
+    return sample_digests()[day]
+
+
+def check_golden(path: Path, data: bytes, update: bool) -> None:
+    """Compare ``data`` with the golden file at ``path`` byte for byte (or rewrite it when ``update``)."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"{path} is missing: run pytest --update-golden"
+    assert path.read_bytes() == data, f"{path} differs: run pytest --update-golden and review the diff"
