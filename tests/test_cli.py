@@ -200,3 +200,25 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("resolve", "ingest", "import", "export", "render", "demo"):
         code, out, _ = run(capsys, command, "--help")
         assert code == 0 and f"Usage: hotpapers {command}" in out
+
+
+def test_demo_also_builds_site_and_feeds(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``demo`` writes DIR/site/index.html and DIR/feeds/atom.xml too, and says where."""
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+    assert code == 0
+    assert (tmp_path / "demo" / "site" / "index.html").exists()
+    assert (tmp_path / "demo" / "feeds" / "atom.xml").exists()
+    assert "static site" in out
+
+
+def test_written_files_are_world_readable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Outputs get the usual 0644 (umask 022), so a web server can read them."""
+    import os  # noqa: PLC0415
+
+    old = os.umask(0o022)
+    try:
+        run(capsys, "demo", "--out", str(tmp_path / "demo"))
+    finally:
+        os.umask(old)
+    post = next((tmp_path / "demo" / "posts").iterdir())
+    assert post.stat().st_mode & 0o777 == 0o644

@@ -12,7 +12,7 @@ from hotpapers.errors import UsageError
 from hotpapers.publish import PublishError, publish_files
 
 SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
-TOKEN = "ghp_NotARealTokenButLongEnough123"  # noqa: S105 - a test value
+TOKEN = "ghp_NotARealTokenButLongEnough123"
 
 
 def git(cwd: Path, *args: str) -> str:

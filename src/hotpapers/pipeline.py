@@ -284,10 +284,16 @@ class DemoResult:
 
     db: Path
     paths: list[Path]
+    feeds: list[Path] = field(default_factory=list)
+    site: list[Path] = field(default_factory=list)
 
 
 def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
-    """Import the bundled sample into a demo store and write a Lumen post per day under ``out_dir/posts``."""
+    """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
+    post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
+    of every day under ``out_dir/site``."""
+    from hotpapers.site import build_site_from_store  # noqa: PLC0415 - the site imports this module
+
     db_path = db or out_dir / "hotpapers-demo.db"
     sample = resources.files("hotpapers") / "data" / SAMPLE
     with resources.as_file(sample) as sample_path:
@@ -295,14 +301,16 @@ def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
         try:
             import_files(store, [sample_path])
             paths: list[Path] = []
-            for day in store.announced_dates():
-                result = render(
-                    store, day, formats=["lumen"], out_dir=out_dir / "posts", preset="classic", now=now
-                )
+            days = store.announced_dates()
+            for day in days:
+                result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset="classic", now=now)
                 paths.extend(result.paths)
+            feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset="classic",
+                           now=now).paths
+            site = build_site_from_store(store, out_dir / "site", preset="classic", now=now)
         finally:
             store.close()
-    return DemoResult(db_path, paths)
+    return DemoResult(db_path, paths, feeds, site)
 
 
 def build_archive(store: Store, *, preset: str, now: dt.datetime) -> Archive:

@@ -62,23 +62,20 @@ def closed_day(now: dt.datetime) -> dt.date:
 
 
 def _ingest(store: Store, settings: Settings, day: dt.date, environment: Environment, summary: RunSummary) -> None:
-    """Ingest the latest listing (RSS) for tomorrow's run, and ``day`` itself if the store does not have it yet."""
-    wanted: list[dt.date | None] = [None]
+    """Ingest the latest listing (RSS) for tomorrow's run, then ``day`` itself if the store still lacks it."""
+    try:
+        summary.ingested.extend(
+            ingest(store, settings, days=None, now=environment.now(), transport=environment.transport)
+        )
+    except HotpapersError as e:
+        if not store.evidence_for_day(day):
+            raise
+        summary.ingest_error = str(e)  # the day itself is stored: go on with it
+        log.warning("arXiv ingest of the latest listing failed: %s", e)
     if day not in store.announced_dates():
-        wanted.append(day)
-    for target in wanted:
-        try:
-            done = ingest(
-                store, settings, days=None if target is None else [target], now=environment.now(),
-                transport=environment.transport,
-            )
-        except HotpapersError as e:
-            if target is day or not store.evidence_for_day(day):
-                raise
-            summary.ingest_error = str(e)  # the day itself is stored: go on with it
-            log.warning("arXiv ingest of the latest listing failed: %s", e)
-            continue
-        summary.ingested.extend(done)
+        summary.ingested.extend(
+            ingest(store, settings, days=[day], now=environment.now(), transport=environment.transport)
+        )
 
 
 def run(

@@ -247,7 +247,7 @@ def classic_options(
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @pass_ctx
 def demo(ctx: Context, out: Path) -> None:
-    """Run the whole job offline on the bundled sample: import it, rank each day, write the posts.
+    """Run the whole job offline on the bundled sample: import it, rank each day, write posts, feeds and site.
 
     Uses --db if given, else OUT/hotpapers-demo.db. Needs no network and no credentials.
     """
@@ -257,3 +257,5 @@ def demo(ctx: Context, out: Path) -> None:
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:
         click.echo(f"  {path}")
+    click.echo(f"{len(result.feeds)} feeds (Atom, RSS, JSON Feed) written under {out / 'feeds'}")
+    click.echo(f"static site ({len(result.site)} files): open {out / 'site' / 'index.html'}")

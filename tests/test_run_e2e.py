@@ -1,0 +1,136 @@
+"""``hotpapers run`` end to end: the real command, every built-in source, one local server replaying recordings.
+
+The server answers arXiv (the recorded RSS listing of 2024-11-28), X, Bluesky, Hacker News and Hugging Face with
+the recorded (or, where no recording links arXiv, derived / hand-made) fixtures of tests/fixtures. So that the
+social posts are about papers of that listing, the arXiv ids in the social bodies are pointed at three of its
+papers as they are served (1706.03762 -> 2411.17700, 2104.08223 -> 2411.17702, 2005.14165 -> 2411.17703).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hotpapers.cli import app, main
+from hotpapers.store import SQLiteStore
+
+from localserver import Reply, Served, serve
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # Thursday 20:40 EST: Thursday's listing has closed
+DAY = "2024-11-28"
+RENAMES = {b"1706.03762": b"2411.17700", b"2104.08223": b"2411.17702", b"2005.14165": b"2411.17703"}
+
+
+def _social(path: str) -> bytes:
+    data = (FIXTURES / "social" / path).read_bytes()
+    for old, new in RENAMES.items():
+        data = data.replace(old, new)
+    return data
+
+
+def _first_line(path: str) -> bytes:
+    return _social(path).splitlines()[0]
+
+
+BODIES = {
+    "rss": (FIXTURES / "arxiv" / "rss_2024-11-28_multi_archive_excerpt.xml").read_bytes(),
+    "x_page": _first_line("x/derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl"),
+    "x_last": _first_line("x/search_all_last_page_result_count_1_twarc2.jsonl"),
+    "hn": _social("hackernews/algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json"),
+    "hf": _social("huggingface/daily_papers_HANDMADE_date_2025-03-31.json"),
+}
+FAILING: set[str] = set()
+
+
+def _route(path: str) -> Reply | None:
+    for prefix in FAILING:
+        if path.startswith(prefix):
+            return Reply(b'{"error": "down"}', 503, "application/json")
+    if path.startswith("/rss/"):
+        return Reply(BODIES["rss"])
+    if path.startswith("/x/2/tweets/search/recent"):
+        return Reply(BODIES["x_last" if "next_token" in path else "x_page"], content_type="application/json")
+    if path.startswith("/hn/search_by_date"):
+        return Reply(BODIES["hn"], content_type="application/json")
+    if path.startswith("/hf/daily_papers"):
+        return Reply(BODIES["hf"] if "p=0" in path or "p=" not in path else b"[]", content_type="application/json")
+    return None
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """Every endpoint pointed at one local server, a frozen clock and a fresh store."""
+    FAILING.clear()
+    with serve(_route) as served:
+        cfg = tmp_path / "hotpapers.toml"
+        cfg.write_text(f'db = "{tmp_path / "s.db"}"\nout_dir = "{tmp_path / "out"}"\n[arxiv]\ndelay_seconds = 0\n')
+        env = {
+            "HOTPAPERS_CONFIG": str(cfg),
+            "HOTPAPERS_ARXIV_RSS_URL": f"{served.url}/rss",
+            "HOTPAPERS_ARXIV_API_URL": f"{served.url}/api/query",
+            "HOTPAPERS_X_API_URL": f"{served.url}/x",
+            "HOTPAPERS_X_BEARER_TOKEN": "test-token-not-secret",
+            "HOTPAPERS_BSKY_APPVIEW_URL": f"{served.url}/bsky",
+            "HOTPAPERS_HN_API_URL": f"{served.url}/hn",
+            "HOTPAPERS_HF_API_URL": f"{served.url}/hf",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("HOTPAPERS_LEGACY_DIR", raising=False)
+        monkeypatch.setattr(app, "now_utc", lambda: NOW)
+        monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
+        monkeypatch.setattr("time.sleep", lambda seconds: None)
+        yield served
+
+
+def _store(tmp_path: Path) -> SQLiteStore:
+    return SQLiteStore(tmp_path / "s.db")
+
+
+def test_run_ingests_collects_ranks_and_renders(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One run stores the listing and posts from X, Hacker News and Hugging Face, and writes the digest."""
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    platforms = {p.platform for p in _store(tmp_path).iter_posts()}
+    assert {"x", "hackernews", "huggingface"} <= platforms
+    assert f"Listing day {DAY}" in out
+    assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").exists()
+
+
+def test_run_summary_counts_requests_per_source(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary has a row per source with its request count; X paginated once past the first page."""
+    main(["run"])
+    rows = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.splitlines() if "\t" in line}
+    assert rows["x"][1] == "ok" and rows["x"][5] == "2"
+    assert rows["hackernews"][1] == "ok" and rows["legacy"][1].startswith("disabled")
+    assert sum(1 for r in server.requests if r.startswith("/x/2/tweets/search/recent")) == 2
+
+
+def test_social_posts_reach_the_ranking(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Posts about the listing's papers are linked to them in the store, as ranking evidence."""
+    main(["run"])
+    evidence = {e.paper.arxiv_id: e for e in _store(tmp_path).evidence_for_day(dt.date(2024, 11, 28))}
+    linked = {p.post.platform for p in evidence["2411.17700"].posts}
+    assert {"x", "hackernews", "huggingface"} <= linked
+
+
+def test_failing_source_does_not_abort_the_run(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With Hacker News down, the run still writes the digest, reports the failure and exits 8."""
+    FAILING.add("/hn/")
+    assert main(["run"]) == 8
+    out = capsys.readouterr().out
+    assert "hackernews\tFAILED" in out and "x\tok" in out
+    assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").exists()
+
+
+def test_second_run_refreshes_instead_of_duplicating(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Running again keeps one post per id and appends engagement snapshots only when the time differs."""
+    main(["run"])
+    first = _store(tmp_path).counts()
+    main(["run"])
+    second = _store(tmp_path).counts()
+    assert second["posts"] == first["posts"] and second["engagement"] == first["engagement"]
