@@ -248,3 +248,34 @@ def test_classic_invariants(raw: list[tuple[list[tuple[int, int]], bool, PostKin
         score = sum(p.engagement.reposts + p.engagement.likes for p in item.posts if p.engagement)
         eligible = score >= opts.min_score and (item.paper.pdf_url or not opts.require_pdf)
         assert (item.paper.arxiv_id in kept) == bool(eligible)
+
+
+def _shared_post_evidence() -> list[PaperEvidence]:
+    """Two papers; one post (40 reposts, 60 likes) links both, and paper A has its own post (10, 10)."""
+    both = post("9001", "2104.00001", "2104.00002")
+    own = post("9002", "2104.00001")
+    shared = PostEvidence(both, snapshot("9001", reposts=40, likes=60))
+    return [
+        PaperEvidence(paper("2104.00001"), announcement("2104.00001", 0), (shared, PostEvidence(own, snapshot("9002", 10, 10)))),
+        PaperEvidence(paper("2104.00002"), announcement("2104.00002", 1), (shared,)),
+    ]
+
+
+def test_multi_paper_post_gives_full_credit_by_default() -> None:
+    """As in the original, a post linking two papers counts fully for each."""
+    scores = {p.paper.arxiv_id: p.score for p in _rank(_shared_post_evidence()).papers}
+    assert scores == {"2104.00001": 120.0, "2104.00002": 100.0}
+
+
+def test_split_credit_divides_a_multi_paper_post() -> None:
+    """With split_credit, each of the two papers gets half of the shared post's score."""
+    digest = _rank(_shared_post_evidence(), ClassicOptions(split_credit=True))
+    scores = {p.paper.arxiv_id: p.score for p in digest.papers}
+    assert scores == {"2104.00001": 70.0, "2104.00002": 50.0}
+
+
+def test_split_credit_breakdown_sums_and_says_so() -> None:
+    """The split breakdown still sums to the score and names the sharing."""
+    (first, _) = _rank(_shared_post_evidence(), ClassicOptions(split_credit=True)).papers
+    assert sum(b.value for b in first.breakdown) == first.score
+    assert any("shared with 1 other paper(s)" in b.label for b in first.breakdown)

@@ -23,6 +23,8 @@ so that its old posts can be reproduced:
   post id ascending (numerically). The first ``max_posts`` (10) posts of that order are the candidates, as
   in the original (``[:max_tweet_topk]`` before the threshold), and of those, posts scoring at least
   ``min_post_score`` (25) are embedded;
+* a post that links several papers counts fully for each (as in the original); with ``split_credit`` each of
+  the n papers gets 1/n of its score (the breakdown says so and still sums to the score);
 * reposts count but are never embedded. The original embedded every hit through oEmbed, which renders a
   retweet as its original tweet, and the later version skipped repeated retweets and repeated embeds. A
   repost's score (its original's retweets, 0 likes) never exceeds its original's, so when the original tweet
@@ -93,6 +95,8 @@ class ClassicOptions:
     min_post_score: int = 25
     max_posts: int = 10
     require_pdf: bool = True
+    split_credit: bool = False
+    """A post that links n papers gives each 1/n of its score (the original gave each paper the full score)."""
 
     def __post_init__(self) -> None:
         for name in ("min_score", "min_post_score", "max_posts"):
@@ -107,10 +111,16 @@ class _Scored:
     evidence: PostEvidence
     reposts: int
     likes: int
+    share: float = 1.0  # the fraction of the post's score this paper gets (split_credit)
 
     @property
     def score(self) -> int:
         return self.reposts + self.likes
+
+    @property
+    def credit(self) -> float:
+        """What this post adds to the paper's score."""
+        return self.score * self.share if self.share != 1.0 else float(self.score)
 
 
 def _post_id_key(post_id: str) -> tuple[bool, int, str]:
@@ -119,13 +129,17 @@ def _post_id_key(post_id: str) -> tuple[bool, int, str]:
     return (not numeric, len(post_id) if numeric else 0, post_id)
 
 
-def _scored_posts(posts: Sequence[PostEvidence]) -> list[_Scored]:
+def _share(post: PostEvidence, split: bool) -> float:
+    return 1.0 / max(1, len(post.post.arxiv_ids)) if split else 1.0
+
+
+def _scored_posts(posts: Sequence[PostEvidence], split: bool = False) -> list[_Scored]:
     """Each distinct post once (first occurrence), scored, in classic's post order."""
     unique: dict[tuple[str, str], PostEvidence] = {}
     for item in posts:
         unique.setdefault((item.post.platform, item.post.post_id), item)
     scored = [
-        _Scored(item, item.engagement.reposts, item.engagement.likes)
+        _Scored(item, item.engagement.reposts, item.engagement.likes, _share(item, split))
         if item.engagement is not None
         else _Scored(item, 0, 0)
         for item in unique.values()
@@ -154,7 +168,9 @@ def _breakdown(scored: Sequence[_Scored]) -> tuple[BreakdownItem, ...]:
             post = item.evidence.post
             kind = "repost " if post.kind is PostKind.REPOST else ""
             label = f"@{post.author_handle} ({post.platform}) {kind}retweets+likes"
-            items.append(BreakdownItem(label, float(item.score)))
+            if item.share != 1.0:
+                label += f", shared with {round(1 / item.share) - 1} other paper(s)"
+            items.append(BreakdownItem(label, item.credit))
     return tuple(items)
 
 
@@ -185,10 +201,10 @@ def rank_classic(
     Raises:
         ValueError: a datetime is naive.
     """
-    kept: list[tuple[tuple[int, int, str], PaperEvidence, list[_Scored]]] = []
+    kept: list[tuple[tuple[float, int, str], PaperEvidence, list[_Scored]]] = []
     for item in evidence:
-        scored = _scored_posts(item.posts)
-        score = sum(s.score for s in scored)
+        scored = _scored_posts(item.posts, options.split_credit)
+        score = sum(s.credit for s in scored)
         if score < options.min_score or (options.require_pdf and not item.paper.pdf_url):
             continue
         kept.append(((-score, -item.announcement.position, item.paper.arxiv_id), item, scored))
@@ -200,8 +216,8 @@ def rank_classic(
             paper=item.paper,
             posts=_embedded(scored, options),
             breakdown=_breakdown(scored),
-            reposts=sum(s.reposts for s in scored),
-            likes=sum(s.likes for s in scored),
+            reposts=round(sum(s.reposts * s.share for s in scored)),
+            likes=round(sum(s.likes * s.share for s in scored)),
             counted_at=max(
                 (s.evidence.engagement.observed_at for s in scored if s.evidence.engagement is not None),
                 default=None,

@@ -199,6 +199,7 @@ def export(ctx: Context, out: Path | None) -> None:
 @click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring at least this [25].")
 @click.option("--max-posts", type=click.IntRange(min=0), help="classic: embed at most this many posts [10].")
 @click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link.")
+@click.option("--split-credit", is_flag=True, help="classic: a post linking n papers gives each 1/n of its score.")
 @pass_ctx
 def render(
     ctx: Context,
@@ -211,13 +212,14 @@ def render(
     min_post_score: int | None,
     max_posts: int | None,
     keep_without_pdf: bool,
+    split_credit: bool,
 ) -> None:
     """Rank the papers of one listing day and write the digest.
 
     A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh
     (or a ranking option) is given.
     """
-    options = classic_options(min_score, min_post_score, max_posts, keep_without_pdf)
+    options = classic_options(min_score, min_post_score, max_posts, keep_without_pdf, split_credit)
     if options and preset != "classic":
         raise click.UsageError(f"the threshold options belong to the classic preset, not to {preset!r}")
     with ctx.store() as store, pipeline.recorded_run(store, "render", now_utc()) as summary:
@@ -230,7 +232,8 @@ def render(
 
 
 def classic_options(
-    min_score: int | None, min_post_score: int | None, max_posts: int | None, keep_without_pdf: bool
+    min_score: int | None, min_post_score: int | None, max_posts: int | None, keep_without_pdf: bool,
+    split_credit: bool = False,
 ) -> dict[str, Any]:
     """The classic preset's options given on the command line ({} when none was given)."""
     given: dict[str, Any] = {
@@ -238,6 +241,7 @@ def classic_options(
         "min_post_score": min_post_score,
         "max_posts": max_posts,
         "require_pdf": False if keep_without_pdf else None,
+        "split_credit": True if split_credit else None,
     }
     chosen = {k: v for k, v in given.items() if v is not None}
     return {"options": ClassicOptions(**chosen)} if chosen else {}
