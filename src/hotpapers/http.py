@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+import orjson
 import stamina
 
 from hotpapers.errors import APIError, NetworkError
@@ -37,6 +38,7 @@ __all__ = [
     "RetryPolicy",
     "RetryableStatusError",
     "check_status",
+    "error_message",
     "make_client",
     "redact_url",
     "request",
@@ -249,3 +251,15 @@ def check_status(response: httpx.Response, message: str | None = None) -> None:
     detail = f": {message}" if message else ""
     status = response.status_code
     raise APIError(f"HTTP {status} from {shown}{detail}", status=status, url=shown)
+
+
+def error_message(response: httpx.Response, keys: Sequence[str] = ("message", "error")) -> str | None:
+    """The first of ``keys`` found in a JSON error body, on one line (at most 200 characters), if any."""
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    text = next((body[k] for k in keys if isinstance(body.get(k), str) and body[k].strip()), None)
+    return " ".join(text.split())[:200] if text else None

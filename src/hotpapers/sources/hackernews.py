@@ -36,7 +36,7 @@ import httpx
 import orjson
 
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import check_status, request
+from hotpapers.http import check_status, error_message, request
 from hotpapers.links import resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
@@ -231,16 +231,6 @@ def parse_item(data: bytes, observed_at: dt.datetime) -> EngagementSnapshot | Po
     return EngagementSnapshot(PLATFORM, post_id, observed_at, likes=points, replies=replies, extras=extras)
 
 
-def _error_message(response: httpx.Response) -> str | None:
-    """The ``message`` (or ``error``) of an Algolia error body, on one line, if there is one."""
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return None
-    text = (body.get("message") or body.get("error")) if isinstance(body, dict) else None
-    return " ".join(text.split())[:200] if isinstance(text, str) and text.strip() else None
-
-
 class HackerNewsSource:
     """Hacker News stories linking arXiv papers, from the Algolia HN Search API (no credentials needed)."""
 
@@ -280,7 +270,7 @@ class HackerNewsSource:
 
     def _search(self, path: str, params: Mapping[str, str | int]) -> SearchPage:
         response = self._get(path, params)
-        check_status(response, _error_message(response))
+        check_status(response, error_message(response, ("message", "error")))
         page = parse_search(response.content, self._context.now())
         for reason in page.skipped:
             log.warning("hackernews: skipped %s of %s", reason, path)
@@ -346,7 +336,7 @@ class HackerNewsSource:
             response = self._get(f"items/{post_id}", {})
             if response.status_code == 404:
                 return PostGone(PLATFORM, post_id, self._context.now(), reason="not found (HTTP 404)")
-            check_status(response, _error_message(response))
+            check_status(response, error_message(response, ("message", "error")))
             return parse_item(response.content, self._context.now())
         except (APIError, ParseError) as e:
             log.warning("hackernews: could not refresh story %s: %s", post_id, e)

@@ -30,12 +30,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-import httpx
 import orjson
 
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.errors import ParseError
-from hotpapers.http import check_status, request
+from hotpapers.http import check_status, error_message, request
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 
@@ -202,16 +201,6 @@ def listing_dates(start: dt.datetime, end: dt.datetime, today: dt.date) -> list[
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _error_message(response: httpx.Response) -> str | None:
-    """The ``error`` (or ``message``) of a Hub error body, on one line, if there is one."""
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return None
-    text = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
-    return " ".join(text.split())[:200] if isinstance(text, str) and text.strip() else None
-
-
 class HuggingFaceSource:
     """Hugging Face Daily Papers upvotes and comments, one post per paper (no credentials needed)."""
 
@@ -252,7 +241,7 @@ class HuggingFaceSource:
             policy=self._context.retry,
             before_attempt=self._space,
         )
-        check_status(response, _error_message(response))
+        check_status(response, error_message(response, ("error", "message")))
         page = parse_daily_papers(response.content, self._context.now())
         for reason in page.skipped:
             log.warning("huggingface: skipped entry %s of %s", reason, day)

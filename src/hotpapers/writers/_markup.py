@@ -19,6 +19,7 @@ HTML. Inside ``$...$`` the references above are not decoded, so TeX that itself 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from urllib.parse import quote, urlsplit
@@ -112,3 +113,27 @@ def http_url(url: str | None) -> str | None:
 def markdown_url(url: str) -> str:
     """Write a (checked) URL as a Markdown link destination: characters Markdown reads are %-encoded."""
     return quote(url, safe="/:?#@!$&'*+,;=%-._~").replace("&", "&amp;")
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+"""English month names, as X's oEmbed writes a tweet's date (``April 19, 2021``)."""
+
+RTL_LANGUAGES = frozenset(("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"))
+"""Language tags written right to left (for ``dir="rtl"``)."""
+
+LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A plausible BCP 47 language tag (anything else is not put into an attribute)."""
+
+
+def tweet_date(when: dt.datetime) -> str:
+    """``April 19, 2021``: the date as X's embed shows it (UTC)."""
+    when = when.astimezone(dt.UTC)
+    return f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
+
+
+def text_direction(lang: str) -> str:
+    """``rtl`` for a right-to-left language tag, else ``ltr``."""
+    return "rtl" if lang.split("-", maxsplit=1)[0].lower() in RTL_LANGUAGES else "ltr"

@@ -22,7 +22,7 @@ import re
 from typing import Final, Literal, get_args
 
 from hotpapers.models import EngagementSnapshot, Post, PostKind
-from hotpapers.writers._markup import html_attr, html_text, http_url
+from hotpapers.writers._markup import LANG_RE, html_attr, html_text, http_url, text_direction, tweet_date
 
 __all__ = [
     "BLUESKY_SCRIPT",
@@ -53,22 +53,6 @@ _COUNTS = {
     "hackernews": (("likes", "point", "points"), ("replies", "comment", "comments")),
     "huggingface": (("likes", "upvote", "upvotes"), ("replies", "comment", "comments")),
 }
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_RTL = frozenset(("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"))
-_LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _CLASS_RE = re.compile(r"[^a-z0-9-]")
 _URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 _TRAILING_RE = re.compile(r"[.,;:!?…]+$")
@@ -148,7 +132,7 @@ def _trim_url(url: str) -> str:
 
 
 def _lang(post: Post) -> str | None:
-    return post.language if post.language and _LANG_RE.fullmatch(post.language) else None
+    return post.language if post.language and LANG_RE.fullmatch(post.language) else None
 
 
 def _iso(value: dt.datetime) -> str:
@@ -182,9 +166,9 @@ def _official_x(post: Post) -> str | None:
     if url is None or not _X_STATUS_RE.fullmatch(url.split("?", 1)[0]):
         return None
     lang = _lang(post) or "und"
-    direction = "rtl" if lang.split("-")[0].lower() in _RTL else "ltr"
+    direction = text_direction(lang)
     when = post.created_at.astimezone(dt.UTC)
-    date = f"{_MONTHS[when.month - 1]} {when.day}, {when.year}"
+    date = tweet_date(when)
     link = url + ("&" if "?" in url else "?") + "ref_src=twsrc%5Etfw"
     author = f"{html_text(_one_line(post.author_name))} (@{html_text(post.author_handle)})"
     return (
@@ -206,7 +190,7 @@ def _official_bluesky(post: Post) -> str | None:
     name = _one_line(post.author_name)
     author = f"{html_text(name)} (@{html_text(post.author_handle)})" if name else f"@{html_text(post.author_handle)}"
     when = post.created_at.astimezone(dt.UTC)
-    date = f"{_MONTHS[when.month - 1]} {when.day}, {when.year} at {when:%H:%M} UTC"
+    date = f"{tweet_date(when)} at {when:%H:%M} UTC"
     return (
         f'<blockquote class="bluesky-embed" data-bluesky-uri="{html_attr(match[0])}"'
         f' data-bluesky-embed-color-mode="system"><p{lang_attr}>{text_html(post.text)}</p>'

@@ -29,12 +29,15 @@ from pathlib import Path
 from hotpapers._fs import atomic_write_text
 from hotpapers.models import Digest, RankedPaper, RankedPost
 from hotpapers.writers._markup import (
+    LANG_RE,
     html_attr,
     html_text,
     http_url,
     markdown_block,
     markdown_text,
     markdown_url,
+    text_direction,
+    tweet_date,
     yaml_string,
 )
 
@@ -44,22 +47,6 @@ WIDGETS_SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" ch
 SOCIAL_IMAGE = "/media/flying-marine.jpg"
 TAGS = ("arXiv", "Twitter", "Machine Learning", "Computer Science")
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_RTL_LANGUAGES = frozenset(("ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"))
-_LANG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 _URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
@@ -177,10 +164,10 @@ def _tweet_html(text: str) -> str:
 def _embed(item: RankedPost) -> str:
     """The post as Twitter's embed markup (on one line); other platforms get a plain blockquote."""
     post = item.post
-    lang = post.language if post.language and _LANG_RE.fullmatch(post.language) else "und"
-    direction = "rtl" if lang.split("-")[0].lower() in _RTL_LANGUAGES else "ltr"
+    lang = post.language if post.language and LANG_RE.fullmatch(post.language) else "und"
+    direction = text_direction(lang)
     when = post.created_at.astimezone(dt.UTC)
-    date = f"{_MONTHS[when.month - 1]} {when.day}, {when.year}"
+    date = tweet_date(when)
     url = http_url(post.url)
     if url and post.platform == "x":
         url += ("&" if "?" in url else "?") + "ref_src=twsrc%5Etfw"
