@@ -50,6 +50,7 @@ from hotpapers.models import (
     RankedPaper,
     RankedPost,
 )
+from hotpapers.ranking_default import rank_default
 
 __all__ = ["PRESETS", "ClassicOptions", "RankFn", "rank", "rank_classic"]
 
@@ -236,7 +237,7 @@ def rank_classic(
     )
 
 
-PRESETS: dict[str, RankFn] = {"classic": rank_classic}
+PRESETS: dict[str, RankFn] = {"classic": rank_classic, "default": rank_default}
 """The ranking presets by name. A preset is added by assigning a :class:`RankFn` here."""
 
 
