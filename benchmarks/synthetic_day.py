@@ -74,7 +74,8 @@ class SyntheticDay:
     hf_entries: dict[dt.date, list[Json]] = field(default_factory=dict)
 
 
-def _json(path: str) -> Any:
+def load_json(path: str) -> Any:
+    """A fixture under tests/fixtures/social (the first line of a .jsonl)."""
     return json.loads((SOCIAL / path).read_text(encoding="utf-8").splitlines()[0] if path.endswith(".jsonl")
                       else (SOCIAL / path).read_text(encoding="utf-8"))
 
@@ -143,7 +144,7 @@ def x_tweet(template: Json, tweet_id: str, author: str, paper: str, when: dt.dat
 
 def _x_posts(rng: random.Random, n: int, papers: list[str], weights: list[float], users: list[str],
              span: tuple[dt.datetime, dt.datetime], seq0: int) -> list[Json]:
-    template = _json("x/derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl")["data"][8]
+    template = load_json("x/derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl")["data"][8]
     times = sorted((_when(rng, *span) for _ in range(n)), reverse=True)
     chosen = rng.choices(papers, weights, k=n)
     return [x_tweet(template, _snowflake(t, seq0 + k), rng.choice(users), p, t, rng)
@@ -199,24 +200,24 @@ def make_day(split: Split = Split(), seed: int = 20241128) -> SyntheticDay:
     titles = dict(zip(papers, re.findall(r"<title>(.*?)</title>", rss.decode())[1:], strict=False))
     ranked = rng.sample(papers, len(papers))  # popularity order: a Zipf law over a shuffled listing
     weights = [1 / (rank + 1) for rank in range(len(ranked))]
-    start, end = WINDOW
-    user_t = _json("x/derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl")["includes"]["users"][0]
+    start = WINDOW[0]
+    user_t = load_json("x/derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl")["includes"]["users"][0]
     users = {u["id"]: u for u in (x_user(user_t, k, rng) for k in range(1000))}
     x_now = _x_posts(rng, split.x, ranked, weights, list(users), WINDOW, 0)
     x_old = _x_posts(rng, split.x_yesterday, ranked, weights, list(users), (start - dt.timedelta(days=1), start),
                      1 << 20)
     gone = {t["id"] for t in x_old[:: split.x_gone_every]}
-    view_t = _json("bluesky/derived/getPosts_with_arxiv_link.body.json")["posts"][0]
+    view_t = load_json("bluesky/derived/getPosts_with_arxiv_link.body.json")["posts"][0]
     events = [json.loads(line) for line in (SOCIAL / "bluesky/derived/jetstream_capture_with_arxiv_links.jsonl")
               .read_text(encoding="utf-8").splitlines()]
     event_t = next(e for e in events if e.get("commit", {}).get("collection") == "app.bsky.feed.post")
     bluesky = [bluesky_post(view_t, event_t, k, p, _when(rng, *WINDOW), rng)
                for k, p in enumerate(rng.choices(ranked, weights, k=split.bluesky))]
-    hn_t = _json("hackernews/algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json")["hits"][0]
+    hn_t = load_json("hackernews/algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json")["hits"][0]
     hn = sorted((hn_hit(hn_t, k, p, titles[p], _when(rng, *WINDOW), rng)
                  for k, p in enumerate(rng.choices(ranked, weights, k=split.hackernews))),
                 key=lambda h: -h["created_at_i"])
-    hf_t = _json("huggingface/daily_papers_HANDMADE_date_2025-03-31.json")[0]
+    hf_t = load_json("huggingface/daily_papers_HANDMADE_date_2025-03-31.json")[0]
     hf: dict[dt.date, list[Json]] = {DAY: [], DAY - dt.timedelta(days=1): []}
     for k, paper in enumerate(ranked[: split.huggingface]):
         day = DAY if k < split.hf_on_day else DAY - dt.timedelta(days=1)

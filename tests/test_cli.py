@@ -159,8 +159,9 @@ def _sample_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
 def test_min_score_option_changes_the_ranking(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """--min-score raises the bar: fewer papers are listed than with the default 50."""
     db = _sample_store(capsys, tmp_path)
-    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
-    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "b"), "--min-score", "200")
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--preset", "classic", "--out", str(tmp_path / "a"))
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--preset", "classic", "--out", str(tmp_path / "b"),
+        "--min-score", "200")
     name = "2021-04-19---Hot-Papers.md"
     count = [(tmp_path / d / name).read_text().count("\n# ") for d in ("a", "b")]
     assert count[0] == 16 and 0 < count[1] < count[0]

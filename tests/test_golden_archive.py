@@ -224,6 +224,6 @@ def test_golden_through_store_and_cli(
     legacy.write_bytes(orjson.dumps(tool.derive_day(BUNDLED_RECORDS[day])))
     db = str(tmp_path / "store.db")
     assert main(["--db", db, "import", str(legacy)]) == 0
-    assert main(["--db", db, "render", "--date", day, "--out", str(tmp_path / "out")]) == 0
+    assert main(["--db", db, "render", "--date", day, "--preset", "classic", "--out", str(tmp_path / "out")]) == 0
     name = f"{day}---Hot-Papers.md"
     assert (tmp_path / "out" / name).read_bytes() == (GOLDEN / name).read_bytes()

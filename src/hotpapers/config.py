@@ -42,9 +42,10 @@ class Settings:
     contact: str = ""  # an e-mail address for the User-Agent, as arXiv asks of API clients
     out_dir: str = "hotpapers-out"  # where `hotpapers run` writes its outputs
     formats: tuple[str, ...] = ("lumen",)  # the writers `hotpapers run` uses
-    preset: str = "classic"  # the ranking preset of `hotpapers run`
+    preset: str = "default"  # the ranking preset of `run`, `render`, `site build` and `publish`
     sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
+    ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
     config_path: Path | None = None
 
 
@@ -80,7 +81,7 @@ def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = f"{section}.{key}" if section else key
-        if key not in known or isinstance(known[key], ArxivSettings | Path) or key == "config_path":
+        if key not in known or isinstance(known[key], ArxivSettings | Path | dict) or key == "config_path":
             raise ConfigError(f"{where}: unknown setting {name!r}")
         values[key] = _value(name, value, known[key], where)
     return values
@@ -96,9 +97,12 @@ def _from_file(path: Path) -> Settings:
     arxiv_raw = data.pop("arxiv", {})
     if not isinstance(arxiv_raw, dict):
         raise ConfigError(f"{path}: [arxiv] must be a table")
+    ranking = data.pop("ranking", {})
+    if not isinstance(ranking, dict) or not all(isinstance(v, dict) for v in ranking.values()):
+        raise ConfigError(f"{path}: [ranking] must hold one table per preset, e.g. [ranking.default]")
     top = _checked("", data, Settings(), path)
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
-    return Settings(**top, arxiv=arxiv, config_path=path)
+    return Settings(**top, arxiv=arxiv, ranking=ranking, config_path=path)
 
 
 def load_settings(

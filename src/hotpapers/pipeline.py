@@ -204,13 +204,13 @@ def build_digest(
     """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
 
     A new ranking is saved as the published digest, so that rendering the date again gives the same post.
-    ``options`` are the preset's own keyword arguments (for ``classic``: ``options=ClassicOptions(...)``);
-    giving any ranks again.
+    ``options`` are the preset's own keyword arguments (``options=ClassicOptions(...)`` or ``DefaultOptions``);
+    they apply when the day is ranked (pass ``refresh`` to rank a published day again with new options).
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
     """
-    if not refresh and not options:
+    if not refresh:
         published = store.load_digest(day, preset)
         if published is not None:
             return published
@@ -288,7 +288,7 @@ class DemoResult:
     site: list[Path] = field(default_factory=list)
 
 
-def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
+def demo(out_dir: Path, *, db: Path | None, now: dt.datetime, preset: str = "default") -> DemoResult:
     """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
     post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
     of every day under ``out_dir/site``."""
@@ -303,11 +303,11 @@ def demo(out_dir: Path, *, db: Path | None, now: dt.datetime) -> DemoResult:
             paths: list[Path] = []
             days = store.announced_dates()
             for day in days:
-                result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset="classic", now=now)
+                result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now)
                 paths.extend(result.paths)
-            feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset="classic",
+            feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
                            now=now).paths
-            site = build_site_from_store(store, out_dir / "site", preset="classic", now=now)
+            site = build_site_from_store(store, out_dir / "site", preset=preset, now=now)
         finally:
             store.close()
     return DemoResult(db_path, paths, feeds, site)

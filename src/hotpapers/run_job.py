@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hotpapers.arxiv.calendar import latest_announcement, previous_listing_day
 from hotpapers.collect_job import Environment, SourceReport, collect
@@ -32,6 +33,7 @@ class RunOptions:
     out_dir: Path
     preset: str
     ingest: bool = True
+    rank_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +111,7 @@ def run(
     step("ranking and rendering")
     result = render(
         store, day, formats=options.formats, out_dir=options.out_dir, preset=options.preset,
-        now=environment.now(), refresh=True,
+        now=environment.now(), refresh=True, options=options.rank_options,
     )
     summary.ranked = len(result.digest.papers)
     summary.outputs = result.paths

@@ -16,7 +16,7 @@ from hotpapers import __version__, ingest_job, pipeline
 from hotpapers.config import Settings, load_settings
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
-from hotpapers.ranking import ClassicOptions
+from hotpapers.preset_options import preset_options
 from hotpapers.store import Store, open_store
 
 __all__ = ["cli"]
@@ -187,64 +187,92 @@ def export(ctx: Context, out: Path | None) -> None:
     click.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
 
 
+def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The ranking options shared by ``render`` and ``run``: the preset, its thresholds and the filters."""
+    flags = [
+        click.option("--preset", help="Ranking preset: default or classic [default: config, else default]."),
+        click.option("--min-score", type=click.FloatRange(min=0), help="Keep papers scoring at least this."),
+        click.option("--max-posts", type=click.IntRange(min=0), help="Show at most this many posts per paper."),
+        click.option("--split-credit/--full-credit", default=None,
+                     help="A post linking n papers gives each 1/n of its score (default: on; classic: off)."),
+        click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring this [25]."),
+        click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link."),
+        click.option("--keyword", "keywords", multiple=True, help="default: only papers with this word (repeatable)."),
+        click.option("--exclude-keyword", "exclude_keywords", multiple=True, help="default: drop papers with it."),
+        click.option("--author", "authors", multiple=True, help="default: only papers by this author (repeatable)."),
+        click.option("--category", "categories", multiple=True, help="default: only these archives or categories."),
+        click.option("--exclude-category", "exclude_categories", multiple=True, help="default: drop these."),
+    ]
+    for flag in reversed(flags):
+        command = flag(command)
+    return command
+
+
+_CLASSIC_ONLY = {"min_post_score": "--min-post-score", "require_pdf": "--keep-without-pdf"}
+_DEFAULT_ONLY = {
+    "keywords": "--keyword", "exclude_keywords": "--exclude-keyword", "authors": "--author",
+    "include_categories": "--category", "exclude_categories": "--exclude-category",
+}
+
+
+def rank_overrides(preset: str, flags: dict[str, Any]) -> dict[str, Any]:
+    """The option values given on the command line for ``preset`` (refusing another preset's flags)."""
+    given: dict[str, Any] = {
+        "min_score": flags.get("min_score"),
+        "max_posts": flags.get("max_posts"),
+        "split_credit": flags.get("split_credit"),
+        "min_post_score": flags.get("min_post_score"),
+        "require_pdf": False if flags.get("keep_without_pdf") else None,
+        "keywords": tuple(flags.get("keywords") or ()) or None,
+        "exclude_keywords": tuple(flags.get("exclude_keywords") or ()) or None,
+        "authors": tuple(flags.get("authors") or ()) or None,
+        "include_categories": tuple(flags.get("categories") or ()) or None,
+        "exclude_categories": tuple(flags.get("exclude_categories") or ()) or None,
+    }
+    chosen = {k: v for k, v in given.items() if v is not None}
+    if preset == "classic" and "min_score" in chosen:
+        chosen["min_score"] = int(chosen["min_score"])
+    foreign = _DEFAULT_ONLY if preset == "classic" else _CLASSIC_ONLY
+    for key, flag in foreign.items():
+        if key in chosen:
+            raise click.UsageError(f"{flag} does not apply to the {preset!r} preset")
+    return chosen
+
+
+def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """(keyword arguments for the preset, whether flags were given) from the config and the command line."""
+    overrides = rank_overrides(preset, flags)
+    where = str(ctx.settings.config_path or "config")
+    return preset_options(preset, ctx.settings.ranking.get(preset, {}), overrides, where), bool(overrides)
+
+
 @cli.command()
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, required=True, help="Listing day.")
 @click.option(
     "--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Output format (repeatable)."
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
-@click.option("--preset", default="classic", show_default=True, help="Ranking preset.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
-@click.option("--min-score", type=click.IntRange(min=0), help="classic: keep papers scoring at least this [50].")
-@click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring at least this [25].")
-@click.option("--max-posts", type=click.IntRange(min=0), help="classic: embed at most this many posts [10].")
-@click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link.")
-@click.option("--split-credit", is_flag=True, help="classic: a post linking n papers gives each 1/n of its score.")
+@ranking_flags
 @pass_ctx
 def render(
-    ctx: Context,
-    day: dt.date,
-    formats: tuple[str, ...],
-    out: Path,
-    preset: str,
-    refresh: bool,
-    min_score: int | None,
-    min_post_score: int | None,
-    max_posts: int | None,
-    keep_without_pdf: bool,
-    split_credit: bool,
+    ctx: Context, day: dt.date, formats: tuple[str, ...], out: Path, refresh: bool, preset: str | None, **flags: Any
 ) -> None:
     """Rank the papers of one listing day and write the digest.
 
     A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh
-    (or a ranking option) is given.
+    (or a ranking option) is given. Options can also be set per preset in the config ([ranking.default]).
     """
-    options = classic_options(min_score, min_post_score, max_posts, keep_without_pdf, split_credit)
-    if options and preset != "classic":
-        raise click.UsageError(f"the threshold options belong to the classic preset, not to {preset!r}")
+    preset = preset or ctx.settings.preset
+    options, flagged = rank_options(ctx, preset, flags)
     with ctx.store() as store, pipeline.recorded_run(store, "render", now_utc()) as summary:
         result = pipeline.render(
-            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh, options=options
+            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh or flagged,
+            options=options,
         )
         summary["paths"] = [str(p) for p in result.paths]
     for path in result.paths:
         click.echo(str(path))
-
-
-def classic_options(
-    min_score: int | None, min_post_score: int | None, max_posts: int | None, keep_without_pdf: bool,
-    split_credit: bool = False,
-) -> dict[str, Any]:
-    """The classic preset's options given on the command line ({} when none was given)."""
-    given: dict[str, Any] = {
-        "min_score": min_score,
-        "min_post_score": min_post_score,
-        "max_posts": max_posts,
-        "require_pdf": False if keep_without_pdf else None,
-        "split_credit": True if split_credit else None,
-    }
-    chosen = {k: v for k, v in given.items() if v is not None}
-    return {"options": ClassicOptions(**chosen)} if chosen else {}
 
 
 @cli.command()
@@ -256,7 +284,7 @@ def demo(ctx: Context, out: Path) -> None:
     Uses --db if given, else OUT/hotpapers-demo.db. Needs no network and no credentials.
     """
     db = ctx.db_option
-    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc())
+    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc(), preset=ctx.settings.preset)
     click.echo(f"store: {result.db}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -12,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from hotpapers import pipeline
-from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx
+from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.plugins import load_registry
@@ -138,12 +139,12 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
 @click.option("--source", "names", multiple=True, help="A source to ask (repeatable) [default: config or all].")
 @click.option("--format", "formats", multiple=True, help="Output format (repeatable) [default: config, lumen].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: config].")
-@click.option("--preset", help="Ranking preset [default: config, classic].")
 @click.option("--no-ingest", is_flag=True, help="Use the papers already in the store; do not ask arXiv.")
+@ranking_flags
 @pass_ctx
 def run_command(
     ctx: Context, day: dt.date | None, names: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
-    preset: str | None, no_ingest: bool,
+    no_ingest: bool, preset: str | None, **flags: Any,
 ) -> int:
     """The daily job: ingest arXiv's announcement, collect posts from every enabled source, rank, render.
 
@@ -152,13 +153,16 @@ def run_command(
     table. A failing source never aborts the run; the exit code is then 8.
     """
     settings = ctx.settings
+    preset = preset or settings.preset
+    rank_kwargs, _ = rank_options(ctx, preset, flags)
     options = RunOptions(
         day=day,
         sources=list(names) or list(settings.sources) or None,
         formats=list(formats) or list(settings.formats),
         out_dir=out or Path(settings.out_dir),
-        preset=preset or settings.preset,
+        preset=preset,
         ingest=not no_ingest,
+        rank_options=rank_kwargs,
     )
     console = Console(highlight=False)
     registry = load_registry()

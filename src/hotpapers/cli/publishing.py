@@ -20,13 +20,13 @@ __all__ = ["publish_command"]
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest].")
 @click.option("--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Writer (repeatable).")
 @click.option("--dir", "subdir", default="content/posts", show_default=True, help="Folder inside the repository.")
-@click.option("--preset", default="classic", show_default=True, help="Ranking preset.")
+@click.option("--preset", help="Ranking preset [default: config, else default].")
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
 @click.option("--no-push", is_flag=True, help="Commit only.")
 @pass_ctx
 def publish_command(
-    ctx: Context, repo: Path, day: dt.date | None, formats: tuple[str, ...], subdir: str, preset: str, remote: str,
-    no_push: bool,
+    ctx: Context, repo: Path, day: dt.date | None, formats: tuple[str, ...], subdir: str, preset: str | None,
+    remote: str, no_push: bool,
 ) -> None:
     """Write the digest of a day into a blog repository (as the original did), commit it and push.
 
@@ -38,7 +38,9 @@ def publish_command(
         chosen = day or max(store.announced_dates(), default=None)
         if chosen is None:
             raise click.UsageError("the store has no announced day yet")
-        result = pipeline.render(store, chosen, formats=formats, out_dir=repo / subdir, preset=preset, now=now_utc())
+        result = pipeline.render(
+            store, chosen, formats=formats, out_dir=repo / subdir, preset=preset or ctx.settings.preset, now=now_utc()
+        )
         published = publish_files(repo, result.paths, message=f"Hot Papers {chosen}", push=not no_push, remote=remote)
         summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed})
     if not published.committed:

@@ -23,7 +23,7 @@ def site() -> None:
 
 @site.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
-@click.option("--preset", default="classic", show_default=True, help="Ranking preset of the digests to publish.")
+@click.option("--preset", help="Ranking preset of the digests to publish [default: config, else default].")
 @click.option(
     "--embeds",
     type=click.Choice(EMBED_MODES),
@@ -38,7 +38,7 @@ def site() -> None:
     help="Where the site is served (e.g. https://me.github.io/papers/): for 404.html, canonical links, sitemap.",
 )
 @pass_ctx
-def build(ctx: Context, out: Path, preset: str, embeds: str, base_url: str) -> None:
+def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str) -> None:
     """Write the site of the published digests to OUT: index, days, papers, categories, archive, search.
 
     Links are relative, so OUT works from any sub-path and from file://. Files are written atomically; files
@@ -46,6 +46,7 @@ def build(ctx: Context, out: Path, preset: str, embeds: str, base_url: str) -> N
     """
     with ctx.store() as store:
         paths = build_site_from_store(
-            store, out, preset=preset, now=now_utc(), embeds=parse_embed_mode(embeds), base_url=base_url
+            store, out, preset=preset or ctx.settings.preset, now=now_utc(), embeds=parse_embed_mode(embeds),
+            base_url=base_url,
         )
     click.echo(f"{len(paths)} files written under {out}")
