@@ -24,7 +24,7 @@ from localserver import Reply, Served, serve
 X = Path(__file__).parents[1] / "fixtures" / "social" / "x"
 NOW = dt.datetime(2021, 5, 12, 12, 0, tzinfo=dt.UTC)
 START, END = NOW - dt.timedelta(days=1), NOW - dt.timedelta(hours=1)
-TOKEN = "AAAAAAAAAAAAAAAAAAAAAfake%2Btest%2Btoken0123456789"
+TOKEN = "FAKEbearer%2Btest%2Btoken0123456789not-real"
 RETRY = RetryPolicy(attempts=3)
 PAGE_1 = "derived_arxiv_search_recent_page_100_tweets_twarc2.jsonl"
 PAGE_2 = "derived_arxiv_search_recent_kpop_with_partial_errors_TRUNCATED_40_of_100.json"
