@@ -12,8 +12,9 @@ from typing import Any, BinaryIO, cast
 
 import click
 
-from hotpapers import __version__, ingest_job, pipeline
+from hotpapers import __version__, ingest_job, pipeline, windows
 from hotpapers.config import Settings, load_settings
+from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
@@ -246,8 +247,34 @@ def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict
     return preset_options(preset, ctx.settings.ranking.get(preset, {}), overrides, where), bool(overrides)
 
 
+def _render_scope(
+    day: dt.date | None, start: dt.date | None, end: dt.date | None, week: dt.date | None, month: str | None
+) -> windows.DateRange | None:
+    """The range of a roll-up (or of ``rising``) from the render options; None for one --date or no scope."""
+    given = [name for name, value in (("--date", day), ("--from/--to", start or end), ("--week", week),
+                                      ("--month", month)) if value is not None]
+    if len(given) > 1:
+        raise UsageError(f"give only one of --date, --from/--to, --week, --month (got {' and '.join(given)})")
+    if (start is None) != (end is None):
+        raise UsageError("--from and --to go together")
+    if start is not None and end is not None:
+        return windows.date_range(start, end)
+    if week is not None:
+        return windows.week_range(week)
+    if month is not None:
+        return windows.month_range(month)
+    return None
+
+
 @cli.command()
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, required=True, help="Listing day.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day (the daily digest).")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: first day of a range.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: last day (inclusive).")
+@click.option("--week", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: the Mon-Fri week of this day.")
+@click.option("--month", metavar="YYYY-MM", help="Roll-up: this month's listing days.")
+@click.option("--window", type=click.Choice(["rising"]), help="rising: rank engagement growth, not totals.")
+@click.option("--hours", type=click.FloatRange(min=0, min_open=True),
+              help="rising: growth over the last this many hours [24].")
 @click.option(
     "--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Output format (repeatable)."
 )
@@ -256,35 +283,79 @@ def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict
 @ranking_flags
 @pass_ctx
 def render(
-    ctx: Context, day: dt.date, formats: tuple[str, ...], out: Path, refresh: bool, preset: str | None, **flags: Any
+    ctx: Context,
+    day: dt.date | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    week: dt.date | None,
+    month: str | None,
+    window: str | None,
+    hours: float | None,
+    formats: tuple[str, ...],
+    out: Path,
+    refresh: bool,
+    preset: str | None,
+    **flags: Any,
 ) -> None:
-    """Rank the papers of one listing day and write the digest.
+    """Rank the papers of one listing day (--date) and write the digest, or write a view.
 
     A digest, once rendered, is stored: rendering the same date again gives the same post unless --refresh
     (or a ranking option) is given. Options can also be set per preset in the config ([ranking.default]).
+
+    Views are ranked fresh every time and never stored: a roll-up of a range (--from D1 --to D2, --week D,
+    --month YYYY-MM), or --window rising [--hours N] (growth over the last N hours of the papers of --date, a
+    range, or by default the last 7 announced days). Writers name files by date, and a view is dated its last
+    day: write views to their own --out folder, not the daily one, or a view overwrites that day's post.
     """
+    scope = _render_scope(day, start, end, week, month)
+    if hours is not None and window != "rising":
+        raise UsageError("--hours applies only to --window rising")
+    if window is None and scope is None and day is None:
+        raise UsageError("give --date, --from/--to, --week, --month or --window rising")
+    if refresh and (window is not None or scope is not None):
+        raise UsageError("--refresh applies only to a --date digest (views are always ranked fresh)")
     preset = preset or ctx.settings.preset
     options, flagged = rank_options(ctx, preset, flags)
-    with ctx.store() as store, pipeline.recorded_run(store, "render", now_utc()) as summary:
-        result = pipeline.render(
-            store, day, formats=formats, out_dir=out, preset=preset, now=now_utc(), refresh=refresh or flagged,
-            options=options,
-        )
-        summary["paths"] = [str(p) for p in result.paths]
-    for path in result.paths:
+    now = now_utc()
+    with ctx.store() as store, pipeline.recorded_run(store, "render", now) as summary:
+        if window is None and scope is None and day is not None:
+            result = pipeline.render(
+                store, day, formats=formats, out_dir=out, preset=preset, now=now, refresh=refresh or flagged,
+                options=options,
+            )
+            paths = result.paths
+        else:
+            windows.check_formats(formats)
+            if window == "rising":
+                rising_scope = windows.date_range(day, day) if day is not None else scope
+                digest = windows.build_rising(
+                    store, rising_scope, hours=hours or 24.0, preset=preset, now=now, options=options
+                )
+            elif scope is not None:
+                digest = windows.build_rollup(store, scope, preset=preset, now=now, options=options)
+            else:  # pragma: no cover - ruled out above
+                raise UsageError("give --date, --from/--to, --week, --month or --window rising")
+            paths = windows.write_view(digest, formats=formats, out_dir=out)
+            summary["view"] = digest.title
+        summary["paths"] = [str(p) for p in paths]
+    for path in paths:
         click.echo(str(path))
 
 
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--preset", default="classic", show_default=True,
+              help="Ranking preset (the sample is the original tool's own data, which classic reproduces).")
 @pass_ctx
-def demo(ctx: Context, out: Path) -> None:
+def demo(ctx: Context, out: Path, preset: str) -> None:
     """Run the whole job offline on the bundled sample: import it, rank each day, write posts, feeds and site.
 
-    Uses --db if given, else OUT/hotpapers-demo.db. Needs no network and no credentials.
+    Uses --db if given, else OUT/hotpapers-demo.db. Needs no network and no credentials. The sample is four days
+    of the original tool's own data, so the demo ranks with classic, which reproduces its posts; try
+    --preset default to compare (the sample's synthetic filler account then counts as one aggregator).
     """
     db = ctx.db_option
-    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc(), preset=ctx.settings.preset)
+    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc(), preset=preset)
     click.echo(f"store: {result.db}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:

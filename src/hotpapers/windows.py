@@ -1,0 +1,277 @@
+"""Windows other than one listing day: roll-ups over a date range, and ``rising`` (growth over the last N hours).
+
+Both are *views*: their evidence is built from the store, ranked fresh by any preset, and never saved as a
+published digest (so they never collide with the daily digest of the same date).
+
+* :func:`rollup_evidence` is the union of the days' evidence over every announced day of a range, each paper
+  once (at its first announcement), positions renumbered in date-then-position order.
+* :func:`rising_evidence` replaces each post's latest snapshot by its *growth* over the last ``hours``: an
+  :class:`EngagementSnapshot` of the deltas (clamped at 0), so that a preset ranks growth instead of totals.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hotpapers.arxiv.calendar import is_listing_day
+from hotpapers.errors import UsageError
+from hotpapers.models import Announcement, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
+from hotpapers.pipeline import day_window
+from hotpapers.plugins import load_registry
+from hotpapers.ranking import rank
+from hotpapers.store.base import Store
+
+__all__ = [
+    "RISING_SCOPE_DAYS",
+    "DateRange",
+    "build_rising",
+    "build_rollup",
+    "check_formats",
+    "date_range",
+    "growth",
+    "month_range",
+    "rising_evidence",
+    "rising_title",
+    "rollup_evidence",
+    "week_range",
+    "write_view",
+]
+
+RISING_SCOPE_DAYS = 7
+"""``rising`` without a date or range looks at the papers of the last this many announced days."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """An inclusive range of dates and the title of its roll-up."""
+
+    start: dt.date
+    end: dt.date
+    title: str
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise UsageError(f"--to {self.end.isoformat()} is before --from {self.start.isoformat()}")
+
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        """From the window start of the range's first listing day to the window end of its last one.
+
+        Weekends at either edge are skipped; a range with no listing day at all spans its calendar days.
+        """
+        days = [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+        listing = [d for d in days if is_listing_day(d)] or days
+        return day_window(listing[0])[0], day_window(listing[-1])[1]
+
+
+def date_range(start: dt.date, end: dt.date) -> DateRange:
+    """``--from START --to END``: titled ``Hot Papers START \u2013 END`` (an en dash)."""
+    return DateRange(start, end, f"Hot Papers {start.isoformat()} \u2013 {end.isoformat()}")
+
+
+def week_range(day: dt.date) -> DateRange:
+    """``--week DAY``: the Monday-Friday listing week containing ``day`` (a weekend day: the week before it)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return DateRange(monday, monday + dt.timedelta(days=4), f"Hot Papers week of {monday.isoformat()}")
+
+
+def month_range(month: str) -> DateRange:
+    """``--month YYYY-MM``: the month's first to last weekday (weekends at either end skipped).
+
+    Raises:
+        UsageError: ``month`` is not of the form ``YYYY-MM``.
+    """
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        last = calendar.monthrange(year, number)[1]
+        first_day, last_day = dt.date(year, number, 1), dt.date(year, number, last)
+    except ValueError:
+        raise UsageError(f"--month {month!r}: not a month of the form YYYY-MM") from None
+    if len(month) != 7:
+        raise UsageError(f"--month {month!r}: not a month of the form YYYY-MM")
+    while first_day.weekday() >= 5:
+        first_day += dt.timedelta(days=1)
+    while last_day.weekday() >= 5:
+        last_day -= dt.timedelta(days=1)
+    return DateRange(first_day, last_day, f"Hot Papers {month}")
+
+
+def rollup_evidence(store: Store, start: dt.date, end: dt.date) -> list[PaperEvidence]:
+    """The evidence of every announced day in [start, end], each paper once.
+
+    A paper announced on several days keeps its first announcement; positions are renumbered 0..n-1 in
+    date-then-position order, so presets that break ties by position keep listing order across days.
+    """
+    seen: set[str] = set()
+    result: list[PaperEvidence] = []
+    for day in store.announced_dates():
+        if not start <= day <= end:
+            continue
+        for item in store.evidence_for_day(day):
+            if item.paper.arxiv_id in seen:
+                continue
+            seen.add(item.paper.arxiv_id)
+            a = item.announcement
+            renumbered = Announcement(a.arxiv_id, a.date, a.announce_type, len(result))
+            result.append(PaperEvidence(item.paper, renumbered, item.posts))
+    return result
+
+
+def _at_or_before(series: Sequence[EngagementSnapshot], moment: dt.datetime) -> EngagementSnapshot | None:
+    """The latest snapshot of ``series`` (in time order) observed at or before ``moment``."""
+    found = None
+    for snap in series:
+        if snap.observed_at > moment:
+            break
+        found = snap
+    return found
+
+
+def growth(latest: EngagementSnapshot, before: EngagementSnapshot | None) -> EngagementSnapshot:
+    """``latest`` minus ``before`` (zero if None), each count clamped at 0; observed at ``latest``'s instant."""
+
+    def delta(name: str) -> int:
+        return max(0, int(getattr(latest, name)) - (int(getattr(before, name)) if before else 0))
+
+    earlier = dict(before.extras) if before else {}
+    return EngagementSnapshot(
+        latest.platform,
+        latest.post_id,
+        latest.observed_at,
+        reposts=delta("reposts"),
+        likes=delta("likes"),
+        replies=delta("replies"),
+        quotes=delta("quotes"),
+        extras=tuple((key, max(0, value - earlier.get(key, 0))) for key, value in latest.extras),
+    )
+
+
+def _is_zero(snap: EngagementSnapshot) -> bool:
+    return not (snap.reposts or snap.likes or snap.replies or snap.quotes or any(v for _, v in snap.extras))
+
+
+def _scope_days(store: Store, scope: dt.date | tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+    if isinstance(scope, dt.date):
+        return scope, scope
+    if scope is not None:
+        return scope
+    days = store.announced_dates()[-RISING_SCOPE_DAYS:]
+    return (days[0], days[-1]) if days else None
+
+
+def rising_evidence(
+    store: Store, day_or_range: dt.date | tuple[dt.date, dt.date] | None, *, hours: float, now: dt.datetime
+) -> list[PaperEvidence]:
+    """The papers in scope, each post's engagement replaced by its growth over the ``hours`` before ``now``.
+
+    Scope: one day, an inclusive (start, end) range, or None for the last :data:`RISING_SCOPE_DAYS` announced
+    days. A post's growth is its latest snapshot (at or before ``now``) minus its latest snapshot at or before
+    ``now - hours`` (zero if it had none then: a post first seen within the window counts from zero), each count
+    clamped at 0. Posts that did not grow are left out, unless created within the window (a new post is new
+    discussion even before its first count), so presets that give every post base points rank growth only.
+    """
+    if hours <= 0:
+        raise UsageError(f"--hours {hours:g}: must be more than 0")
+    scope = _scope_days(store, day_or_range)
+    if scope is None:
+        return []
+    cutoff = now - dt.timedelta(hours=hours)
+    evidence = rollup_evidence(store, *scope)
+    keys = sorted({(e.post.platform, e.post.post_id) for item in evidence for e in item.posts})
+    series = store.snapshot_series(keys)
+    result: list[PaperEvidence] = []
+    for item in evidence:
+        posts: list[PostEvidence] = []
+        for entry in item.posts:
+            history = series.get((entry.post.platform, entry.post.post_id), ())
+            latest = _at_or_before(history, now)
+            new = entry.post.created_at > cutoff
+            if latest is None:
+                if new:
+                    posts.append(PostEvidence(entry.post, None))
+                continue
+            delta = growth(latest, _at_or_before(history, cutoff))
+            if new or not _is_zero(delta):
+                posts.append(PostEvidence(entry.post, delta))
+        result.append(PaperEvidence(item.paper, item.announcement, tuple(posts)))
+    return result
+
+
+def rising_title(hours: float) -> str:
+    """``Hot Papers rising (last N h)``."""
+    return f"Hot Papers rising (last {hours:g} h)"
+
+
+def build_rollup(
+    store: Store, span: DateRange, *, preset: str, now: dt.datetime, options: Mapping[str, Any] | None = None
+) -> Digest:
+    """Rank the roll-up of ``span`` into a digest dated its last day (never saved as published).
+
+    Raises:
+        UsageError: no papers announced in the range are in the store, or the preset is unknown.
+    """
+    evidence = rollup_evidence(store, span.start, span.end)
+    if not evidence:
+        raise UsageError(
+            f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"
+        )
+    start, end = span.window()
+    return rank(preset, evidence, date=span.end, window_start=start, window_end=end, generated_at=now,
+                title=span.title, **(options or {}))
+
+
+def build_rising(
+    store: Store,
+    scope: DateRange | None,
+    *,
+    hours: float,
+    preset: str,
+    now: dt.datetime,
+    options: Mapping[str, Any] | None = None,
+) -> Digest:
+    """Rank the growth of the last ``hours`` (papers of ``scope``, default the last announced days) into a digest
+    dated the scope's last day, its window the ``hours`` before ``now`` (never saved as published).
+
+    Raises:
+        UsageError: no papers are in scope, or the preset is unknown.
+    """
+    bounds = None if scope is None else (scope.start, scope.end)
+    evidence = rising_evidence(store, bounds, hours=hours, now=now)
+    if not evidence:
+        where = "the store" if scope is None else f"{scope.start.isoformat()} .. {scope.end.isoformat()}"
+        raise UsageError(f"--window rising: no announced papers in {where}")
+    day = store.announced_dates()[-1] if scope is None else scope.end
+    return rank(preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours), window_end=now,
+                generated_at=now, title=rising_title(hours), **(options or {}))
+
+
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse an unknown format before anything is ranked or written.
+
+    Raises:
+        UsageError: a format is not a registered writer.
+    """
+    registry = load_registry()
+    unknown = [f for f in formats if f not in registry.writers]
+    if unknown:
+        known = ", ".join(sorted(registry.writers))
+        raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
+
+
+def write_view(digest: Digest, *, formats: Sequence[str], out_dir: Path) -> list[Path]:
+    """Write a view's digest in each of ``formats`` under ``out_dir`` (writers name files by its date).
+
+    Raises:
+        UsageError: an unknown format.
+        WriterError: an output could not be written.
+    """
+    check_formats(formats)
+    registry = load_registry()
+    paths: list[Path] = []
+    for name in formats:
+        paths.extend(registry.writers[name]().write(digest, out_dir))
+    return paths
