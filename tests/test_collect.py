@@ -201,3 +201,26 @@ def test_closed_day_on_sunday_evening_is_friday() -> None:
 
     sunday_evening = dt.datetime(2024, 12, 2, 1, 30, tzinfo=dt.UTC)  # 20:30 EST on Sunday 1 December
     assert closed_day(sunday_evening) == dt.date(2024, 11, 29)
+
+
+class Warns(Good):
+    """A source that logs a warning (as X does when it stops at its page cap)."""
+
+    name = "x"
+
+    def collect(self, request: CollectRequest) -> Iterator[Record]:
+        import logging  # noqa: PLC0415
+
+        logging.getLogger("hotpapers.sources.x").warning("stopped after 20 search pages")
+        yield from ()
+
+
+def test_source_warnings_reach_the_summary(store: SQLiteStore, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning a source logs is shown under the summary table, not only in the log."""
+    registry = Registry()
+    registry.add_source("x", Warns)
+    monkeypatch.setattr(collecting, "load_registry", lambda: registry)
+    monkeypatch.setattr(collecting, "_environment", lambda ctx: _environment())
+    assert main(["--db", store.url, "collect", "--date", DAY.isoformat()]) == 0
+    assert "warning: x: stopped after 20 search pages" in capsys.readouterr().out

@@ -42,6 +42,7 @@ class SourceReport:
     error: str | None = None
     seconds: float = 0.0
     counted: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the source logged at WARNING while it ran
 
     @property
     def failed(self) -> bool:
@@ -127,10 +128,28 @@ def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> Non
             store_records(store, batch)
 
 
+class _Warnings(logging.Handler):
+    """Collects the warnings logged while one source runs, for the run summary (not only the log)."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self._into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("hotpapers.sources") and len(self._into) < _MAX_WARNINGS:
+            self._into.append(record.getMessage())
+
+
+_MAX_WARNINGS = 20
+
+
 def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: dt.date, report: SourceReport,
                 environment: Environment) -> None:
     context = _context(environment, report)
     started = time.monotonic()
+    handler = _Warnings(report.warnings)
+    package_log = logging.getLogger("hotpapers")
+    package_log.addHandler(handler)
     try:
         source = factory(context)
         status = source.status()
@@ -144,6 +163,7 @@ def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: d
         report.error = f"{type(e).__name__}: {e}"
         log.exception("source %s crashed", report.name)
     finally:
+        package_log.removeHandler(handler)
         context.http.close()
         report.seconds = time.monotonic() - started
 

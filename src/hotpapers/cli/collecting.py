@@ -75,6 +75,7 @@ def _print_sources(console: Console, reports: list[SourceReport], title: str) ->
         click.echo(title)
         for row in [_COLUMNS, *rows]:
             click.echo("\t".join(row))
+        _print_warnings(reports)
         return
     table = Table(title=title)
     for column in _COLUMNS:
@@ -82,6 +83,14 @@ def _print_sources(console: Console, reports: list[SourceReport], title: str) ->
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    _print_warnings(reports)
+
+
+def _print_warnings(reports: list[SourceReport]) -> None:
+    """What each source warned about (a window cut short, a page cap reached, items skipped)."""
+    for report in reports:
+        for message in report.warnings:
+            click.echo(f"warning: {report.name}: {message}")
 
 
 @cli.command("sources")
