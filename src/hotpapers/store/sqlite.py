@@ -326,6 +326,12 @@ class SQLiteStore:
             result.append(PaperEvidence(paper, rows.announcement_from_row(row[:4]), tuple(by_paper[row[1]])))
         return result
 
+    # The posts linking a day's papers, as a CTE: each query below is one set-based read (no query per post).
+    _DAY_POSTS = (
+        "WITH day_posts AS (SELECT DISTINCT pp.platform, pp.post_id FROM post_papers pp "
+        "JOIN announcements a ON a.arxiv_id = pp.arxiv_id WHERE a.day = ?) "
+    )
+
     def _posts_for_day(self, key: str) -> dict[tuple[str, str, str], PostEvidence]:
         pairs = self._execute(
             "SELECT pp.arxiv_id, pp.platform, pp.post_id FROM post_papers pp "
@@ -333,36 +339,38 @@ class SQLiteStore:
             "ORDER BY pp.arxiv_id, pp.platform, pp.post_id",
             (key,),
         ).fetchall()
-        wanted = {(p, i) for _, p, i in pairs}
-        posts = {(p.platform, p.post_id): p for p in self._posts_where(wanted)}
-        latest = self._latest_snapshots(wanted)
+        posts = self._day_posts(key)
+        latest = self._day_latest_snapshots(key)
         return {
             (arxiv_id, platform, post_id): PostEvidence(posts[platform, post_id], latest.get((platform, post_id)))
             for arxiv_id, platform, post_id in pairs
         }
 
-    def _posts_where(self, keys: set[tuple[str, str]]) -> Iterator[Post]:
-        for platform, post_id in sorted(keys):
-            row = self._execute(
-                f"SELECT {rows.POST_COLUMNS} FROM posts WHERE platform = ? AND post_id = ?", (platform, post_id)
-            ).fetchone()
-            links = self._execute(
-                "SELECT arxiv_id, method FROM post_papers WHERE platform = ? AND post_id = ? ORDER BY position",
-                (platform, post_id),
-            ).fetchall()
-            yield rows.post_from_row(row, links)
+    def _day_posts(self, key: str) -> dict[tuple[str, str], Post]:
+        links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for platform, post_id, arxiv_id, method in self._execute(
+            self._DAY_POSTS + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
+            "JOIN day_posts d ON d.platform = l.platform AND d.post_id = l.post_id "
+            "ORDER BY l.platform, l.post_id, l.position",
+            (key,),
+        ):
+            links[platform, post_id].append((arxiv_id, method))
+        found = self._execute(
+            self._DAY_POSTS + f"SELECT {_prefixed('p', rows.POST_COLUMNS)} FROM posts p "
+            "JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id",
+            (key,),
+        ).fetchall()
+        return {(row[0], row[1]): rows.post_from_row(row, links[row[0], row[1]]) for row in found}
 
-    def _latest_snapshots(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], EngagementSnapshot]:
-        latest = {}
-        for platform, post_id in keys:
-            row = self._execute(
-                f"SELECT {rows.SNAPSHOT_COLUMNS} FROM engagement WHERE platform = ? AND post_id = ? "
-                "ORDER BY observed_at DESC LIMIT 1",
-                (platform, post_id),
-            ).fetchone()
-            if row is not None:
-                latest[platform, post_id] = rows.snapshot_from_row(row)
-        return latest
+    def _day_latest_snapshots(self, key: str) -> dict[tuple[str, str], EngagementSnapshot]:
+        found = self._execute(
+            self._DAY_POSTS + f"SELECT {_prefixed('e', rows.SNAPSHOT_COLUMNS)} FROM engagement e "
+            "JOIN day_posts d ON d.platform = e.platform AND d.post_id = e.post_id "
+            "WHERE e.observed_at = (SELECT max(e2.observed_at) FROM engagement e2 "
+            "WHERE e2.platform = e.platform AND e2.post_id = e.post_id)",
+            (key,),
+        ).fetchall()
+        return {(row[0], row[1]): rows.snapshot_from_row(row) for row in found}
 
     def snapshot_series(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
         """Every snapshot of each (platform, post_id), in time order."""
