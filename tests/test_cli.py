@@ -223,3 +223,20 @@ def test_written_files_are_world_readable(capsys: pytest.CaptureFixture[str], tm
         os.umask(old)
     post = next((tmp_path / "demo" / "posts").iterdir())
     assert post.stat().st_mode & 0o777 == 0o644
+
+
+def test_refresh_without_new_data_keeps_the_published_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranking a day again later with no new data rewrites the same bytes (the generation time is kept)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from hotpapers.cli import app  # noqa: PLC0415
+
+    db = _sample_store(capsys, tmp_path)
+    name = "2021-04-19---Hot-Papers.md"
+    monkeypatch.setattr(app, "now_utc", lambda: dt.datetime(2021, 4, 20, tzinfo=dt.UTC))
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
+    monkeypatch.setattr(app, "now_utc", lambda: dt.datetime(2021, 4, 22, tzinfo=dt.UTC))
+    run(capsys, "--db", db, "render", "--date", "2021-04-19", "--refresh", "--out", str(tmp_path / "b"))
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

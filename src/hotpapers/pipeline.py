@@ -6,6 +6,7 @@ then digests are ranked and rendered from the store (``render``). Writers never 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -203,17 +204,18 @@ def build_digest(
 ) -> Digest:
     """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
 
-    A new ranking is saved as the published digest, so that rendering the date again gives the same post.
+    A new ranking is saved as the published digest, so that rendering the date again gives the same post. A
+    refreshed ranking that differs from the published one only in its generation time is not saved: the
+    published digest (with its time) is returned, so re-running a finished day rewrites identical bytes.
     ``options`` are the preset's own keyword arguments (``options=ClassicOptions(...)`` or ``DefaultOptions``);
     they apply when the day is ranked (pass ``refresh`` to rank a published day again with new options).
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
     """
-    if not refresh:
-        published = store.load_digest(day, preset)
-        if published is not None:
-            return published
+    published = store.load_digest(day, preset)
+    if published is not None and not refresh:
+        return published
     evidence = store.evidence_for_day(day)
     if not evidence:
         raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
@@ -221,6 +223,8 @@ def build_digest(
     digest = rank(
         preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
     )
+    if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
+        return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)
     return digest
 
