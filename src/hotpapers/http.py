@@ -10,6 +10,8 @@ Other statuses are returned to the caller, who knows how to read the provider's 
 ``stamina.set_testing(True)`` in tests. A ``before_attempt`` callback runs before *every* attempt, so a
 politeness throttle also spaces the retries.
 
+``naming_request`` wraps the parsing of a response so that a ``ParseError`` names the request it came from.
+
 Nothing here logs headers, and URLs in messages and logs go through ``redact_url`` (query parameters
 that look like credentials and any user:password part are masked).
 """
@@ -19,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -28,7 +31,7 @@ import httpx
 import orjson
 import stamina
 
-from hotpapers.errors import APIError, NetworkError
+from hotpapers.errors import APIError, NetworkError, ParseError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -40,12 +43,25 @@ __all__ = [
     "check_status",
     "error_message",
     "make_client",
+    "naming_request",
     "redact_url",
     "request",
     "user_agent",
 ]
 
 log = logging.getLogger(__name__)
+
+
+class _RedactHttpxUrls(logging.Filter):
+    """httpx logs each request's full URL at INFO (shown by ``-v``); mask credentials in it like ours."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
 
 PROJECT_URL = "https://github.com/hotpapers/hotpapers"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -263,3 +279,16 @@ def error_message(response: httpx.Response, keys: Sequence[str] = ("message", "e
         return None
     text = next((body[k] for k in keys if isinstance(body.get(k), str) and body[k].strip()), None)
     return " ".join(text.split())[:200] if text else None
+
+
+@contextmanager
+def naming_request(response: httpx.Response) -> Iterator[None]:
+    """Re-raise a ``ParseError`` of the block with `` (from <redacted request URL>)`` appended.
+
+    Raises:
+        ParseError: the block's, naming the request.
+    """
+    try:
+        yield
+    except ParseError as e:
+        raise ParseError(f"{e} (from {redact_url(response.request.url)})") from e

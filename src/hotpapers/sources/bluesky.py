@@ -230,6 +230,7 @@ class BlueskySource:
         self._pds = context.env.get("HOTPAPERS_BSKY_PDS_URL", DEFAULT_PDS_URL).rstrip("/")
         self._handle = context.env.get("HOTPAPERS_BSKY_HANDLE", "").strip()
         self._password = context.env.get("HOTPAPERS_BSKY_APP_PASSWORD", "")
+        self._token = ""  # the session's access token, once logged in
 
     def status(self) -> SourceStatus:
         """Always enabled: getPosts needs no credentials. Says whether the search backfill is on."""
@@ -256,8 +257,16 @@ class BlueskySource:
 
     def _get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
         response = request(self._ctx.http, "GET", url, params=params, policy=self._ctx.retry)
-        check_status(response, xrpc_message(response))
+        check_status(response, self._said(response))
         return response.content
+
+    def _said(self, response: httpx.Response) -> str | None:
+        """The XRPC error message, with the app password and session token masked (a server may echo them)."""
+        message = xrpc_message(response)
+        for secret in (self._password, self._token):
+            if message and secret:
+                message = message.replace(secret, "***")
+        return message
 
     def _refresh(self, batch: Sequence[Post]) -> Iterator[Record]:
         query = urlencode([("uris", post.post_id) for post in batch])
@@ -283,7 +292,7 @@ class BlueskySource:
             response = self._ctx.http.post(url, json={"identifier": self._handle, "password": self._password})
         except httpx.HTTPError as e:
             raise NetworkError(f"{type(e).__name__} for {redact_url(url)}") from None
-        check_status(response, xrpc_message(response))
+        check_status(response, self._said(response))
         try:
             token = orjson.loads(response.content).get("accessJwt")
         except (orjson.JSONDecodeError, AttributeError):
@@ -295,7 +304,8 @@ class BlueskySource:
     def _search(self, start: dt.datetime, end: dt.datetime) -> Iterator[Record]:
         client = self._ctx.http
         origin = f"{urlsplit(self._pds).scheme}://{urlsplit(self._pds).netloc}"
-        saved, client.auth = client.auth, _Bearer(origin, self._login())
+        self._token = self._login()
+        saved, client.auth = client.auth, _Bearer(origin, self._token)
         try:
             yield from self._search_pages(start, end)
         finally:

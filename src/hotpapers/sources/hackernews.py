@@ -36,7 +36,7 @@ import httpx
 import orjson
 
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import check_status, error_message, request
+from hotpapers.http import check_status, error_message, naming_request, request
 from hotpapers.links import resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
@@ -271,7 +271,8 @@ class HackerNewsSource:
     def _search(self, path: str, params: Mapping[str, str | int]) -> SearchPage:
         response = self._get(path, params)
         check_status(response, error_message(response, ("message", "error")))
-        page = parse_search(response.content, self._context.now())
+        with naming_request(response):
+            page = parse_search(response.content, self._context.now())
         for reason in page.skipped:
             log.warning("hackernews: skipped %s of %s", reason, path)
         return page
@@ -337,7 +338,8 @@ class HackerNewsSource:
             if response.status_code == 404:
                 return PostGone(PLATFORM, post_id, self._context.now(), reason="not found (HTTP 404)")
             check_status(response, error_message(response, ("message", "error")))
-            return parse_item(response.content, self._context.now())
+            with naming_request(response):
+                return parse_item(response.content, self._context.now())
         except (APIError, ParseError) as e:
             log.warning("hackernews: could not refresh story %s: %s", post_id, e)
             return None

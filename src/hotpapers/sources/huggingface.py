@@ -34,7 +34,7 @@ import orjson
 
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.errors import ParseError
-from hotpapers.http import check_status, error_message, request
+from hotpapers.http import check_status, error_message, naming_request, request
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 
@@ -242,7 +242,8 @@ class HuggingFaceSource:
             before_attempt=self._space,
         )
         check_status(response, error_message(response, ("error", "message")))
-        page = parse_daily_papers(response.content, self._context.now())
+        with naming_request(response):
+            page = parse_daily_papers(response.content, self._context.now())
         for reason in page.skipped:
             log.warning("huggingface: skipped entry %s of %s", reason, day)
         return page

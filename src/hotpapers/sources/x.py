@@ -19,7 +19,8 @@ URL, a log line or an error message, and not forwarded on a redirect to another 
 (timeouts, 5xx) are retried by ``hotpapers.http.request`` under the context's ``RetryPolicy``. Rate limits
 are X's own: every response carries ``x-rate-limit-remaining`` and ``x-rate-limit-reset`` (epoch seconds);
 after a 429, or when a response says no requests remain, the next request first waits (``context.sleep``)
-until the window resets, unless that is more than 15 minutes away, which is an ``APIError`` saying when
+until the window resets (a 429 without ``x-rate-limit-reset`` waits its ``Retry-After``, else a minute),
+unless that is more than 15 minutes away, which is an ``APIError`` saying when
 to try again. A 429 for an exhausted usage cap is an ``APIError`` at once.
 """
 
@@ -34,7 +35,14 @@ import httpx
 import orjson
 
 from hotpapers.errors import APIError
-from hotpapers.http import RetryableStatusError, check_status, redact_url, request
+from hotpapers.http import (
+    RetryableStatusError,
+    _parse_retry_after,
+    check_status,
+    naming_request,
+    redact_url,
+    request,
+)
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 from hotpapers.sources.x_parse import PLATFORM, XPage, parse_lookup, parse_search_page
 
@@ -55,7 +63,8 @@ LOOKUP_FIELDS = {"tweet.fields": "public_metrics"}
 MAX_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)
 _SEARCH_HORIZON = dt.timedelta(days=7) - dt.timedelta(minutes=1)  # a minute of slack for clock skew
 _SEARCH_END_LAG = dt.timedelta(seconds=30)  # X wants end_time at least 10 s before the request
-_DEFAULT_429_WAIT = dt.timedelta(seconds=60)  # a 429 without x-rate-limit-reset
+_DEFAULT_429_WAIT = dt.timedelta(seconds=60)  # a 429 without x-rate-limit-reset or Retry-After
+_RETRY_AFTER_CAP = 86_400.0  # longer than MAX_RATE_LIMIT_WAIT: such a Retry-After is an APIError
 _MAX_RATE_LIMITED = 3  # 429s in a row (each waited out) before giving up on a request
 _DOCS = "see docs/sources/x.md"
 
@@ -131,7 +140,8 @@ class XSource:
         pages = 0
         while True:
             response = self._get(f"{self._root}/2/tweets/search/recent", params)
-            page = parse_search_page(response.content, self._context.now())
+            with naming_request(response):
+                page = parse_search_page(response.content, self._context.now())
             pages += 1
             _log_skipped("search page", page.skipped)
             yield page
@@ -145,7 +155,8 @@ class XSource:
 
     def _refresh(self, ids: Sequence[str]) -> Iterator[Record]:
         response = self._get(f"{self._root}/2/tweets", {"ids": ",".join(ids), **LOOKUP_FIELDS})
-        lookup = parse_lookup(response.content, self._context.now())
+        with naming_request(response):
+            lookup = parse_lookup(response.content, self._context.now())
         _log_skipped("lookup", lookup.skipped)
         yield from lookup.snapshots
         wanted = set(ids)
@@ -208,7 +219,9 @@ class _RateLimit:
         """Response hook: remember when the window resets if it is spent (a 429, or none remaining)."""
         reset = _epoch(response.headers.get("x-rate-limit-reset"))
         if response.status_code == 429:
-            self._until = reset or self._now() + _DEFAULT_429_WAIT
+            retry_after = _parse_retry_after(response.headers.get("Retry-After"), _RETRY_AFTER_CAP)
+            wait = _DEFAULT_429_WAIT if retry_after is None else dt.timedelta(seconds=retry_after)
+            self._until = reset or self._now() + wait
             response.read()
             if "usage-capped" in _problem_type(response.content):
                 self._capped = f"X API usage cap exceeded (HTTP 429{_problem(response.content, '')}); " + _DOCS

@@ -1,0 +1,277 @@
+"""A bad-input corpus: every parser, fed mutated recorded fixtures, returns or raises its documented error.
+
+Each parser family gets one hypothesis test with a fixed, derandomised number of examples (``FUZZ_EXAMPLES``)
+drawn from its fixtures in tests/fixtures, mutated by one to three of: truncation at a random offset, byte
+flips, inserted unicode junk, and (for JSON) values replaced by other JSON types, deleted keys and huge or
+negative numbers, or (for XML) elements removed or their text/attributes replaced. The parser must return
+(possibly skipping items) or raise ParseError/APIError/InputError with a one-line message; ``import_files``
+must also leave the store untouched when it raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from hotpapers import pipeline
+from hotpapers.arxiv.api import parse_api
+from hotpapers.arxiv.oai import parse_oai
+from hotpapers.arxiv.rss import parse_rss
+from hotpapers.errors import APIError, InputError, ParseError
+from hotpapers.native import read_native
+from hotpapers.sources.bluesky import parse_get_posts, parse_search_posts
+from hotpapers.sources.hackernews import parse_item, parse_search
+from hotpapers.sources.huggingface import parse_daily_papers
+from hotpapers.sources.jetstream import parse_event
+from hotpapers.sources.legacy import parse_legacy
+from hotpapers.sources.x_parse import parse_lookup, parse_search_page
+from hotpapers.store import SQLiteStore
+
+FUZZ_EXAMPLES = 200
+FIXTURES = Path(__file__).parent / "fixtures"
+SOCIAL = FIXTURES / "social"
+OBSERVED = dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC)
+MAX_LINES = 8  # JSON Lines fixtures: the first lines are enough seeds
+
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+
+
+def _seeds(pattern: str, root: Path = FIXTURES) -> list[bytes]:
+    """The bodies of the fixtures matching ``pattern`` (each line, for the first lines of a .jsonl)."""
+    bodies: list[bytes] = []
+    for path in sorted(root.glob(pattern)):
+        data = path.read_bytes()
+        if path.suffix == ".jsonl":
+            bodies.extend(line for line in data.splitlines()[:MAX_LINES] if line.strip())
+        else:
+            bodies.append(data)
+    assert bodies, pattern
+    return bodies
+
+
+def _native_seed() -> bytes:
+    """A native export of the legacy fixture (the importer's own format, written by hotpapers)."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = SQLiteStore(Path(folder) / "s.db")
+        try:
+            pipeline.import_files(store, [FIXTURES / "legacy" / "2020-08-18.json"])
+            out = io.BytesIO()
+            pipeline.export(store, out)
+        finally:
+            store.close()
+    return out.getvalue()
+
+
+# -- mutations ------------------------------------------------------------------------------------------------
+
+JUNK = st.sampled_from(["", "\x00", "\ufeff", "\u202e", "\ud800", "🎉" * 50, "é\u0301", "\n\r\t", "<", "&amp;", "]]>",
+                        "\\u0000", "'\"", "a" * 5000, "1e999", "-1", "NaN", "\U0001d54f" * 3]) | st.text(max_size=30)
+NUMBERS = st.sampled_from([0, -1, -(2**63), 2**63, 2**64 + 1, 10**30, -(10**30), 1.5, -0.0, 1e308, -1e308])
+SCALARS = st.none() | st.booleans() | NUMBERS | JUNK
+
+
+def _json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:20]):
+            found += _json_paths(item, (*path, index))
+    return found
+
+
+def _mutate_json(draw: st.DrawFn, data: bytes) -> bytes:
+    try:
+        root = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return data
+    for _ in range(draw(st.integers(1, 4))):
+        paths = _json_paths(root)
+        path = draw(st.sampled_from(paths))
+        replacement: Any = draw(SCALARS | st.just({}) | st.just([]) | st.just([{}]) | st.just({"": None}))
+        delete = draw(st.booleans())
+        if not path:
+            root = replacement
+            continue
+        parent = root
+        for step in path[:-1]:
+            parent = parent[step]
+        if delete and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif delete and isinstance(parent, list):
+            parent.pop(path[-1])
+        else:
+            parent[path[-1]] = replacement
+    try:
+        return orjson.dumps(root)
+    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, an integer beyond 64 bits: stdlib writes them
+        return json.dumps(root, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _mutate_xml(draw: st.DrawFn, data: bytes) -> bytes:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return data
+    for _ in range(draw(st.integers(1, 4))):
+        elements = list(root.iter())
+        element = draw(st.sampled_from(elements))
+        action = draw(st.sampled_from(["remove", "text", "attr", "dup"]))
+        parent = element.getparent()
+        junk = draw(JUNK | NUMBERS.map(str))
+        clean = "".join(c for c in junk if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd"))
+        if action == "remove" and parent is not None:
+            parent.remove(element)
+        elif action == "text":
+            element.text = clean
+        elif action == "attr" and element.attrib:
+            element.set(draw(st.sampled_from(sorted(element.attrib))), clean)
+        elif action == "dup" and parent is not None:
+            parent.append(etree.fromstring(etree.tostring(element)))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _mutate_bytes(draw: st.DrawFn, data: bytes) -> bytes:
+    action = draw(st.sampled_from(["truncate", "flip", "insert"]))
+    if not data:
+        return data
+    if action == "truncate":
+        return data[: draw(st.integers(0, len(data)))]
+    if action == "flip":
+        buf = bytearray(data)
+        for _ in range(draw(st.integers(1, 8))):
+            buf[draw(st.integers(0, len(buf) - 1))] = draw(st.integers(0, 255))
+        return bytes(buf)
+    at = draw(st.integers(0, len(data)))
+    junk = draw(JUNK).encode("utf-8", "surrogatepass")
+    return data[:at] + junk + data[at:]
+
+
+def mutated(seeds: list[bytes], kind: str) -> st.SearchStrategy[bytes]:
+    """Strategy: a seed with structural (JSON or XML) and/or byte-level mutations."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> bytes:
+        data = draw(st.sampled_from(seeds))
+        if draw(st.booleans()):
+            data = _mutate_json(draw, data) if kind == "json" else _mutate_xml(draw, data)
+        if draw(st.booleans()):
+            data = _mutate_bytes(draw, data)
+        return data
+
+    return build()
+
+
+# -- the parsers ----------------------------------------------------------------------------------------------
+
+Parser = Callable[[bytes], object]
+
+FAMILIES: dict[str, tuple[str, list[bytes], Parser]] = {
+    "arxiv-rss": ("xml", _seeds("arxiv/rss_*.xml"), parse_rss),
+    "arxiv-api": ("xml", _seeds("arxiv/api_*.xml"), parse_api),
+    "arxiv-oai": ("xml", _seeds("arxiv/oai_*.xml"), parse_oai),
+    "x-search": ("json", _seeds("x/*search*", SOCIAL), lambda b: parse_search_page(b, OBSERVED)),
+    "x-lookup": ("json", _seeds("x/*lookup*", SOCIAL), lambda b: parse_lookup(b, OBSERVED)),
+    "bluesky-getPosts": ("json", _seeds("bluesky/**/getPosts*.json", SOCIAL), lambda b: parse_get_posts(b, OBSERVED)),
+    "bluesky-searchPosts": (
+        "json", _seeds("bluesky/**/searchPosts*.json", SOCIAL), lambda b: parse_search_posts(b, OBSERVED)
+    ),
+    "hackernews-search": ("json", _seeds("hackernews/algolia_search_*.json", SOCIAL), lambda b: parse_search(b, OBSERVED)),
+    "hackernews-item": ("json", _seeds("hackernews/algolia_items_*.json", SOCIAL), lambda b: parse_item(b, OBSERVED)),
+    "huggingface": ("json", _seeds("huggingface/*.json", SOCIAL), lambda b: parse_daily_papers(b, OBSERVED)),
+    "legacy": ("json", _seeds("legacy/*.json"), lambda b: parse_legacy(b, "fuzz.json")),
+    "native": ("jsonl", [_native_seed()], lambda b: list(read_native(Path("fuzz.jsonl"), io.BytesIO(b)))),
+}
+
+
+def _native_lines(data: bytes) -> st.SearchStrategy[bytes]:
+    """Mutate one record line of a native file (JSON-level), then maybe the whole file's bytes."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> bytes:
+        lines = data.splitlines(keepends=True)
+        index = draw(st.integers(0, len(lines) - 1))
+        lines[index] = _mutate_json(draw, lines[index]) + b"\n"
+        whole = b"".join(lines)
+        return _mutate_bytes(draw, whole) if draw(st.booleans()) else whole
+
+    return build()
+
+
+def _strategy(name: str) -> st.SearchStrategy[bytes]:
+    kind, seeds, _ = FAMILIES[name]
+    return _native_lines(seeds[0]) if kind == "jsonl" else mutated(seeds, kind)
+
+
+def _check_error(e: Exception) -> None:
+    assert isinstance(e, ParseError | APIError | InputError), f"undocumented {type(e).__name__}: {e}"
+    assert str(e).strip() and "\n" not in str(e) and "\r" not in str(e), f"not one line: {str(e)!r}"
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_mutated_fixtures_parse_or_fail_cleanly(name: str) -> None:
+    """A mutated fixture is parsed (maybe with skips) or refused with the documented one-line error."""
+    _, _, parser = FAMILIES[name]
+
+    @FUZZ
+    @given(_strategy(name))
+    def check(data: bytes) -> None:
+        try:
+            parser(data)
+        except Exception as e:
+            _check_error(e)
+
+    check()
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_jetstream_events_never_raise(data: st.DataObject) -> None:
+    """``parse_event`` documents "never raises on input": any mutated message gives an event or None."""
+    seeds = _seeds("bluesky/**/*.jsonl", SOCIAL)
+    line = data.draw(mutated(seeds, "json"))
+    parse_event(line, OBSERVED)
+    parse_event(line.decode("utf-8", "replace"), OBSERVED, known={})
+
+
+_IMPORT_SEEDS = {"native": _native_seed(), "legacy": (FIXTURES / "legacy" / "2020-08-18.json").read_bytes()}
+
+
+@FUZZ
+@given(st.data())
+def test_import_files_is_all_or_nothing(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    """``import_files`` on a mutated native or legacy file: imports, or raises InputError and writes nothing."""
+    fmt = data.draw(st.sampled_from(sorted(_IMPORT_SEEDS)))
+    body = data.draw(_native_lines(_IMPORT_SEEDS[fmt]) if fmt == "native" else mutated([_IMPORT_SEEDS[fmt]], "json"))
+    folder = tmp_path_factory.mktemp("import")
+    good, bad = folder / "good.json", folder / f"bad.{'jsonl' if fmt == 'native' else 'json'}"
+    good.write_bytes(_IMPORT_SEEDS["legacy"] if fmt == "native" else _IMPORT_SEEDS["native"])
+    bad.write_bytes(body)
+    store = SQLiteStore(folder / "s.db")
+    try:
+        before = store.counts()
+        try:
+            pipeline.import_files(store, [good, bad])  # the good file's records must be rolled back too
+        except Exception as e:
+            _check_error(e)
+            assert store.counts() == before
+    finally:
+        store.close()
