@@ -11,7 +11,8 @@
     │   └── SchemaVersionError                   the database was written by a newer hotpapers
     ├── NetworkError                exit code 6  a request failed after its retries
     │   └── APIError                             the provider answered with an error (status + message)
-    └── WriterError                 exit code 7  an output could not be written
+    ├── WriterError                 exit code 7  an output could not be written
+    └── LockedError                 exit code 9  another hotpapers command is writing to the same store
 
 Foreign errors (``sqlite3.Error``, ``httpx.HTTPError``, ``lxml.etree.XMLSyntaxError``, ``orjson.JSONDecodeError``)
 are wrapped where they cross into hotpapers, with ``raise ... from e``. The CLI turns each into one line on
@@ -26,6 +27,7 @@ __all__ = [
     "ConfigError",
     "HotpapersError",
     "InputError",
+    "LockedError",
     "NetworkError",
     "ParseError",
     "SchemaVersionError",
@@ -95,3 +97,9 @@ class WriterError(HotpapersError):
     """An output could not be written."""
 
     exit_code = 7
+
+
+class LockedError(HotpapersError):
+    """Another hotpapers command holds the store's run lock (see ``hotpapers.store.lock``)."""
+
+    exit_code = 9

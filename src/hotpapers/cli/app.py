@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -19,6 +19,7 @@ from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
 from hotpapers.store import Store, open_store
+from hotpapers.store.lock import run_lock
 
 __all__ = ["cli"]
 
@@ -63,8 +64,36 @@ class Context:
         return self._settings
 
     def store(self) -> AbstractContextManager[Store]:
-        """Open the configured store (closed when the command ends)."""
-        return cast(AbstractContextManager[Store], _closing(open_store(self.settings.db)))
+        """Open the configured store (closed when the command ends).
+
+        A writing command first takes the store's run lock (``hotpapers.store.lock``), held until the store is
+        closed; the read-only commands (``READ_ONLY``) do not.
+        """
+        name, path = _command()
+        if name in READ_ONLY:
+            return cast(AbstractContextManager[Store], _closing(open_store(self.settings.db)))
+        return cast(AbstractContextManager[Store], _locked_store(self.settings.db, path))
+
+
+READ_ONLY = frozenset({"export", "site", "sources", "resolve"})
+"""Top-level commands that only read the store, and so take no run lock."""
+
+
+def _command() -> tuple[str, str]:
+    """(the top-level command being run, its full command path), e.g. ("listen", "hotpapers listen bluesky")."""
+    current = click.get_current_context(silent=True)
+    names: list[str] = []
+    while current is not None:
+        names.append(current.info_name or "")
+        current = current.parent
+    names.reverse()
+    return (names[1] if len(names) > 1 else ""), " ".join(["hotpapers", *names[1:]])
+
+
+@contextmanager
+def _locked_store(db: str, command: str) -> Iterator[Store]:
+    with run_lock(db, command), _closing(open_store(db)) as store:
+        yield store
 
 
 class _closing:
@@ -354,8 +383,9 @@ def demo(ctx: Context, out: Path, preset: str) -> None:
     of the original tool's own data, so the demo ranks with classic, which reproduces its posts; try
     --preset default to compare (the sample's synthetic filler account then counts as one aggregator).
     """
-    db = ctx.db_option
-    result = pipeline.demo(out, db=Path(db) if db else None, now=now_utc(), preset=preset)
+    db = Path(ctx.db_option) if ctx.db_option else out / "hotpapers-demo.db"
+    with run_lock(str(db), "hotpapers demo"):
+        result = pipeline.demo(out, db=db, now=now_utc(), preset=preset)
     click.echo(f"store: {result.db}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:
