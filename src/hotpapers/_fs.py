@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from hotpapers.errors import WriterError
@@ -18,10 +21,23 @@ def _umask() -> int:
     return mask
 
 
+_STALE_SECONDS = 60.0
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove temporary files a killed writer of ``path`` left behind (older than a minute, so never a live one)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees either the old file or the whole new one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_stale(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
