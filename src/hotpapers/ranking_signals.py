@@ -226,10 +226,16 @@ def _papers_per_account(evidence: Iterable[PaperEvidence], screened: Sequence[st
     return papers
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The bot-name patterns, compiled once per set (re's own cache is too small for a day of posts)."""
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
 def _name_match(post: Post, patterns: Sequence[str]) -> str | None:
-    for pattern in patterns:
+    for pattern in _compiled(tuple(patterns)):
         for name in (post.author_handle, post.author_name):
-            found = re.search(pattern, name, re.IGNORECASE)
+            found = pattern.search(name)
             if found:
                 return found.group(0)
     return None
