@@ -40,6 +40,7 @@ __all__ = [
     "RETRY_STATUSES",
     "RetryPolicy",
     "RetryableStatusError",
+    "Throttle",
     "check_status",
     "error_message",
     "make_client",
@@ -292,3 +293,24 @@ def naming_request(response: httpx.Response) -> Iterator[None]:
         yield
     except ParseError as e:
         raise ParseError(f"{e} (from {redact_url(response.request.url)})") from e
+
+
+class Throttle:
+    """Keeps successive calls at least ``delay`` seconds apart (on an injectable clock, in seconds).
+
+    Pass ``throttle.wait`` as ``request(..., before_attempt=...)`` so that retries keep the spacing too.
+    """
+
+    def __init__(self, delay: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self._delay = delay
+        self._clock = clock
+        self._sleep = sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        """Sleep until ``delay`` seconds have passed since the previous call, then mark this one."""
+        now = self._clock()
+        if self._last is not None and now < self._last + self._delay:
+            self._sleep(self._last + self._delay - now)
+            now = max(self._clock(), self._last + self._delay)
+        self._last = now

@@ -25,7 +25,7 @@ from hotpapers.arxiv.ids import parse_id
 from hotpapers.arxiv.oai import OaiPage, OaiRecord, parse_oai
 from hotpapers.arxiv.rss import RssFeed, parse_rss
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import RetryPolicy, check_status, redact_url, request
+from hotpapers.http import RetryPolicy, Throttle, check_status, redact_url, request
 from hotpapers.models import Paper, ensure_utc
 
 __all__ = [
@@ -46,24 +46,6 @@ OAI_URL = "https://oaipmh.arxiv.org/oai"
 ID_BATCH_SIZE = 100
 T = TypeVar("T")
 Params = Mapping[str, str | int]
-
-
-class _Throttle:
-    """Keeps successive calls at least ``delay`` seconds apart (on an injectable clock)."""
-
-    def __init__(self, delay: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self._delay = delay
-        self._clock = clock
-        self._sleep = sleep
-        self._last: float | None = None
-
-    def wait(self) -> None:
-        """Sleep until ``delay`` seconds have passed since the previous call, then mark this one."""
-        now = self._clock()
-        if self._last is not None and now < self._last + self._delay:
-            self._sleep(self._last + self._delay - now)
-            now = max(self._clock(), self._last + self._delay)
-        self._last = now
 
 
 def _stamp(when: dt.datetime) -> str:
@@ -145,7 +127,7 @@ class ArxivClient:
         self.oai_url = oai_url
         self.page_size = page_size
         self._retry = retry
-        self._throttle = _Throttle(delay_seconds, clock, sleep)
+        self._throttle = Throttle(delay_seconds, clock, sleep)
 
     def _fetch(self, url: str, params: Params | None, parse: Callable[[bytes], T]) -> T:
         response = request(

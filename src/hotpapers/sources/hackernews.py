@@ -36,7 +36,7 @@ import httpx
 import orjson
 
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import check_status, error_message, naming_request, request
+from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.links import resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
@@ -239,7 +239,7 @@ class HackerNewsSource:
     def __init__(self, context: SourceContext) -> None:
         self._context = context
         self._base = context.env.get(ENV_API_URL, "").strip().rstrip("/") or API_URL
-        self._last: dt.datetime | None = None
+        self._throttle = Throttle(MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
 
     def status(self) -> SourceStatus:
         """Always enabled: the API is public."""
@@ -252,20 +252,11 @@ class HackerNewsSource:
         yield from self._window(start, end, seen)
         yield from self._refresh(request.known_posts, seen)
 
-    def _space(self) -> None:
-        """Wait until ``MIN_INTERVAL`` seconds have passed since the previous request."""
-        now = self._context.now()
-        if self._last is not None:
-            wait = MIN_INTERVAL - (now - self._last).total_seconds()
-            if wait > 0:
-                self._context.sleep(wait)
-                now += dt.timedelta(seconds=wait)
-        self._last = now
-
     def _get(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
         url = f"{self._base}/{path}"
         return request(
-            self._context.http, "GET", url, params=params, policy=self._context.retry, before_attempt=self._space
+            self._context.http, "GET", url, params=params, policy=self._context.retry,
+            before_attempt=self._throttle.wait,
         )
 
     def _search(self, path: str, params: Mapping[str, str | int]) -> SearchPage:

@@ -34,7 +34,7 @@ import orjson
 
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.errors import ParseError
-from hotpapers.http import check_status, error_message, naming_request, request
+from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 
@@ -209,7 +209,7 @@ class HuggingFaceSource:
     def __init__(self, context: SourceContext) -> None:
         self._context = context
         self._base = context.env.get(ENV_API_URL, "").strip().rstrip("/") or API_URL
-        self._last: dt.datetime | None = None
+        self._throttle = Throttle(MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
 
     def status(self) -> SourceStatus:
         """Always enabled: the API is public."""
@@ -223,14 +223,6 @@ class HuggingFaceSource:
             yield from self._day(day, seen, None)
         yield from self._refresh(request.known_posts, seen, set(dates))
 
-    def _space(self) -> None:
-        """Wait until ``MIN_INTERVAL`` seconds have passed since the previous request (retries included)."""
-        now = self._context.now()
-        wait = 0.0 if self._last is None else MIN_INTERVAL - (now - self._last).total_seconds()
-        if wait > 0:
-            self._context.sleep(wait)
-        self._last = now + dt.timedelta(seconds=max(wait, 0.0))
-
     def _page(self, day: dt.date, number: int) -> DailyPapersPage:
         params: dict[str, str | int] = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": number}
         response = request(
@@ -239,7 +231,7 @@ class HuggingFaceSource:
             f"{self._base}/daily_papers",
             params=params,
             policy=self._context.retry,
-            before_attempt=self._space,
+            before_attempt=self._throttle.wait,
         )
         check_status(response, error_message(response, ("error", "message")))
         with naming_request(response):
