@@ -1,10 +1,17 @@
-"""Shared pytest configuration: the ``--update-golden`` option (also ``HOTPAPERS_UPDATE_GOLDEN=1``)."""
+"""Shared pytest configuration: ``--update-golden`` (also ``HOTPAPERS_UPDATE_GOLDEN=1``) and the store backends."""
 
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
+import psycopg
 import pytest
+
+import pgcluster
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,3 +28,57 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when golden files should be rewritten rather than compared."""
     return bool(request.config.getoption("--update-golden")) or os.environ.get("HOTPAPERS_UPDATE_GOLDEN") == "1"
+
+
+# -- the store backends: every store test runs on SQLite and on a real PostgreSQL server ------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server for this session.
+
+    ``HOTPAPERS_TEST_POSTGRES`` names one (``.ci/run`` starts a throwaway cluster and sets it; an unreachable
+    server fails the tests). Without it, a throwaway cluster is started here from the server binaries
+    (``tests/pgcluster.py``); when there are none, the PostgreSQL cases are skipped, with the reason, unless
+    ``HOTPAPERS_REQUIRE_POSTGRES=1`` makes that a failure.
+    """
+    given = os.environ.get("HOTPAPERS_TEST_POSTGRES")
+    if given:
+        try:
+            psycopg.connect(given, connect_timeout=10).close()
+        except psycopg.Error as e:
+            pytest.fail(f"HOTPAPERS_TEST_POSTGRES: cannot connect: {e}")
+        yield given
+        return
+    base = Path(tempfile.mkdtemp(prefix="hp-pg-"))
+    try:
+        url = pgcluster.start(base)
+    except pgcluster.ClusterError as e:
+        pgcluster.stop(base)
+        if os.environ.get("HOTPAPERS_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (HOTPAPERS_REQUIRE_POSTGRES=1) but cannot start: {e}")
+        pytest.skip(f"no PostgreSQL server for the store tests: {e}; set HOTPAPERS_TEST_POSTGRES")
+    try:
+        yield url
+    finally:
+        pgcluster.stop(base)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A PostgreSQL store URL of its own: a fresh schema in the session's server, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in postgres_server else "?"
+    yield f"{postgres_server}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store on each backend in turn: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "t.db")
+    return str(request.getfixturevalue("postgres_url"))

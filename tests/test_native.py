@@ -13,35 +13,37 @@ from hypothesis import strategies as st
 from hotpapers import pipeline
 from hotpapers.errors import InputError
 from hotpapers.models import BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
-from hotpapers.store import SQLiteStore
+from hotpapers.store import SQLiteStore, Store, open_store
 
 from factories import DAY, T0, announcement, paper, post, snapshot
 
 
-def _filled(path: Path) -> SQLiteStore:
-    store = SQLiteStore(path)
+def _filled(path: Path | str) -> Store:
+    store = open_store(str(path))
     p = paper(title='A "quoted" <title> & more', comment="10 pages")
     pst = post("1", "2104.08223", "hep-th/9901001", text="héllo\nwörld 🎉")
     store.upsert_papers([p, paper("hep-th/9901001", primary_category="hep-th", categories=("hep-th",))])
     store.add_announcements([announcement(), announcement("hep-th/9901001", 1)])
     store.upsert_posts([pst, post("2", kind=PostKind.REPOST, references="1")])
     store.add_snapshots([snapshot("1"), snapshot("2", likes=0)])
-    ranked = RankedPaper(1, 30.0, p, (RankedPost(pst, snapshot("1"), 30.0),), (BreakdownItem("@ak92501", 30.0),), 10, 20)
+    ranked = RankedPaper(
+        1, 30.0, p, (RankedPost(pst, snapshot("1"), 30.0),), (BreakdownItem("@ak92501", 30.0),), 10, 20
+    )
     store.save_digest(Digest("Hot Papers 2021-04-19", DAY, T0, T0, T0, "classic", (ranked,)))
     return store
 
 
-def _export(store: SQLiteStore) -> bytes:
+def _export(store: Store) -> bytes:
     buffer = io.BytesIO()
     pipeline.export(store, buffer)
     return buffer.getvalue()
 
 
-def test_export_import_export_is_byte_identical(tmp_path: Path) -> None:
-    """export -> import into an empty store -> export gives the same bytes."""
+def test_export_import_export_is_byte_identical(tmp_path: Path, store_url: str) -> None:
+    """export -> import into an empty store (SQLite, then PostgreSQL) -> export gives the same bytes."""
     first = _export(_filled(tmp_path / "a.db"))
     (tmp_path / "dump.jsonl").write_bytes(first)
-    fresh = SQLiteStore(tmp_path / "b.db")
+    fresh = open_store(store_url)
     pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert _export(fresh) == first
 
@@ -64,14 +66,17 @@ def test_post_records_carry_platform_id_url_and_ids(tmp_path: Path) -> None:
     lines = [orjson.loads(line) for line in _export(_filled(tmp_path / "a.db")).splitlines()]
     (rec,) = [r for r in lines if r["type"] == "post"]
     assert (rec["platform"], rec["post_id"], rec["url"], rec["arxiv_ids"]) == (
-        "x", "1", "https://twitter.com/ak92501/status/1", ["2104.08223", "hep-th/9901001"],
+        "x",
+        "1",
+        "https://twitter.com/ak92501/status/1",
+        ["2104.08223", "hep-th/9901001"],
     )
 
 
-def test_import_twice_adds_nothing(tmp_path: Path) -> None:
-    """Importing the same native file twice leaves the store unchanged."""
+def test_import_twice_adds_nothing(tmp_path: Path, store_url: str) -> None:
+    """Importing the same native file twice leaves the store (on either backend) unchanged."""
     (tmp_path / "dump.jsonl").write_bytes(_export(_filled(tmp_path / "a.db")))
-    fresh = SQLiteStore(tmp_path / "b.db")
+    fresh = open_store(store_url)
     pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
     before = fresh.counts()
     pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
@@ -118,11 +123,11 @@ def test_bad_record_is_refused_with_file_and_line(tmp_path: Path, case: str) -> 
     assert "\n" not in str(info.value)
 
 
-def test_bad_record_late_in_file_imports_nothing(tmp_path: Path) -> None:
-    """A bad last line leaves the store exactly as it was (no half-import)."""
+def test_bad_record_late_in_file_imports_nothing(tmp_path: Path, store_url: str) -> None:
+    """A bad last line leaves the store (on either backend) exactly as it was (no half-import)."""
     good = _export(_filled(tmp_path / "a.db"))
     (tmp_path / "dump.jsonl").write_bytes(good + b'{"type": "nope"}\n')
-    fresh = SQLiteStore(tmp_path / "b.db")
+    fresh = open_store(store_url)
     with pytest.raises(InputError):
         pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert all(v == 0 for k, v in fresh.counts().items() if k != "runs")

@@ -42,7 +42,16 @@ def _line(record: dict[str, Any]) -> bytes:
 
 
 def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
-    """Write every record of ``store`` to ``out``; return how many of each type were written."""
+    """Write every record of ``store`` to ``out``; return how many of each type were written.
+
+    The export reads one consistent state of the store (a read snapshot), streamed: writers on other
+    processes or hosts may go on meanwhile, and memory does not grow with the store.
+    """
+    with store.snapshot():
+        return _export(store, out)
+
+
+def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
     counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0}
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():

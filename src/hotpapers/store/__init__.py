@@ -1,23 +1,51 @@
-"""Persistent storage behind one interface (``Store``); SQLite is the default backend."""
+"""Persistent storage behind one interface (``Store``): SQLite (the default) or PostgreSQL."""
 
 from __future__ import annotations
 
-from hotpapers.errors import UsageError
+from pathlib import Path
+
 from hotpapers.store.base import Store, WriteCounts
 from hotpapers.store.sqlite import SQLiteStore
 
-__all__ = ["SQLiteStore", "Store", "WriteCounts", "open_store"]
+__all__ = ["SQLiteStore", "Store", "WriteCounts", "display_url", "is_postgres_url", "open_store", "same_store"]
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(url: str) -> bool:
+    """True when ``url`` names a PostgreSQL database rather than a SQLite file."""
+    return url.startswith(_POSTGRES_SCHEMES)
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be shown: a PostgreSQL URL loses its password; a path is unchanged."""
+    if is_postgres_url(url):
+        from hotpapers.store.postgres import display_url as without_password  # noqa: PLC0415
+
+        return without_password(url)
+    return url
+
+
+def same_store(a: str, b: str) -> bool:
+    """True when the URLs ``a`` and ``b`` name the same store (a SQLite file by its resolved path)."""
+    if is_postgres_url(a) or is_postgres_url(b):
+        return display_url(a) == display_url(b)
+    return Path(a.removeprefix("sqlite:///")).resolve() == Path(b.removeprefix("sqlite:///")).resolve()
 
 
 def open_store(url: str) -> Store:
-    """Open (creating and migrating if needed) the store named by ``url``: a file path or ``sqlite:///path``.
+    """Open (creating and migrating if needed) the store named by ``url``.
+
+    ``url`` is a file path or ``sqlite:///path`` (SQLite), or ``postgresql://…`` / ``postgres://…``.
 
     Raises:
-        UsageError: the URL names a backend this version does not have.
-        StoreError: the database cannot be opened, is not a hotpapers database, or is newer.
+        UsageError: a PostgreSQL URL, but psycopg is not installed.
+        StoreError: the database cannot be opened or reached, is not a hotpapers database, or is newer.
     """
-    if url.startswith(("postgresql://", "postgres://")):
-        raise UsageError(f"--db {url.rsplit('@', maxsplit=1)[-1]}: the PostgreSQL backend is not available yet")
+    if is_postgres_url(url):
+        from hotpapers.store.postgres import PostgresStore  # noqa: PLC0415 - psycopg loads only when used
+
+        return PostgresStore(url)
     if url.startswith("sqlite:///"):
         url = url.removeprefix("sqlite:///")
     return SQLiteStore(url)

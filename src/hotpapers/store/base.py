@@ -1,4 +1,4 @@
-"""The store interface every backend implements (SQLite now; PostgreSQL can follow behind it)."""
+"""The store interface every backend implements (``SQLiteStore``, ``PostgresStore``)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ class Store(Protocol):
         """A context in which all writes commit together or not at all (nested calls join the outer one)."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A context in which reads see one consistent state of the store (nested calls join the outer one)."""
+        ...
+
     def schema_version(self) -> int:
         """The schema version of the open database."""
         ...
@@ -84,6 +88,10 @@ class Store(Protocol):
 
     def evidence_for_day(self, day: dt.date) -> list[PaperEvidence]:
         """The papers announced on ``day`` with the posts linking each and their latest snapshots."""
+        ...
+
+    def iter_states(self) -> Iterator[tuple[str, str, str]]:
+        """Every source checkpoint as (source, key, value), by source then key."""
         ...
 
     def save_digest(self, digest: Digest) -> None:
