@@ -116,6 +116,29 @@ def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> W
     return counts
 
 
+def _every_record(store: Store) -> Iterator[NativeRecord]:
+    yield from store.iter_papers()
+    yield from store.iter_announcements()
+    yield from store.iter_posts()
+    yield from store.iter_snapshots()
+    yield from store.iter_digests()
+
+
+def copy_store(source: Store, dest: Store) -> WriteCounts:
+    """Copy every record and every source checkpoint of ``source`` into ``dest``: all of it or, on error, none.
+
+    ``source`` is read in one snapshot and streamed (its writers may go on); ``dest`` is written in one
+    transaction, merged like an import (records already there are kept or updated, never doubled). The run
+    history is not copied: it describes runs against ``source``.
+    """
+    with source.snapshot(), dest.transaction():
+        counts = store_records(dest, _every_record(source))
+        for name, key, value in source.iter_states():
+            dest.set_state(name, key, value)
+            counts.add({"checkpoints": 1})
+    return counts
+
+
 @dataclass
 class ImportResult:
     """What ``import_files`` read and wrote."""

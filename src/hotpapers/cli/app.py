@@ -18,7 +18,7 @@ from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
-from hotpapers.store import Store, open_store
+from hotpapers.store import Store, display_url, open_store, same_store
 from hotpapers.store.lock import run_lock
 
 __all__ = ["cli"]
@@ -75,7 +75,7 @@ class Context:
         return cast(AbstractContextManager[Store], _locked_store(self.settings.db, path))
 
 
-READ_ONLY = frozenset({"export", "site", "sources", "resolve"})
+READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
 
 
@@ -215,6 +215,22 @@ def export(ctx: Context, out: Path | None) -> None:
             return
         counts = pipeline.export_to_file(store, out)
     click.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+
+
+@cli.command("copy-store")
+@click.argument("dest", metavar="URL")
+@pass_ctx
+def copy_store(ctx: Context, dest: str) -> None:
+    """Copy the whole store (--db) into the store at URL, e.g. from SQLite to postgresql://host/db.
+
+    Records and source checkpoints (the Jetstream cursor) are copied in one transaction: all or nothing.
+    A record already in URL is merged as by `import`, never doubled. See docs/postgresql.md.
+    """
+    if same_store(dest, ctx.settings.db):
+        raise UsageError(f"copy-store {display_url(dest)}: that is the store being copied (--db)")
+    with ctx.store() as source, _locked_store(dest, f"hotpapers copy-store {display_url(dest)}") as target:
+        counts = pipeline.copy_store(source, target)
+    click.echo(f"copied to {display_url(dest)}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
 def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
