@@ -235,3 +235,13 @@ def test_failed_copy_leaves_destination_untouched(postgres_url: str, tmp_path: P
     assert main(["--db", str(lite), "copy-store", postgres_url]) == StoreError.exit_code
     with PostgresStore(postgres_url) as dest:
         assert dest.counts()["papers"] == 0 and dest.counts()["posts"] == 0
+
+
+def test_demo_runs_on_postgres(postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`hotpapers --db postgresql://… demo` stores the sample in PostgreSQL and writes the same posts."""
+    assert main(["--db", postgres_url, "demo", "--out", str(tmp_path / "pg")]) == 0
+    assert main(["demo", "--out", str(tmp_path / "lite")]) == 0
+    posts = sorted(p.name for p in (tmp_path / "pg" / "posts").iterdir())
+    assert posts == sorted(p.name for p in (tmp_path / "lite" / "posts").iterdir()) and len(posts) == 4
+    with PostgresStore(postgres_url) as store:
+        assert store.counts()["digests"] == 4

@@ -309,22 +309,22 @@ SAMPLE = "sample.jsonl"
 class DemoResult:
     """Where the demo put things."""
 
-    db: Path
+    db: str
     paths: list[Path]
     feeds: list[Path] = field(default_factory=list)
     site: list[Path] = field(default_factory=list)
 
 
-def demo(out_dir: Path, *, db: Path | None, now: dt.datetime, preset: str = "default") -> DemoResult:
+def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "default") -> DemoResult:
     """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
     post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
     of every day under ``out_dir/site``."""
     from hotpapers.site import build_site_from_store  # noqa: PLC0415 - the site imports this module
 
-    db_path = db or out_dir / "hotpapers-demo.db"
+    db_path = db or str(out_dir / "hotpapers-demo.db")
     sample = resources.files("hotpapers") / "data" / SAMPLE
     with resources.as_file(sample) as sample_path:
-        store = open_store(str(db_path))
+        store = open_store(db_path)
         try:
             import_files(store, [sample_path])
             paths: list[Path] = []

@@ -117,7 +117,10 @@ def now_utc() -> dt.datetime:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="hotpapers")
-@click.option("--db", metavar="PATH", help="The store (SQLite file). Default: $HOTPAPERS_DB, else ./hotpapers.db.")
+@click.option(
+    "--db", metavar="PATH|URL",
+    help="The store: a SQLite file or a postgresql:// URL. Default: $HOTPAPERS_DB, else ./hotpapers.db.",
+)
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -399,10 +402,10 @@ def demo(ctx: Context, out: Path, preset: str) -> None:
     of the original tool's own data, so the demo ranks with classic, which reproduces its posts; try
     --preset default to compare (the sample's synthetic filler account then counts as one aggregator).
     """
-    db = Path(ctx.db_option) if ctx.db_option else out / "hotpapers-demo.db"
-    with run_lock(str(db), "hotpapers demo"):
+    db = ctx.db_option or str(out / "hotpapers-demo.db")
+    with run_lock(db, "hotpapers demo"):
         result = pipeline.demo(out, db=db, now=now_utc(), preset=preset)
-    click.echo(f"store: {result.db}")
+    click.echo(f"store: {display_url(result.db)}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:
         click.echo(f"  {path}")
