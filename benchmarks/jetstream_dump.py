@@ -9,7 +9,9 @@ and its ``time_us`` replaced:
   deletion, follows, a block, status updates, an identity and an account event) are cycled in their order;
 * after every ``POSTS_PER_LINK`` (2,000) post creations among them, the next of the 8 derived arXiv-linking
   post events is written (cycled in capture order: 6 link arXiv, 2 quote an earlier one of the 8, whose
-  ``embed.record.uri`` is pointed at the fresh at-uri that quoted post got when it was last written).
+  ``embed.record.uri`` is pointed at the fresh at-uri that quoted post got when it was last written);
+* the recorded post deletion that follows a written copy of capture line ``DELETED`` (one of the 6, quoted
+  by none) deletes that copy (its did and rkey), so a tracked post is deleted once every 8 linking events.
 
 The fresh values: a ``did:plc:`` of 24 base32 letters drawn from a counter (a new author per line), an rkey
 that is the TID of the new ``time_us`` (13 base32-sortable characters, as atproto makes them), and a
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CAPTURE = ROOT / "tests" / "fixtures" / "social" / "bluesky" / "derived" / "jetstream_capture_with_arxiv_links.jsonl"
 LINKING = (1, 87, 93, 109, 130, 133, 143, 147)  # 0-based lines of the capture changed to link arXiv (PROVENANCE)
 QUOTES = {109: 1, 143: 133}  # a derived quote -> the derived post it quotes
+DELETED = 93  # the copies of this derived post are deleted by the next recorded post deletion
 POSTS_PER_LINK = 2000
 STEP_US = 250  # about 4,000 events a second, the order of the live firehose
 POST = "app.bsky.feed.post"
@@ -68,6 +71,7 @@ class Template:
     parts: tuple[bytes, ...]
     slots: tuple[str, ...]  # "did", "rkey", "time", "quoted", one between each two parts
     is_post: bool  # a post creation (counted for the 1 in POSTS_PER_LINK)
+    is_post_delete: bool
 
 
 def _template(index: int, line: bytes, quoted: bytes | None) -> Template:
@@ -95,8 +99,8 @@ def _template(index: int, line: bytes, quoted: bytes | None) -> Template:
     slots = tuple(p for p in pieces if isinstance(p, str))
     if len(parts) != len(slots) + 1 or "time" not in slots:
         raise ValueError(f"capture line {index}: cannot cut it into a template")
-    is_post = commit.get("collection") == POST and commit.get("operation") == "create"
-    return Template(index, parts, slots, is_post)
+    post, operation = commit.get("collection") == POST, commit.get("operation")
+    return Template(index, parts, slots, post and operation == "create", post and operation == "delete")
 
 
 def templates() -> tuple[list[Template], list[Template]]:
@@ -136,6 +140,7 @@ def events(start_us: int) -> Iterator[tuple[bytes, bool, bool]]:
     plain, linking = templates()
     time_us, n, posts, k = start_us, 0, 0, 0
     uri_of: dict[int, bytes] = {}  # capture line -> the at-uri it got when last written
+    doomed: tuple[bytes, bytes] | None = None  # (did, rkey) of the copy of DELETED to delete next
     while True:
         for t in plain:
             line_templates = [t]
@@ -148,6 +153,10 @@ def events(start_us: int) -> Iterator[tuple[bytes, bool, bool]]:
                 n += 1
                 time_us += STEP_US
                 did, rkey = did_of(n), tid(time_us, n).encode()
+                if tt.is_post_delete and doomed:
+                    (did, rkey), doomed = doomed, None
+                elif tt.index == DELETED:
+                    doomed = (did, rkey)
                 quoted = uri_of.get(QUOTES.get(tt.index, -1), b"")
                 if tt.index in LINKING:
                     uri_of[tt.index] = b"at://" + did + b"/" + POST.encode() + b"/" + rkey

@@ -16,6 +16,7 @@ from hotpapers.cli import bluesky as cli_bluesky
 from hotpapers.cli import main
 from hotpapers.cli.app import cli
 from hotpapers.models import LinkMethod, PaperLink, Post, PostKind
+from hotpapers.sources import jetstream_scan
 from hotpapers.sources.jetstream import parse_event
 from hotpapers.store import SQLiteStore
 
@@ -182,18 +183,18 @@ def test_bad_url_is_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_replay_real_capture_counts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """Replaying the real capture reads 152 events and keeps nothing (nothing there links arXiv)."""
+    """Replaying the real capture reads all of it and keeps nothing (nothing there links arXiv)."""
     code, out = run(capsys, tmp_path / "s.db", "replay", "bluesky", str(CAPTURE))
-    assert code == 0 and out == (
-        f"replay bluesky {CAPTURE.name}: events read 152, posts kept 0, deleted 0, malformed lines skipped 0; done\n")
+    assert code == 0 and out.startswith(f"replay bluesky {CAPTURE.name}: bytes read {CAPTURE.stat().st_size}, ")
+    assert out.endswith("posts kept 0, deleted 0, malformed lines skipped 0; done\n")
 
 
 def test_replay_derived_matches_listen(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, uninterrupted: list[tuple[Any, ...]]
 ) -> None:
     """Replaying the derived dump stores what listening to it stores."""
-    code, out = run(capsys, tmp_path / "s.db", "replay", "bluesky", str(DERIVED), "--batch-size", "40")
-    assert code == 0 and "events read 152, posts kept 8" in out and stored(tmp_path / "s.db") == uninterrupted
+    code, out = run(capsys, tmp_path / "s.db", "replay", "bluesky", str(DERIVED), "--batch-bytes", "4096")
+    assert code == 0 and "posts kept 8, deleted 0" in out and stored(tmp_path / "s.db") == uninterrupted
 
 
 def test_replay_twice_adds_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -202,7 +203,7 @@ def test_replay_twice_adds_nothing(capsys: pytest.CaptureFixture[str], tmp_path:
     run(capsys, db, "replay", "bluesky", str(DERIVED))
     before = stored(db)
     code, out = run(capsys, db, "replay", "bluesky", str(DERIVED))
-    assert code == 0 and "events read 0, posts kept 0" in out and stored(db) == before
+    assert code == 0 and "bytes read 0, lines decoded 0, posts kept 0" in out and stored(db) == before
 
 
 def test_replay_from_start_adds_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -211,7 +212,7 @@ def test_replay_from_start_adds_nothing(capsys: pytest.CaptureFixture[str], tmp_
     run(capsys, db, "replay", "bluesky", str(DERIVED))
     before = stored(db)
     _, out = run(capsys, db, "replay", "bluesky", str(DERIVED), "--from-start")
-    assert "events read 152, posts kept 8" in out and stored(db) == before
+    assert f"bytes read {DERIVED.stat().st_size}, " in out and "posts kept 8" in out and stored(db) == before
 
 
 def test_replay_stopped_then_resumed(
@@ -219,11 +220,12 @@ def test_replay_stopped_then_resumed(
 ) -> None:
     """A replay stopped after 100 lines goes on from its checkpoint, and ends with the same store."""
     db = tmp_path / "s.db"
-    _, first = run(capsys, db, "replay", "bluesky", str(DERIVED), "--max-lines", "100", "--batch-size", "30")
+    _, first = run(capsys, db, "replay", "bluesky", str(DERIVED), "--max-lines", "100", "--batch-bytes", "3000")
     _, second = run(capsys, db, "replay", "bluesky", str(DERIVED))
     offset = sum(len(line) for line in LINES[:100])
-    assert "events read 100, posts kept 3" in first and f"stopped at byte {offset} of" in first
-    assert f"events read 52, posts kept 5, deleted 0, malformed lines skipped 0 (resumed at byte {offset}); done" in second
+    assert f"bytes read {offset}, " in first and "posts kept 3" in first and f"stopped at byte {offset} of" in first
+    assert f"bytes read {DERIVED.stat().st_size - offset}, " in second
+    assert f"posts kept 5, deleted 0, malformed lines skipped 0 (resumed at byte {offset}); done" in second
     assert stored(db) == uninterrupted
 
 
@@ -240,21 +242,21 @@ def test_replay_killed_by_an_error_then_completed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     uninterrupted: list[tuple[Any, ...]],
 ) -> None:
-    """An exception at line 70 keeps the batches committed before it; the next run completes the same store."""
+    """An exception at the quote on line 109 keeps the blocks committed before it; the next run completes the store."""
     db = tmp_path / "s.db"
-    calls = {"n": 0}
 
     def failing(line: bytes, observed_at: dt.datetime, known: Any = None) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 70:
+        if b"3mptbypjm6224" in line:
             raise RuntimeError("killed")
         return parse_event(line, observed_at, known)
 
-    monkeypatch.setattr(cli_bluesky, "parse_event", failing)
+    monkeypatch.setattr(jetstream_scan, "parse_event", failing)
     with pytest.raises(RuntimeError, match="killed"):
-        main(["--db", str(db), "replay", "bluesky", str(DERIVED), "--batch-size", "25"])
-    assert state(db, f"replay:{DERIVED.name}") == str(sum(len(line) for line in LINES[:50]))
-    monkeypatch.setattr(cli_bluesky, "parse_event", parse_event)
+        main(["--db", str(db), "replay", "bluesky", str(DERIVED), "--batch-bytes", "8192"])
+    checkpoint = int(state(db, f"replay:{DERIVED.name}") or 0)
+    line_109 = sum(len(line) for line in LINES[:109])
+    assert checkpoint in {sum(len(line) for line in LINES[:n]) for n in range(110)} and line_109 - 8192 < checkpoint
+    monkeypatch.setattr(jetstream_scan, "parse_event", parse_event)
     run(capsys, db, "replay", "bluesky", str(DERIVED))
     assert stored(db) == uninterrupted
 
@@ -264,7 +266,7 @@ def test_replay_counts_malformed_lines(capsys: pytest.CaptureFixture[str], tmp_p
     dump = tmp_path / "dump.jsonl"
     dump.write_bytes(LINES[1] + b"\n" + b"{not json\n" + LINES[87][:120] + b"\n" + b"[1, 2]\n" + LINES[93])
     _, out = run(capsys, tmp_path / "s.db", "replay", "bluesky", str(dump))
-    assert "events read 5, posts kept 2, deleted 0, malformed lines skipped 3" in out
+    assert "lines decoded 5, posts kept 2, deleted 0, malformed lines skipped 3" in out
 
 
 def test_replay_marks_a_tracked_post_deleted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ import click
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
-from hotpapers.models import Post, PostGone
 from hotpapers.plugins import Record
 from hotpapers.sources.bluesky import PLATFORM
 from hotpapers.sources.jetstream import (
@@ -36,8 +35,8 @@ from hotpapers.sources.jetstream import (
     ConsumeResult,
     KnownPosts,
     consume,
-    parse_event,
 )
+from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, offset_after_lines, scan_dump
 from hotpapers.store import Store
 
 __all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]
@@ -142,7 +141,7 @@ def listen_bluesky(ctx: Context, url: str, cursor: int | None, max_events: int |
 class ReplayResult:
     """What ``run_replay`` read: counts, and the byte offsets it started and stopped at."""
 
-    events: int = 0
+    decoded: int = 0  # lines decoded (the pre-filter's candidates, see hotpapers.sources.jetstream_scan)
     kept: int = 0
     gone: int = 0
     malformed: int = 0
@@ -161,65 +160,42 @@ def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: in
 
 
 def run_replay(
-    store: Store, path: Path, *, batch_size: int, max_lines: int | None, from_start: bool, now: dt.datetime
+    store: Store, path: Path, *, batch_bytes: int, max_lines: int | None, from_start: bool, now: dt.datetime
 ) -> ReplayResult:
-    """Replay the Jetstream JSON-lines dump at ``path`` from its checkpoint, one transaction per batch."""
+    """Replay the Jetstream JSON-lines dump at ``path`` from its checkpoint, one transaction per block."""
     key = f"replay:{path.name}"
     size = path.stat().st_size
-    result = ReplayResult(size=size)
-    result.start = result.offset = _replay_start(store, path, key, from_start, size)
-    known, pending, lines = known_posts(store), list[Record](), 0
+    start = _replay_start(store, path, key, from_start, size)
     with path.open("rb") as handle:
-        handle.seek(result.offset)
-        for line in handle:
-            result.offset += len(line)
-            lines += 1
-            if line.strip():
-                _replay_line(line, now, known, pending, result)
-            if lines % batch_size == 0 or lines == max_lines:
-                _commit(store, pending, key, str(result.offset))
-                pending.clear()
-            if lines == max_lines:
-                return result
-    _commit(store, pending, key, str(result.offset))
-    return result
-
-
-def _replay_line(line: bytes, now: dt.datetime, known: KnownPosts, pending: list[Record], result: ReplayResult) -> None:
-    result.events += 1
-    event = parse_event(line, now, known)
-    if event is None:
-        result.malformed += 1
-    elif isinstance(event.record, Post):
-        result.kept += 1
-        known.add(event.record)
-        pending.append(event.record)
-    elif isinstance(event.record, PostGone):
-        result.gone += 1
-        known.forget(event.record.post_id)
-        pending.append(event.record)
+        stop = None if max_lines is None else offset_after_lines(handle, start, max_lines)
+        scanned = scan_dump(
+            handle, known=known_posts(store), now=now, start=start, stop=stop, block_bytes=batch_bytes,
+            on_batch=lambda records, offset: _commit(store, records, key, str(offset)),
+        )
+    return ReplayResult(scanned.decoded, scanned.kept, scanned.gone, scanned.malformed, start, scanned.offset, size)
 
 
 @replay.command("bluesky")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Lines per commit.")
+@click.option("--batch-bytes", type=click.IntRange(min=1, max=1 << 30), default=DEFAULT_BLOCK_BYTES, show_default=True,
+              help="Bytes of FILE read per commit (whole lines).")
 @click.option("--max-lines", type=click.IntRange(min=1), help="Stop after this many lines (a later run goes on).")
 @click.option("--from-start", is_flag=True, help="Ignore the checkpoint and read FILE from its first line.")
 @pass_ctx
-def replay_bluesky(ctx: Context, file: Path, batch_size: int, max_lines: int | None, from_start: bool) -> None:
+def replay_bluesky(ctx: Context, file: Path, batch_bytes: int, max_lines: int | None, from_start: bool) -> None:
     """Store the posts that link arXiv from FILE, a Jetstream dump (one JSON event per line).
 
     The file is read in batches, each committed with a checkpoint, so a replay that is stopped goes on where
     it stopped when run again, and replaying a finished file adds nothing (use --from-start to read it again).
     """
     with ctx.store() as store, pipeline.recorded_run(store, "replay bluesky", now_utc()) as summary:
-        result = run_replay(store, file, batch_size=batch_size, max_lines=max_lines, from_start=from_start,
+        result = run_replay(store, file, batch_bytes=batch_bytes, max_lines=max_lines, from_start=from_start,
                             now=now_utc())
-        summary.update(file=str(file), events=result.events, kept=result.kept, gone=result.gone,
-                       malformed=result.malformed, offset=result.offset)
+        summary.update(file=str(file), bytes=result.offset - result.start, decoded=result.decoded, kept=result.kept,
+                       gone=result.gone, malformed=result.malformed, offset=result.offset)
     where = f" (resumed at byte {result.start})" if result.start else ""
     state = "done" if result.offset >= result.size else f"stopped at byte {result.offset} of {result.size}"
     click.echo(
-        f"replay bluesky {file.name}: events read {result.events}, posts kept {result.kept}, "
-        f"deleted {result.gone}, malformed lines skipped {result.malformed}{where}; {state}"
+        f"replay bluesky {file.name}: bytes read {result.offset - result.start}, lines decoded {result.decoded}, "
+        f"posts kept {result.kept}, deleted {result.gone}, malformed lines skipped {result.malformed}{where}; {state}"
     )
