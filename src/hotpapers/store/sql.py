@@ -16,8 +16,8 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from itertools import groupby
-from typing import Any
+from itertools import groupby, islice
+from typing import Any, TypeVar
 
 import orjson
 
@@ -37,6 +37,11 @@ from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
+
+T = TypeVar("T")
+
+_WRITE_BATCH = 500
+"""Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 RECORD_TABLES = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs")
 """The tables ``counts()`` reports."""
@@ -164,35 +169,54 @@ class SQLStore(ABC):
     # -- writes -----------------------------------------------------------------------------
 
     def upsert_papers(self, papers: Iterable[Paper]) -> int:
-        """Insert papers, or update them when the incoming version is not older."""
+        """Insert papers, or update them when the incoming version is not older (a batch of statements per
+        500 papers, not one per paper)."""
         written = 0
         with self.transaction():
-            for paper in papers:
-                cur = self._execute(
-                    f"INSERT INTO papers ({rows.PAPER_COLUMNS}) VALUES ({', '.join('?' * 14)}) "
-                    "ON CONFLICT(arxiv_id) DO UPDATE SET version = excluded.version, "
-                    "title = excluded.title, authors = excluded.authors, abstract = excluded.abstract, "
-                    "primary_category = excluded.primary_category, "
-                    "submitted = coalesce(excluded.submitted, papers.submitted), "
-                    "updated = coalesce(excluded.updated, papers.updated), "
-                    "comment = coalesce(excluded.comment, papers.comment), "
-                    "journal_ref = coalesce(excluded.journal_ref, papers.journal_ref), "
-                    "doi = coalesce(excluded.doi, papers.doi), "
-                    "abs_url = coalesce(excluded.abs_url, papers.abs_url), "
-                    "pdf_url = coalesce(excluded.pdf_url, papers.pdf_url), "
-                    "html_url = coalesce(excluded.html_url, papers.html_url) "
-                    "WHERE excluded.version >= papers.version",
-                    rows.paper_row(paper),
+            for batch in _chunks(papers, _WRITE_BATCH):
+                versions = self._known_versions([p.arxiv_id for p in batch])
+                changed: list[Paper] = []
+                for paper in batch:
+                    if paper.version >= versions.get(paper.arxiv_id, paper.version):
+                        changed.append(paper)
+                        versions[paper.arxiv_id] = paper.version
+                self._executemany(self._UPSERT_PAPER, (rows.paper_row(p) for p in changed))
+                self._executemany("DELETE FROM paper_categories WHERE arxiv_id = ?", ((p.arxiv_id,) for p in changed))
+                self._executemany(
+                    "INSERT INTO paper_categories(arxiv_id, category, position) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    ((p.arxiv_id, c, i) for p in changed for i, c in enumerate(p.categories)),
                 )
-                if cur.rowcount:
-                    written += 1
-                    self._execute("DELETE FROM paper_categories WHERE arxiv_id = ?", (paper.arxiv_id,))
-                    self._executemany(
-                        "INSERT INTO paper_categories(arxiv_id, category, position) VALUES (?, ?, ?) "
-                        "ON CONFLICT DO NOTHING",
-                        [(paper.arxiv_id, c, i) for i, c in enumerate(paper.categories)],
-                    )
+                written += len(changed)
         return written
+
+    _UPSERT_PAPER = (
+        f"INSERT INTO papers ({rows.PAPER_COLUMNS}) VALUES ({', '.join('?' * 14)}) "
+        "ON CONFLICT(arxiv_id) DO UPDATE SET version = excluded.version, "
+        "title = excluded.title, authors = excluded.authors, abstract = excluded.abstract, "
+        "primary_category = excluded.primary_category, "
+        "submitted = coalesce(excluded.submitted, papers.submitted), "
+        "updated = coalesce(excluded.updated, papers.updated), "
+        "comment = coalesce(excluded.comment, papers.comment), "
+        "journal_ref = coalesce(excluded.journal_ref, papers.journal_ref), "
+        "doi = coalesce(excluded.doi, papers.doi), "
+        "abs_url = coalesce(excluded.abs_url, papers.abs_url), "
+        "pdf_url = coalesce(excluded.pdf_url, papers.pdf_url), "
+        "html_url = coalesce(excluded.html_url, papers.html_url) "
+        "WHERE excluded.version >= papers.version"
+    )
+
+    def _known_versions(self, ids: list[str]) -> dict[str, int]:
+        """The stored version of each of ``ids`` that is stored."""
+        unique = sorted(set(ids))
+        found = (
+            self._execute(
+                f"SELECT arxiv_id, version FROM papers WHERE arxiv_id IN ({', '.join('?' * len(unique))})", unique
+            ).fetchall()
+            if unique
+            else []
+        )
+        return {str(i): int(v) for i, v in found}
 
     def add_announcements(self, announcements: Iterable[Announcement]) -> int:
         """Record announcements; a repeat of (date, id) updates type and position."""
@@ -207,42 +231,73 @@ class SQLStore(ABC):
             )
 
     def upsert_posts(self, posts: Iterable[Post]) -> int:
-        """Insert each post once per (platform, post_id); later sightings refresh author data and links."""
+        """Insert each post once per (platform, post_id); later sightings refresh author data and add links.
+
+        Works a batch of 500 posts at a time: one query for which posts and links are known, then one
+        statement per table for the batch (``executemany``: a C loop on SQLite, pipelined on PostgreSQL).
+        """
         added = 0
         with self.transaction():
-            for post in posts:
-                exists = self._execute(
-                    "SELECT 1 FROM posts WHERE platform = ? AND post_id = ?", (post.platform, post.post_id)
-                ).fetchone()
-                self._execute(
-                    f"INSERT INTO posts ({rows.POST_COLUMNS}) VALUES ({', '.join('?' * 12)}) "
-                    "ON CONFLICT(platform, post_id) DO UPDATE SET "
-                    "author_followers = coalesce(excluded.author_followers, posts.author_followers), "
-                    # A later sighting may know the author better (Jetstream gives a DID, the AppView a handle and
-                    # name); an empty name or a bare DID never overwrites what is known.
-                    "author_name = coalesce(nullif(excluded.author_name, ''), posts.author_name), "
-                    "author_handle = CASE WHEN excluded.author_handle LIKE 'did:%' "
-                    "THEN posts.author_handle ELSE excluded.author_handle END, "
-                    "language = coalesce(excluded.language, posts.language), "
-                    "deleted = CASE WHEN excluded.deleted > posts.deleted THEN excluded.deleted ELSE posts.deleted END",
-                    rows.post_row(post),
-                )
-                added += 0 if exists else 1
-                self._add_links(post)
+            for batch in _chunks(posts, _WRITE_BATCH):
+                added += self._upsert_post_batch(batch)
         return added
 
-    def _add_links(self, post: Post) -> None:
-        if not post.links:
-            return
-        start = self._execute(
-            "SELECT count(*) FROM post_papers WHERE platform = ? AND post_id = ?", (post.platform, post.post_id)
-        ).fetchone()[0]
-        for offset, link in enumerate(post.links):
-            self._execute(
-                "INSERT INTO post_papers(platform, post_id, arxiv_id, method, position) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (post.platform, post.post_id, link.arxiv_id, link.method.value, start + offset),
-            )
+    def _upsert_post_batch(self, batch: list[Post]) -> int:
+        keys = sorted({(p.platform, p.post_id) for p in batch})
+        known, links = self._known_posts(keys)
+        added = 0
+        link_rows: list[tuple[str, str, str, str, int]] = []
+        for post in batch:
+            key = (post.platform, post.post_id)
+            if key not in known:
+                known.add(key)
+                added += 1
+            have = links.setdefault(key, [])
+            for link in post.links:
+                if link.arxiv_id not in have:
+                    link_rows.append((post.platform, post.post_id, link.arxiv_id, link.method.value, len(have)))
+                    have.append(link.arxiv_id)
+        self._executemany(self._UPSERT_POST, (rows.post_row(p) for p in batch))
+        self._executemany(
+            "INSERT INTO post_papers(platform, post_id, arxiv_id, method, position) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            link_rows,
+        )
+        return added
+
+    _UPSERT_POST = (
+        f"INSERT INTO posts ({rows.POST_COLUMNS}) VALUES ({', '.join('?' * 12)}) "
+        "ON CONFLICT(platform, post_id) DO UPDATE SET "
+        "author_followers = coalesce(excluded.author_followers, posts.author_followers), "
+        # A later sighting may know the author better (Jetstream gives a DID, the AppView a handle and
+        # name); an empty name or a bare DID never overwrites what is known.
+        "author_name = coalesce(nullif(excluded.author_name, ''), posts.author_name), "
+        "author_handle = CASE WHEN excluded.author_handle LIKE 'did:%' "
+        "THEN posts.author_handle ELSE excluded.author_handle END, "
+        "language = coalesce(excluded.language, posts.language), "
+        "deleted = CASE WHEN excluded.deleted > posts.deleted THEN excluded.deleted ELSE posts.deleted END"
+    )
+
+    def _known_posts(
+        self, keys: list[tuple[str, str]]
+    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], list[str]]]:
+        """Which of ``keys`` are stored, and the arXiv ids each already links, in link order."""
+        known: set[tuple[str, str]] = set()
+        links: dict[tuple[str, str], list[str]] = {}
+        for platform, group in groupby(keys, key=lambda k: k[0]):
+            ids = [post_id for _, post_id in group]
+            marks = ", ".join("?" * len(ids))
+            for (post_id,) in self._execute(
+                f"SELECT post_id FROM posts WHERE platform = ? AND post_id IN ({marks})", [platform, *ids]
+            ):
+                known.add((platform, post_id))
+            for post_id, arxiv_id in self._execute(
+                f"SELECT post_id, arxiv_id FROM post_papers WHERE platform = ? AND post_id IN ({marks}) "
+                "ORDER BY post_id, position",
+                [platform, *ids],
+            ):
+                links.setdefault((platform, post_id), []).append(arxiv_id)
+        return known, links
 
     def add_snapshots(self, snapshots: Iterable[EngagementSnapshot]) -> int:
         """Append snapshots; the same (platform, post, instant) twice is stored once."""
@@ -475,6 +530,13 @@ class SQLStore(ABC):
         """All published digests by date and preset."""
         for (content,) in self._stream("SELECT content FROM digests ORDER BY day, preset"):
             yield digest_from_dict(orjson.loads(content))
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _prefixed(alias: str, columns: str) -> str:

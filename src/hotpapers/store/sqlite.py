@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,31 @@ class SQLiteStore(SQLStore):
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path}: cannot open the database: {e}") from e
         except OSError as e:
             raise StoreError(f"{path}: cannot open the database: {e.strerror or e}") from e
+
+    def _use_wal(self) -> None:
+        """Switch a new database to WAL (persistent, so done once per file).
+
+        The switch needs the database to itself, and SQLite does not wait for that (no busy handler), so
+        processes opening a new store at the same moment retry here for up to the busy timeout.
+        """
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         """Close the connection."""
