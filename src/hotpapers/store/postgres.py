@@ -139,6 +139,23 @@ class PostgresStore(SQLStore):
         except self._errors as e:
             raise StoreError(f"{self.url}: {_first_line(e)}") from e
 
+    def _select_each(self, sql: str, params: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+        batch = [tuple(p) for p in params]
+        if not batch:
+            return []
+        found: list[Sequence[Any]] = []
+        try:
+            with self._db.cursor() as cur:
+                # One pipelined round trip for the whole batch; each query's rows are a result set of their own.
+                cur.executemany(_placeholders(sql), batch, returning=True)
+                while True:
+                    found.extend(cur.fetchall())
+                    if not cur.nextset():
+                        break
+        except self._errors as e:
+            raise StoreError(f"{self.url}: {_first_line(e)}") from e
+        return found
+
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
         try:
             with self._db.cursor() as cur:

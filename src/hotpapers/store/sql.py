@@ -69,6 +69,18 @@ class SQLStore(ABC):
     def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
         """Run one statement per parameter row; returns the total rows changed."""
 
+    def _select_each(self, sql: str, params: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+        """The rows of one query per parameter row, all together (a key lookup per row).
+
+        Equality on the whole key always uses the primary-key index, whatever the table statistics say (an
+        ``IN (…)`` list does not: PostgreSQL, planning with the statistics of a table still empty when a bulk
+        import began, filters every row of a platform instead, which made an import quadratic).
+        """
+        found: list[Sequence[Any]] = []
+        for row_params in params:
+            found.extend(self._execute(sql, row_params).fetchall())
+        return found
+
     @abstractmethod
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
         """Rows of a query, fetched a batch at a time (memory does not grow with the result)."""
@@ -208,14 +220,7 @@ class SQLStore(ABC):
 
     def _known_versions(self, ids: list[str]) -> dict[str, int]:
         """The stored version of each of ``ids`` that is stored."""
-        unique = sorted(set(ids))
-        found = (
-            self._execute(
-                f"SELECT arxiv_id, version FROM papers WHERE arxiv_id IN ({', '.join('?' * len(unique))})", unique
-            ).fetchall()
-            if unique
-            else []
-        )
+        found = self._select_each("SELECT arxiv_id, version FROM papers WHERE arxiv_id = ?", [(i,) for i in set(ids)])
         return {str(i): int(v) for i, v in found}
 
     def add_announcements(self, announcements: Iterable[Announcement]) -> int:
@@ -282,21 +287,18 @@ class SQLStore(ABC):
         self, keys: list[tuple[str, str]]
     ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], list[str]]]:
         """Which of ``keys`` are stored, and the arXiv ids each already links, in link order."""
-        known: set[tuple[str, str]] = set()
+        known = {
+            (str(platform), str(post_id))
+            for platform, post_id in self._select_each(
+                "SELECT platform, post_id FROM posts WHERE platform = ? AND post_id = ?", keys
+            )
+        }
         links: dict[tuple[str, str], list[str]] = {}
-        for platform, group in groupby(keys, key=lambda k: k[0]):
-            ids = [post_id for _, post_id in group]
-            marks = ", ".join("?" * len(ids))
-            for (post_id,) in self._execute(
-                f"SELECT post_id FROM posts WHERE platform = ? AND post_id IN ({marks})", [platform, *ids]
-            ):
-                known.add((platform, post_id))
-            for post_id, arxiv_id in self._execute(
-                f"SELECT post_id, arxiv_id FROM post_papers WHERE platform = ? AND post_id IN ({marks}) "
-                "ORDER BY post_id, position",
-                [platform, *ids],
-            ):
-                links.setdefault((platform, post_id), []).append(arxiv_id)
+        for platform, post_id, arxiv_id in self._select_each(
+            "SELECT platform, post_id, arxiv_id FROM post_papers WHERE platform = ? AND post_id = ? ORDER BY position",
+            sorted(known),
+        ):
+            links.setdefault((platform, post_id), []).append(arxiv_id)
         return known, links
 
     def add_snapshots(self, snapshots: Iterable[EngagementSnapshot]) -> int:
