@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hotpapers.cli import app, main
-from hotpapers.store import SQLiteStore
+from hotpapers.store import SQLiteStore, open_store
 
 from localserver import Reply, Served, serve
 
@@ -134,3 +134,20 @@ def test_second_run_refreshes_instead_of_duplicating(server: Served, tmp_path: P
     main(["run"])
     second = _store(tmp_path).counts()
     assert second["posts"] == first["posts"] and second["engagement"] == first["engagement"]
+
+
+def test_run_on_postgres_matches_sqlite(
+    server: Served, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole daily run on a PostgreSQL store writes the same digest as on SQLite, and a re-run adds no post."""
+    assert main(["run"]) == 0
+    on_sqlite = (tmp_path / "out" / f"{DAY}---Hot-Papers.md").read_text()
+    monkeypatch.setenv("HOTPAPERS_DB", postgres_url)
+    (tmp_path / "out" / f"{DAY}---Hot-Papers.md").unlink()
+    assert main(["run"]) == 0
+    assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").read_text() == on_sqlite
+    with open_store(postgres_url) as store:  # type: ignore[attr-defined]
+        posts = store.counts()["posts"]
+    assert main(["run"]) == 0
+    with open_store(postgres_url) as store:  # type: ignore[attr-defined]
+        assert store.counts()["posts"] == posts > 0
