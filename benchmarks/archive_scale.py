@@ -8,12 +8,14 @@ For each size (``--scale``, a fraction of the year of ``archive_year.py``: 150,0
    sampled every 0.5 s (at 25/50/75/100% of the run) to show whether memory grows with the file;
 3. for an early, a mid-year and a late day, and for the presets ``default`` and ``classic``, runs a fresh
    child that does ``pipeline.render(..., formats=["lumen"], refresh=True)`` (``build_digest`` + the Lumen
-   writer) and reports its wall time split into ``evidence_for_day`` / ranking+save / writing, and the peak
-   RSS of that child (and its RSS before the call, the interpreter and imports);
+   writer) and reports its wall and CPU time split into ``evidence_for_day`` / ``build_digest`` / writing,
+   and the peak RSS of that child (and its RSS before the call, the interpreter and imports); ``--repeat N``
+   runs each N times and prints min-max ranges (CPU time is the steadier figure on a shared machine);
 4. prints ``EXPLAIN QUERY PLAN`` of every query ``evidence_for_day`` runs (captured with a trace callback).
 
     python benchmarks/archive_scale.py --scale 0.01 --scale 0.1          # quick
     python benchmarks/archive_scale.py --scale 1.0 --workdir /tmp/arch    # the year (long: see docs)
+    python benchmarks/archive_scale.py --scale 1.0 --workdir /tmp/arch --skip-import --repeat 3   # days only
     python benchmarks/archive_scale.py --profile /tmp/arch/year-1.db 2024-06-19 default   # cProfile one day
 """
 
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -76,7 +79,7 @@ def _mb(kb: float) -> str:
     return f"{kb / 1024:.0f}"
 
 
-def measure_import(file: Path, db: Path) -> dict[str, object]:
+def measure_import(file: Path, db: Path) -> dict[str, Any]:
     """Import ``file`` into a new store ``db`` in a child process."""
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -96,24 +99,26 @@ def _day_child(db: str, day: str, preset: str) -> None:
     store = SQLiteStore(db)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     the_day = dt.date.fromisoformat(day)
-    t0 = time.perf_counter()
+    clock = [(time.perf_counter(), time.process_time())]
     evidence = store.evidence_for_day(the_day)
-    t1 = time.perf_counter()
+    clock.append((time.perf_counter(), time.process_time()))
     posts = sum(len(e.posts) for e in evidence)
     n_papers = len(evidence)
     del evidence
     with tempfile.TemporaryDirectory() as out:
-        t2 = time.perf_counter()
+        clock.append((time.perf_counter(), time.process_time()))
         result = render(store, the_day, formats=["lumen"], out_dir=Path(out), preset=preset, now=NOW, refresh=True)
-        t3 = time.perf_counter()
+        clock.append((time.perf_counter(), time.process_time()))
         from hotpapers.plugins import load_registry  # noqa: PLC0415
 
         writer = load_registry().writers["lumen"]()
-        t4 = time.perf_counter()
+        clock.append((time.perf_counter(), time.process_time()))
         writer.write(result.digest, Path(out))
-        t5 = time.perf_counter()
+        clock.append((time.perf_counter(), time.process_time()))
+    (w0, c0), (w1, c1), (w2, c2), (w3, c3), (w4, c4), (w5, c5) = clock
     print(orjson.dumps({
-        "evidence_s": t1 - t0, "render_s": t3 - t2, "write_s": t5 - t4,
+        "evidence_s": w1 - w0, "render_s": w3 - w2, "write_s": w5 - w4,
+        "evidence_cpu_s": c1 - c0, "render_cpu_s": c3 - c2, "write_cpu_s": c5 - c4,
         "papers": n_papers, "listed": len(result.digest.papers),
         "post_links": posts, "base_kb": base, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }).decode())
@@ -123,9 +128,18 @@ def _day_child(db: str, day: str, preset: str) -> None:
 def measure_day(db: Path, day: dt.date, preset: str) -> dict[str, float]:
     """Render one day in a fresh child process."""
     wall, _peak, _, out = run_child([sys.executable, __file__, "--day-child", str(db), day.isoformat(), preset])
-    result = orjson.loads(out.splitlines()[-1])
+    result: dict[str, float] = orjson.loads(out.splitlines()[-1])
     result["child_wall_s"] = wall
+    # build_digest = render minus the Lumen write (render writes the same output once more)
+    result["build_s"] = result["render_s"] - result["write_s"]
+    result["build_cpu_s"] = result["render_cpu_s"] - result["write_cpu_s"]
     return result
+
+
+def _span(runs: list[dict[str, float]], key: str, digits: int = 2) -> str:
+    """``min-max`` of ``key`` over ``runs`` (one value when there is one run)."""
+    low, high = min(r[key] for r in runs), max(r[key] for r in runs)
+    return f"{low:.{digits}f}" if len(runs) == 1 else f"{low:.{digits}f}\u2013{high:.{digits}f}"
 
 
 def query_plans(db: Path, day: dt.date) -> list[tuple[str, list[str]]]:
@@ -176,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, action="append", help="fraction of the year (repeatable)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "hotpapers-archive")
     ap.add_argument("--skip-import", action="store_true", help="reuse WORKDIR/year-SCALE.db as it is")
+    ap.add_argument("--repeat", type=int, default=1, help="fresh child processes per day and preset (ranges)")
     ap.add_argument("--day-child", nargs=3, metavar=("DB", "DAY", "PRESET"), help=argparse.SUPPRESS)
     ap.add_argument("--profile", nargs=3, metavar=("DB", "DAY", "PRESET"))
     args = ap.parse_args(argv)
@@ -188,10 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     days = listing_days()
     picks = {"early": days[10], "mid": days[125], "late": days[240]}
     args.workdir.mkdir(parents=True, exist_ok=True)
-    imports, renders = [], []
+    imports: list[tuple[float, dict[str, Any]]] = []
+    renders: list[tuple[float, dict[str, int], str, dt.date, str, list[dict[str, float]]]] = []
     for scale in args.scale or [0.01, 0.1]:
         file, db = args.workdir / f"year-{scale:g}.jsonl", args.workdir / f"year-{scale:g}.db"
-        if not file.exists():
+        if not file.exists() and not (args.skip_import and db.exists()):
             t = time.monotonic()
             generate(file, scale=scale)
             print(f"generated {file} in {time.monotonic() - t:.0f} s", file=sys.stderr)
@@ -204,25 +220,30 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
         for label, day in picks.items():
             for preset in PRESETS:
-                renders.append((scale, sizes, label, day, preset, measure_day(db, day, preset)))
-                print(f"rendered {scale:g} {label} {preset}: {renders[-1][-1]}", file=sys.stderr)
+                runs = []
+                for _ in range(args.repeat):
+                    runs.append(measure_day(db, day, preset))
+                    print(f"rendered {scale:g} {label} {preset}: {runs[-1]}", file=sys.stderr)
+                renders.append((scale, sizes, label, day, preset, runs))
     if imports:
         print("| scale | records | file (MB) | import wall (s) | records/s | peak RSS (MB) "
               "| RSS at 25/50/75/100% of the run (MB) | store (MB) |")
         print("|---|---|---|---|---|---|---|---|")
         for scale, r in imports:
-            q = " / ".join(_mb(x) for x in r["rss_quartiles_kb"])  # type: ignore[attr-defined]
+            q = " / ".join(_mb(x) for x in r["rss_quartiles_kb"])
             print(f"| {scale:g} | {r['records']:,} | {r['file_mb']:.0f} | {r['wall']:.1f} "
                   f"| {r['records'] / r['wall']:,.0f} | {_mb(r['peak_kb'])} | {q} | {r['db_mb']:.0f} |")
         print()
     print("| scale | store papers / posts / snapshots | day | preset | day's papers / post links / listed "
-          "| evidence_for_day (s) | build_digest (s) | lumen write (s) | base / peak RSS (MB) |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for scale, sizes, label, day, preset, r in renders:
+          "| evidence_for_day (s) | build_digest (s) | build_digest CPU (s) | lumen write (s) "
+          "| base / peak RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for scale, sizes, label, day, preset, runs in renders:
+        r = runs[0]
         print(f"| {scale:g} | {sizes['papers']:,} / {sizes['posts']:,} / {sizes['engagement']:,} | {label} {day} "
-              f"| {preset} | {r['papers']} / {r['post_links']:,} / {r['listed']} | {r['evidence_s']:.3f} "
-              f"| {r['render_s'] - r['write_s']:.3f} | {r['write_s']:.3f} "
-              f"| {_mb(r['base_kb'])} / {_mb(r['peak_kb'])} |")
+              f"| {preset} | {r['papers']} / {r['post_links']:,} / {r['listed']} | {_span(runs, 'evidence_s')} "
+              f"| {_span(runs, 'build_s')} | {_span(runs, 'build_cpu_s')} | {_span(runs, 'write_s', 3)} "
+              f"| {_mb(r['base_kb'])} / {_mb(max(x['peak_kb'] for x in runs))} |")
     scale = (args.scale or [0.01, 0.1])[-1]
     for sql, plan in query_plans(args.workdir / f"year-{scale:g}.db", picks["mid"]):
         print(f"\n```\n{sql}\n" + "\n".join(plan) + "\n```")

@@ -71,7 +71,9 @@ def listing_days(n: int = DAYS, first: dt.date = FIRST_DAY) -> list[dt.date]:
 
 def load_templates(sample: Path = SAMPLE) -> tuple[list[Json], list[Json], list[Json]]:
     """The sample's papers, posts and engagement records."""
-    papers, posts, snaps = [], [], []
+    papers: list[Json] = []
+    posts: list[Json] = []
+    snaps: list[Json] = []
     for raw in sample.read_bytes().splitlines():
         obj = orjson.loads(raw)
         {"paper": papers, "post": posts, "engagement": snaps}.get(obj["type"], []).append(obj)
@@ -104,7 +106,8 @@ def generate(out: Path, *, scale: float = 1.0, seed: int = 2024, days: int = DAY
     n_accounts = max(10, round(per_day * DAYS * ACCOUNTS_PER_PAPER))
     accounts = _Zipf(min(n_accounts, 200_000), 1.05)
     paper_rank = _Zipf(per_day, 1.1)
-    platforms, weights = zip(*PLATFORMS, strict=True)
+    platforms = [name for name, _ in PLATFORMS]
+    weights = [share for _, share in PLATFORMS]
     followers = {0: 0}
     counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0}
     the_days = listing_days(days)

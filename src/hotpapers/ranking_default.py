@@ -24,12 +24,15 @@ Each paper's score is a sum of post contributions, and its breakdown lists every
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from hotpapers.errors import UsageError
@@ -44,15 +47,18 @@ from hotpapers.models import (
 )
 from hotpapers.ranking_filters import category_percentiles, first_per_category, paper_selected
 from hotpapers.ranking_signals import (
+    AccountKey,
     AccountSignals,
-    account_key,
+    AuthorNames,
     account_signals,
-    is_author,
     platform_label,
-    post_points,
+    post_gross,
+    post_label,
 )
 
 __all__ = ["DefaultOptions", "rank_default"]
+
+_REPOST = PostKind.REPOST
 
 Damping = Literal["log1p", "sqrt", "none"]
 DEFAULT_PLATFORM_WEIGHTS = (("x", 1.0), ("bluesky", 1.0), ("hackernews", 1.5), ("huggingface", 1.0))
@@ -136,27 +142,20 @@ class DefaultOptions:
         return dict(self.platform_weights).get(platform, self.other_platform_weight)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen (never changed once made): a frozen one costs ~1 us more per post to build
 class _Counted:
-    """A post that counts for one paper, with every factor of its contribution."""
+    """A post that counts for one paper, with every factor of its contribution (made by ``_discounted``)."""
 
     evidence: PostEvidence
     gross: float  # platform weight x follower factor x share x (post_base + damped engagement)
-    label: str
-    automated: float = 1.0  # automated_weight for a flagged account
-    together: int = 1  # posts of its identical-text cluster about this paper (they count as one)
-    author: bool = False  # the poster is an author of the paper (self-promotion)
-    self_weight: float = 1.0  # self_promotion_weight for an author
-    cluster: tuple[str, str] | None = None
-
-    @property
-    def after_automation(self) -> float:
-        return self.gross * self.automated / self.together
-
-    @property
-    def net(self) -> float:
-        """What the post adds to the paper's score."""
-        return self.after_automation * self.self_weight
+    account: AccountKey
+    automated: float  # automated_weight for a flagged account, else 1
+    together: int  # posts of its identical-text cluster about this paper (they count as one)
+    author: bool  # the poster is an author of the paper (self-promotion)
+    self_weight: float  # self_promotion_weight for an author, else 1
+    cluster: tuple[str, str] | None
+    after_automation: float  # gross x automated / together
+    net: float  # after_automation x self_weight: what the post adds to the paper's score
 
     def by_net(self) -> tuple[float, dt.datetime, str, str]:
         """Sort key: most net points first, then oldest, then platform and post id."""
@@ -197,55 +196,64 @@ def _usable(item: PaperEvidence, options: DefaultOptions) -> tuple[list[PostEvid
     """Each post once; reposts and (unless ``count_deleted``) deleted posts left out, with 0-point notes."""
     unique: dict[tuple[str, str], PostEvidence] = {}
     for entry in item.posts:
-        unique.setdefault((entry.post.platform, entry.post.post_id), entry)
+        post = entry.post
+        unique.setdefault((post.platform, post.post_id), entry)
     kept: list[PostEvidence] = []
     reposts: Counter[str] = Counter()
     deleted: Counter[str] = Counter()
+    drop_deleted = not options.count_deleted
     for entry in unique.values():
-        if entry.post.kind is PostKind.REPOST:
-            reposts[entry.post.platform] += 1
-        elif entry.post.deleted and not options.count_deleted:
-            deleted[entry.post.platform] += 1
+        post = entry.post
+        if post.kind is _REPOST:
+            reposts[post.platform] += 1
+        elif post.deleted and drop_deleted:
+            deleted[post.platform] += 1
         else:
             kept.append(entry)
     notes = _notes(reposts, "repost", "engagement of their originals, not posts")
     return kept, notes + _notes(deleted, "deleted post", "not counted")
 
 
+_Best = tuple[tuple[float, dt.datetime, str, str], float, PostEvidence]
+"""An account's best post about a paper: its order (as ``_Counted.by_gross``), gross points and evidence."""
+
+
 def _one_per_account(
-    entries: list[PostEvidence], options: DefaultOptions
-) -> tuple[list[_Counted], list[BreakdownItem]]:
+    entries: list[PostEvidence], options: DefaultOptions, weights: dict[str, float]
+) -> tuple[dict[AccountKey, _Best], list[BreakdownItem]]:
     """Each account's best post about the paper (most points, then oldest, then smallest id); others noted."""
-    best: dict[tuple[str, str], _Counted] = {}
+    best: dict[AccountKey, _Best] = {}
     extra: Counter[str] = Counter()
+    other = options.other_platform_weight
     for entry in entries:
-        candidate = _Counted(entry, *post_points(entry, options))
-        key = account_key(entry.post)
+        post = entry.post
+        gross = post_gross(entry, options, weights.get(post.platform, other))
+        order = (-gross, post.created_at, post.platform, post.post_id)
+        key = post.platform, post.author_handle.casefold()  # account_key, inlined: this runs for every post
         if key in best:
-            extra[entry.post.platform] += 1
-            if best[key].by_gross() <= candidate.by_gross():
+            extra[post.platform] += 1
+            if best[key][0] <= order:
                 continue
-        best[key] = candidate
-    return list(best.values()), _notes(extra, "more post", "by accounts already counted: one per account")
+        best[key] = order, gross, entry
+    return best, _notes(extra, "more post", "by accounts already counted: one per account")
 
 
 def _discounted(
-    counted: list[_Counted], item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
+    best: dict[AccountKey, _Best], item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
 ) -> list[_Counted]:
     """Apply the automation, identical-text and self-promotion factors; sorted by net points."""
-    clusters = [signals.cluster_of(c.evidence.post) for c in counted]
+    clusters = [signals.cluster_of(entry.post) for _, _, entry in best.values()]
     sizes = Counter(key for key in clusters if key is not None) if options.identical_text_counts_once else Counter()
-    result = [
-        replace(
-            entry,
-            automated=options.automated_weight if account_key(entry.evidence.post) in signals.reasons else 1.0,
-            together=(sizes[cluster] if cluster else 0) or 1,
-            author=(author := is_author(entry.evidence.post, item.paper)),
-            self_weight=options.self_promotion_weight if author else 1.0,
-            cluster=cluster,
-        )
-        for entry, cluster in zip(counted, clusters, strict=True)
-    ]
+    authors = AuthorNames.of(item.paper)
+    result = []
+    for (account, (_, gross, entry)), cluster in zip(best.items(), clusters, strict=True):
+        automated = options.automated_weight if account in signals.reasons else 1.0
+        together = (sizes[cluster] if cluster else 0) or 1
+        author = authors.wrote(entry.post)
+        self_weight = options.self_promotion_weight if author else 1.0
+        after = gross * automated / together
+        net = after * self_weight
+        result.append(_Counted(entry, gross, account, automated, together, author, self_weight, cluster, after, net))
     return sorted(result, key=_Counted.by_net)
 
 
@@ -260,7 +268,7 @@ def _post_items(counted: Sequence[_Counted], options: DefaultOptions) -> list[Br
     items: list[BreakdownItem] = []
     for platform in sorted(totals, key=lambda p: (-totals[p], p)):
         mine = [c for c in by_gross if c.evidence.post.platform == platform]
-        items += [BreakdownItem(c.label, c.gross) for c in mine if id(c) in top]
+        items += [BreakdownItem(post_label(c.evidence, options), c.gross) for c in mine if id(c) in top]
         rest = [c.gross for c in mine if id(c) not in top]
         if rest:
             items.append(BreakdownItem(f"{platform_label(platform)}: {_plural(len(rest), 'more post')}", sum(rest)))
@@ -271,7 +279,7 @@ def _automation_label(members: Sequence[_Counted], signals: AccountSignals, weig
     post, cluster = members[0].evidence.post, members[0].cluster
     where = platform_label(post.platform)
     if cluster is None:
-        return f"{where}: @{post.author_handle} counted x{weight:g} ({'; '.join(signals.reasons[account_key(post)])})"
+        return f"{where}: @{post.author_handle} counted x{weight:g} ({'; '.join(signals.reasons[members[0].account])})"
     names = ", ".join(f"@{c.evidence.post.author_handle}" for c in members[:3]) + (", ..." if len(members) > 3 else "")
     once = " and as one post" if members[0].together > 1 else ""
     size = len(signals.clusters[cluster])
@@ -285,7 +293,7 @@ def _automation_items(
     groups: defaultdict[object, list[_Counted]] = defaultdict(list)
     for entry in counted:
         if entry.after_automation != entry.gross:
-            groups[entry.cluster or account_key(entry.evidence.post)].append(entry)
+            groups[entry.cluster or entry.account].append(entry)
     items = [
         BreakdownItem(
             _automation_label(members, signals, options.automated_weight),
@@ -309,11 +317,11 @@ def _self_items(counted: Sequence[_Counted], options: DefaultOptions) -> list[Br
     ]
 
 
-def _score(item: PaperEvidence, signals: AccountSignals, options: DefaultOptions) -> _Scored:
+def _score(item: PaperEvidence, signals: AccountSignals, options: DefaultOptions, weights: dict[str, float]) -> _Scored:
     """Count, weigh and discount a paper's posts; the score is the sum of the breakdown's values."""
     entries, left_out = _usable(item, options)
-    counted, more = _one_per_account(entries, options)
-    final = _discounted(counted, item, signals, options)
+    best, more = _one_per_account(entries, options, weights)
+    final = _discounted(best, item, signals, options)
     items = _post_items(final, options) + _automation_items(final, signals, options) + _self_items(final, options)
     breakdown = (*items, *left_out, *more)
     return _Scored(item, tuple(final), breakdown, sum((b.value for b in breakdown), 0.0))
@@ -336,17 +344,17 @@ def _listed(scored: list[_Scored], options: DefaultOptions) -> list[_Scored]:
 
 
 def _ranked(number: int, s: _Scored, options: DefaultOptions) -> RankedPaper:
-    shown = [
+    shown = (
         RankedPost(c.evidence.post, c.evidence.engagement, c.net)
         for c in s.counted
         if c.evidence.engagement is not None and not c.evidence.post.deleted
-    ]
+    )
     counts = [c.evidence.engagement for c in s.counted if c.evidence.engagement is not None]
     return RankedPaper(
         rank=number,
         score=s.score,
         paper=s.item.paper,
-        posts=tuple(shown[: options.max_posts]),
+        posts=tuple(itertools.islice(shown, options.max_posts)),
         breakdown=s.breakdown,
         reposts=sum(e.reposts for e in counts),
         likes=sum(e.likes for e in counts),
@@ -384,12 +392,8 @@ def rank_default(
     unique: dict[str, PaperEvidence] = {}
     for item in evidence:
         unique.setdefault(item.paper.arxiv_id, item)
-    papers = list(unique.values())
-    signals = account_signals(papers, options)
-    scored = [_score(item, signals, options) for item in papers if paper_selected(item.paper, options)]
-    if options.per_category:
-        scored = _with_percentiles(scored)
-    listed = _listed(scored, options)
+    with _gc_paused():
+        ranked = _rank_papers(list(unique.values()), options)
     return Digest(
         title=title if title is not None else f"Hot Papers {date.isoformat()}",
         date=date,
@@ -397,5 +401,33 @@ def rank_default(
         window_end=window_end,
         generated_at=generated_at,
         preset="default",
-        papers=tuple(_ranked(n, s, options) for n, s in enumerate(listed, start=1)),
+        papers=ranked,
     )
+
+
+def _rank_papers(papers: list[PaperEvidence], options: DefaultOptions) -> tuple[RankedPaper, ...]:
+    """The listed papers, ranked (the working objects are freed on return, before the collector resumes)."""
+    signals = account_signals(papers, options)
+    weights = dict(options.platform_weights)
+    scored = [_score(item, signals, options, weights) for item in papers if paper_selected(item.paper, options)]
+    if options.per_category:
+        scored = _with_percentiles(scored)
+    listed = _listed(scored, options)
+    return tuple(_ranked(n, s, options) for n, s in enumerate(listed, start=1))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while ranking (and restore it as it was).
+
+    Ranking makes some 100,000 small objects per 10,000 posts, none in a reference cycle, so reference counting
+    frees them all; but the allocations trigger collections that scan the whole heap, a day's evidence included:
+    one full collection costs ~50 ms on a 12,000-post day (``docs/benchmarks.md``, archive scale).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

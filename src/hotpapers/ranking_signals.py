@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AccountKey",
     "AccountSignals",
+    "AuthorNames",
     "account_key",
     "account_signals",
     "damp",
@@ -33,6 +34,8 @@ __all__ = [
     "is_author",
     "normalized_text",
     "platform_label",
+    "post_gross",
+    "post_label",
     "post_points",
 ]
 
@@ -44,6 +47,7 @@ _URL_RE = re.compile(r"https?://\S+|\bpic\.twitter\.com/\S+|\b[\w-]+(?:\.[\w-]+)
 _ARXIV_ID_RE = re.compile(r"\b(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?\b")
 _MENTION_RE = re.compile(r"@\w+")
 _NON_LETTER_RE = re.compile(r"[\W\d_]+")
+_WORD_RE = re.compile(r"[a-z]+")
 
 
 def platform_label(platform: str) -> str:
@@ -59,13 +63,18 @@ def account_key(post: Post) -> AccountKey:
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, accents removed (``Ésta Çelik`` -> ``esta celik``), whitespace collapsed."""
+    if text.isascii():  # nothing to decompose (the common case)
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.casefold().split())
 
 
 def _extra(snapshot: EngagementSnapshot, name: str) -> int | None:
-    return next((value for key, value in snapshot.extras if key == name), None)
+    for key, value in snapshot.extras:
+        if key == name:
+            return value
+    return None
 
 
 def engagement_value(snapshot: EngagementSnapshot | None, options: DefaultOptions) -> float:
@@ -123,19 +132,30 @@ def engagement_text(snapshot: EngagementSnapshot | None, platform: str) -> str:
     return ", ".join(shown) or "no engagement yet"
 
 
-def post_points(entry: PostEvidence, options: DefaultOptions) -> tuple[float, str]:
-    """A post's gross points (before discounts) and its breakdown label.
+def _share(post: Post, options: DefaultOptions) -> tuple[float, int]:
+    """The share of a post's points each linked paper gets, and how many distinct papers it links."""
+    n = len(post.arxiv_ids)
+    return (1.0 / n if options.split_credit and n > 1 else 1.0), n
 
-    Points = platform weight x follower factor x share x (``post_base`` + damped engagement value); the share is
-    1/n for a post that links n papers when ``split_credit`` is on. The label names the platform, the account,
-    the raw counts and every factor that is not 1.
-    """
+
+def post_gross(entry: PostEvidence, options: DefaultOptions, weight: float | None = None) -> float:
+    """A post's gross points (before discounts), as in :func:`post_points` (``weight``: its platform's weight,
+    if the caller has it at hand)."""
+    post = entry.post
+    if weight is None:
+        weight = options.platform_weight(post.platform)
+    followers = follower_factor(post.author_followers, options)
+    share = _share(post, options)[0] if len(post.links) > 1 else 1.0  # one link: skip the distinct-id count
+    base = options.post_base + damp(engagement_value(entry.engagement, options), options.damping)
+    return weight * followers * share * base
+
+
+def post_label(entry: PostEvidence, options: DefaultOptions) -> str:
+    """A post's breakdown label, as in :func:`post_points`."""
     post = entry.post
     weight = options.platform_weight(post.platform)
     followers = follower_factor(post.author_followers, options)
-    n = len(post.arxiv_ids)
-    share = 1.0 / n if options.split_credit and n > 1 else 1.0
-    base = options.post_base + damp(engagement_value(entry.engagement, options), options.damping)
+    share, n = _share(post, options)
     details = [engagement_text(entry.engagement, post.platform)]
     if post.kind is not PostKind.ORIGINAL:
         details.insert(0, str(post.kind))
@@ -145,8 +165,17 @@ def post_points(entry: PostEvidence, options: DefaultOptions) -> tuple[float, st
         details.append(f"x{followers:.2f} for {post.author_followers:,} followers")
     if share != 1.0:
         details.append(f"1/{n}: links {n} papers")
-    label = f"{platform_label(post.platform)}: @{post.author_handle} ({'; '.join(details)})"
-    return weight * followers * share * base, label
+    return f"{platform_label(post.platform)}: @{post.author_handle} ({'; '.join(details)})"
+
+
+def post_points(entry: PostEvidence, options: DefaultOptions) -> tuple[float, str]:
+    """A post's gross points (before discounts) and its breakdown label.
+
+    Points = platform weight x follower factor x share x (``post_base`` + damped engagement value); the share is
+    1/n for a post that links n papers when ``split_credit`` is on. The label names the platform, the account,
+    the raw counts and every factor that is not 1.
+    """
+    return post_gross(entry, options), post_label(entry, options)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -159,12 +188,69 @@ def normalized_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _tokens(name: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[a-z]+", fold(name)))
+    return tuple(_WORD_RE.findall(fold(name)))
 
 
 def _handle_forms(tokens: Sequence[str]) -> set[str]:
     first, last = tokens[0], tokens[-1]
     return {first + last, last + first, first[0] + last}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_parts(name: str) -> frozenset[str]:
+    """The name parts of a display name, as a set."""
+    return frozenset(_tokens(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _handle_letters(handle: str) -> str:
+    """A handle's first DNS label (Bluesky), letters only."""
+    return "".join(_tokens(handle.partition(".")[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorNames:
+    """A paper's authors as :func:`is_author` compares them: worked out once per paper, not once per post.
+
+    Attributes:
+        pairs: (first, last) name parts of each author with at least two.
+        handles: the handles ``firstlast``, ``lastfirst`` and ``flast`` of those authors.
+        lasts: for each first name part, the last name parts of the authors it begins (a display name is looked
+            up part by part: it has fewer parts than a paper has authors).
+    """
+
+    pairs: tuple[tuple[str, str], ...]
+    handles: frozenset[str]
+    lasts: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, paper: Paper) -> AuthorNames:
+        """The author names of ``paper``."""
+        pairs: list[tuple[str, str]] = []
+        handles: set[str] = set()
+        for author in paper.authors:
+            tokens = _tokens(author)
+            if len(tokens) >= 2:
+                pairs.append((tokens[0], tokens[-1]))
+                handles |= _handle_forms(tokens)
+        lasts: defaultdict[str, set[str]] = defaultdict(set)
+        for first, last in pairs:
+            lasts[first].add(last)
+        return cls(tuple(pairs), frozenset(handles), {first: frozenset(names) for first, names in lasts.items()})
+
+    def wrote(self, post: Post) -> bool:
+        """Tell whether the poster is likely one of these authors (see :func:`is_author`)."""
+        if not self.pairs:
+            return False
+        handle = _handle_letters(post.author_handle)
+        if len(handle) >= 5 and handle in self.handles:
+            return True
+        shown = _name_parts(post.author_name)  # a few parts, usually fewer than the authors: look them up
+        for part in shown:
+            lasts = self.lasts.get(part)
+            if lasts is not None and not lasts.isdisjoint(shown):
+                return True
+        return False
 
 
 def is_author(post: Post, paper: Paper) -> bool:
@@ -175,17 +261,7 @@ def is_author(post: Post, paper: Paper) -> bool:
     ``firstlast``, ``lastfirst`` or ``flast`` and at least 5 letters long. One-word author names (groups) never
     match: too many false positives.
     """
-    shown = set(_tokens(post.author_name))
-    handle = "".join(_tokens(post.author_handle.split(".")[0]))
-    for author in paper.authors:
-        tokens = _tokens(author)
-        if len(tokens) < 2:
-            continue
-        if tokens[0] in shown and tokens[-1] in shown:
-            return True
-        if len(handle) >= 5 and handle in _handle_forms(tokens):
-            return True
-    return False
+    return AuthorNames.of(paper).wrote(post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,35 +283,54 @@ class AccountSignals:
         return key if key in self.clusters else None
 
 
-def _day_posts(evidence: Iterable[PaperEvidence], screened: Sequence[str]) -> dict[tuple[str, str], Post]:
+def _screened_posts(
+    evidence: Iterable[PaperEvidence], screened: Sequence[str]
+) -> tuple[dict[tuple[str, str], Post], dict[AccountKey, set[ArxivId]]]:
+    """The day's posts on screened platforms (reposts excluded) by (platform, post id), and each account's papers."""
     posts: dict[tuple[str, str], Post] = {}
+    papers: defaultdict[AccountKey, set[ArxivId]] = defaultdict(set)
+    repost = PostKind.REPOST
     for item in evidence:
+        arxiv_id = item.paper.arxiv_id
         for entry in item.posts:
             post = entry.post
-            if post.kind is not PostKind.REPOST and post.platform in screened:
+            if post.kind is not repost and post.platform in screened:
                 posts.setdefault((post.platform, post.post_id), post)
-    return posts
+                papers[post.platform, post.author_handle.casefold()].add(arxiv_id)  # account_key, inlined
+    return posts, papers
 
 
-def _papers_per_account(evidence: Iterable[PaperEvidence], screened: Sequence[str]) -> dict[AccountKey, set[ArxivId]]:
-    papers: dict[AccountKey, set[ArxivId]] = defaultdict(set)
-    for item in evidence:
-        for entry in item.posts:
-            if entry.post.kind is not PostKind.REPOST and entry.post.platform in screened:
-                papers[account_key(entry.post)].add(item.paper.arxiv_id)
-    return papers
+@dataclass(frozen=True, slots=True)
+class _NamePatterns:
+    """The bot-name patterns, compiled, and all of them as one alternation that tells whether any matches."""
+
+    each: tuple[re.Pattern[str], ...]
+    any: re.Pattern[str] | None  # None when the alternation would not be exact (groups, flags in the middle)
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """The bot-name patterns, compiled once per set (re's own cache is too small for a day of posts)."""
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+def _compiled(patterns: tuple[str, ...]) -> _NamePatterns:
+    """The bot-name patterns, compiled once per set (re's own cache is too small for a day of posts).
+
+    Most names match none of them: one search of the alternation then replaces one search per pattern. It is
+    only used when it has no groups (a back-reference would point elsewhere); a pattern with global inline flags
+    cannot be part of it (``re.error``).
+    """
+    each = tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+    try:
+        alternation = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+    except re.error:
+        return _NamePatterns(each, None)
+    return _NamePatterns(each, alternation if patterns and not alternation.groups else None)
 
 
-def _name_match(post: Post, patterns: Sequence[str]) -> str | None:
-    for pattern in _compiled(tuple(patterns)):
-        for name in (post.author_handle, post.author_name):
-            found = pattern.search(name)
+def _name_match(handle: str, name: str, patterns: _NamePatterns) -> str | None:
+    """What the first pattern (in order) matching the handle, else the display name, matched."""
+    if patterns.any is not None and patterns.any.search(handle) is None and patterns.any.search(name) is None:
+        return None
+    for pattern in patterns.each:
+        for text in (handle, name):
+            found = pattern.search(text)
             if found:
                 return found.group(0)
     return None
@@ -243,10 +338,11 @@ def _name_match(post: Post, patterns: Sequence[str]) -> str | None:
 
 def _text_clusters(posts: Iterable[Post], options: DefaultOptions) -> dict[tuple[str, str], frozenset[AccountKey]]:
     accounts: dict[tuple[str, str], set[AccountKey]] = defaultdict(set)
+    shortest = options.identical_text_min_chars
     for post in posts:
         text = normalized_text(post.text)
-        if len(text) >= options.identical_text_min_chars:
-            accounts[(post.platform, text)].add(account_key(post))
+        if len(text) >= shortest:
+            accounts[post.platform, text].add(account_key(post))
     return {key: frozenset(a) for key, a in accounts.items() if len(a) >= options.identical_text_accounts}
 
 
@@ -258,19 +354,26 @@ def account_signals(evidence: Sequence[PaperEvidence], options: DefaultOptions) 
     ``bot_name_patterns``, or when it posted a text that at least ``identical_text_accounts`` accounts posted.
     """
     screened = options.screened_platforms
-    posts = _day_posts(evidence, screened)
+    posts, papers_of = _screened_posts(evidence, screened)
     clusters = _text_clusters(posts.values(), options)
     reasons: dict[AccountKey, list[str]] = defaultdict(list)
-    for account, papers in _papers_per_account(evidence, screened).items():
+    for account, papers in papers_of.items():
         if len(papers) > options.max_papers_per_account:
             reasons[account].append(f"links {len(papers)} papers of the day")
-    for _, post in sorted(posts.items()):  # in id order, so the reason never depends on the input's order
-        key = account_key(post)
-        matched = _name_match(post, options.bot_name_patterns)
-        if matched is not None and not any(r.startswith("name") for r in reasons[key]):
-            reasons[key].append(f"name contains {matched!r}")
-    for (_, _text), members in sorted(clusters.items()):
-        for member in sorted(members):
-            if not any(r.startswith("posted") for r in reasons[member]):
-                reasons[member].append("posted a text other accounts posted word for word")
-    return AccountSignals({k: tuple(v) for k, v in reasons.items() if v}, clusters)
+    patterns = _compiled(tuple(options.bot_name_patterns))
+    names: dict[tuple[str, str], str | None] = {}  # (handle, display name) -> match: once per account
+    named: dict[AccountKey, tuple[tuple[str, str], str]] = {}  # account -> (id of its first matching post, match)
+    for post_key, post in posts.items():
+        shown = post.author_handle, post.author_name
+        if shown not in names:
+            names[shown] = _name_match(*shown, patterns)
+        matched = names[shown]
+        if matched is not None:
+            key = account_key(post)
+            if key not in named or post_key < named[key][0]:  # the lowest id, so never the input's order
+                named[key] = post_key, matched
+    for key, (_, matched) in named.items():
+        reasons[key].append(f"name contains {matched!r}")
+    for member in set().union(*clusters.values()):
+        reasons[member].append("posted a text other accounts posted word for word")
+    return AccountSignals({k: tuple(v) for k, v in reasons.items()}, clusters)
