@@ -39,7 +39,9 @@ ArxivId = NewType("ArxivId", str)
 
 
 def ensure_utc(value: dt.datetime, what: str = "datetime") -> dt.datetime:
-    """Return ``value`` converted to UTC; raise ``ValueError`` if it is naive."""
+    """Return ``value`` converted to UTC (unchanged if it is UTC already); raise ``ValueError`` if it is naive."""
+    if value.tzinfo is dt.UTC:
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got naive {value.isoformat()}")
     return value.astimezone(dt.UTC)

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import orjson
 
+from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
 from hotpapers.models import (
@@ -239,13 +240,14 @@ def build_digest(
     published = store.load_digest(day, preset)
     if published is not None and not refresh:
         return published
-    evidence = store.evidence_for_day(day)
-    if not evidence:
-        raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
-    start, end = day_window(day)
-    digest = rank(
-        preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
-    )
+    with gc_paused():  # reading and ranking a day allocate many small objects and no cycle
+        evidence = store.evidence_for_day(day)
+        if not evidence:
+            raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
+        start, end = day_window(day)
+        digest = rank(
+            preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
+        )
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)

@@ -24,17 +24,16 @@ Each paper's score is a sum of post contributions, and its breakdown lists every
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from hotpapers._gc import gc_paused
 from hotpapers.errors import UsageError
 from hotpapers.models import (
     BreakdownItem,
@@ -392,7 +391,7 @@ def rank_default(
     unique: dict[str, PaperEvidence] = {}
     for item in evidence:
         unique.setdefault(item.paper.arxiv_id, item)
-    with _gc_paused():
+    with gc_paused():
         ranked = _rank_papers(list(unique.values()), options)
     return Digest(
         title=title if title is not None else f"Hot Papers {date.isoformat()}",
@@ -414,20 +413,3 @@ def _rank_papers(papers: list[PaperEvidence], options: DefaultOptions) -> tuple[
         scored = _with_percentiles(scored)
     listed = _listed(scored, options)
     return tuple(_ranked(n, s, options) for n, s in enumerate(listed, start=1))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while ranking (and restore it as it was).
-
-    Ranking makes some 100,000 small objects per 10,000 posts, none in a reference cycle, so reference counting
-    frees them all; but the allocations trigger collections that scan the whole heap, a day's evidence included:
-    one full collection costs ~50 ms on a 12,000-post day (``docs/benchmarks.md``, archive scale).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -36,6 +36,12 @@ __all__ = [
 
 Row = Sequence[Any]
 
+# Enum members by value: a dict look-up is several times cheaper than ``Enum(value)``, which a day's evidence
+# calls tens of thousands of times.
+_ANNOUNCE_TYPES = {member.value: member for member in AnnounceType}
+_POST_KINDS = {member.value: member for member in PostKind}
+_LINK_METHODS = {member.value: member for member in LinkMethod}
+
 
 def ts(value: dt.datetime) -> str:
     """Fixed-width UTC text, so that text order is time order."""
@@ -48,8 +54,9 @@ def ts_opt(value: dt.datetime | None) -> str | None:
 
 
 def from_ts(text: str) -> dt.datetime:
-    """Parse a stored timestamp."""
-    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+    """Parse a stored timestamp (stored ones end in ``Z``, which parses as UTC already: no conversion)."""
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
 
 
 def from_ts_opt(text: str | None) -> dt.datetime | None:
@@ -109,7 +116,7 @@ def announcement_from_row(row: Row) -> Announcement:
     return Announcement(
         arxiv_id=ArxivId(row[1]),
         date=dt.date.fromisoformat(row[0]),
-        announce_type=AnnounceType(row[2]),
+        announce_type=_ANNOUNCE_TYPES[row[2]],
         position=row[3],
     )
 
@@ -144,7 +151,7 @@ def post_from_row(row: Row, links: Sequence[tuple[str, str]]) -> Post:
         platform=row[0],
         post_id=row[1],
         url=row[2],
-        kind=PostKind(row[3]),
+        kind=_POST_KINDS[row[3]],
         author_handle=row[4],
         author_name=row[5],
         author_followers=row[6],
@@ -153,7 +160,7 @@ def post_from_row(row: Row, links: Sequence[tuple[str, str]]) -> Post:
         created_at=from_ts(row[9]),
         references=row[10],
         deleted=bool(row[11]),
-        links=tuple(PaperLink(ArxivId(i), LinkMethod(m)) for i, m in links),
+        links=tuple(PaperLink(ArxivId(i), _LINK_METHODS[m]) for i, m in links),
     )
 
 

@@ -392,7 +392,8 @@ class SQLStore(ABC):
         ]
 
     def evidence_for_day(self, day: dt.date) -> list[PaperEvidence]:
-        """The day's papers in announcement order, each with its linking posts and their latest snapshots."""
+        """The day's papers in announcement order, each with its linking posts (by platform, then post id) and
+        their latest snapshots: four set-based queries in one read snapshot, whatever the size of the day."""
         key = day.isoformat()
         with self.snapshot():
             cats: dict[str, list[str]] = defaultdict(list)
@@ -402,16 +403,13 @@ class SQLStore(ABC):
                 (key,),
             ):
                 cats[arxiv_id].append(category)
-            posts = self._posts_for_day(key)
             papers = self._execute(
                 f"SELECT a.day, a.arxiv_id, a.announce_type, a.position, {_prefixed('p', rows.PAPER_COLUMNS)} "
                 "FROM announcements a JOIN papers p ON p.arxiv_id = a.arxiv_id WHERE a.day = ? "
                 "ORDER BY a.position, a.arxiv_id",
                 (key,),
             ).fetchall()
-        by_paper: dict[str, list[PostEvidence]] = defaultdict(list)
-        for (paper_id, _platform, _post_id), evidence in posts.items():
-            by_paper[paper_id].append(evidence)
+            by_paper = self._posts_for_day(key, {row[1] for row in papers})
         return [
             PaperEvidence(
                 rows.paper_from_row(row[4:], cats[row[1]]),
@@ -427,21 +425,8 @@ class SQLStore(ABC):
         "JOIN announcements a ON a.arxiv_id = pp.arxiv_id WHERE a.day = ?) "
     )
 
-    def _posts_for_day(self, key: str) -> dict[tuple[str, str, str], PostEvidence]:
-        pairs = self._execute(
-            "SELECT pp.arxiv_id, pp.platform, pp.post_id FROM post_papers pp "
-            "JOIN announcements a ON a.arxiv_id = pp.arxiv_id WHERE a.day = ? "
-            "ORDER BY pp.arxiv_id, pp.platform, pp.post_id",
-            (key,),
-        ).fetchall()
-        posts = self._day_posts(key)
-        latest = self._day_latest_snapshots(key)
-        return {
-            (arxiv_id, platform, post_id): PostEvidence(posts[platform, post_id], latest.get((platform, post_id)))
-            for arxiv_id, platform, post_id in pairs
-        }
-
-    def _day_posts(self, key: str) -> dict[tuple[str, str], Post]:
+    def _posts_for_day(self, key: str, day_papers: set[str]) -> dict[str, list[PostEvidence]]:
+        """The evidence of each of ``day_papers``: the posts linking it, each with its latest snapshot."""
         links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for platform, post_id, arxiv_id, method in self._execute(
             self._DAY_POSTS + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
@@ -450,22 +435,28 @@ class SQLStore(ABC):
             (key,),
         ):
             links[platform, post_id].append((arxiv_id, method))
+        # Each post with its latest snapshot. The latest instant is looked up per post, a correlated max() that
+        # both backends answer from the end of the engagement primary-key index (a GROUP BY over the day's
+        # posts instead made SQLite scan all 10 M snapshots of a year's store: 5-8 s a day).
         found = self._execute(
-            self._DAY_POSTS + f"SELECT {_prefixed('p', rows.POST_COLUMNS)} FROM posts p "
-            "JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id",
+            self._DAY_POSTS + f"SELECT {_prefixed('p', rows.POST_COLUMNS)}, {_prefixed('e', rows.SNAPSHOT_COLUMNS)} "
+            "FROM posts p JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id "
+            "LEFT JOIN engagement e ON e.platform = p.platform AND e.post_id = p.post_id "
+            "AND e.observed_at = (SELECT max(e2.observed_at) FROM engagement e2 "
+            "WHERE e2.platform = p.platform AND e2.post_id = p.post_id) "
+            "ORDER BY p.platform, p.post_id",
             (key,),
         ).fetchall()
-        return {(row[0], row[1]): rows.post_from_row(row, links[row[0], row[1]]) for row in found}
-
-    def _day_latest_snapshots(self, key: str) -> dict[tuple[str, str], EngagementSnapshot]:
-        found = self._execute(
-            self._DAY_POSTS + f"SELECT {_prefixed('e', rows.SNAPSHOT_COLUMNS)} FROM engagement e "
-            "JOIN day_posts d ON d.platform = e.platform AND d.post_id = e.post_id "
-            "WHERE e.observed_at = (SELECT max(e2.observed_at) FROM engagement e2 "
-            "WHERE e2.platform = e.platform AND e2.post_id = e.post_id)",
-            (key,),
-        ).fetchall()
-        return {(row[0], row[1]): rows.snapshot_from_row(row) for row in found}
+        width = len(rows.POST_COLUMNS.split(","))
+        by_paper: dict[str, list[PostEvidence]] = defaultdict(list)
+        for row in found:
+            post_links = links[row[0], row[1]]
+            snap = None if row[width] is None else rows.snapshot_from_row(row[width:])
+            evidence = PostEvidence(rows.post_from_row(row[:width], post_links), snap)
+            for arxiv_id, _method in post_links:
+                if arxiv_id in day_papers:
+                    by_paper[arxiv_id].append(evidence)
+        return by_paper
 
     def snapshot_series(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
         """Every snapshot of each (platform, post_id), in time order."""
