@@ -17,6 +17,7 @@ For each size (``--scale``, a fraction of the year of ``archive_year.py``: 150,0
     python benchmarks/archive_scale.py --scale 1.0 --workdir /tmp/arch    # the year (long: see docs)
     python benchmarks/archive_scale.py --scale 1.0 --workdir /tmp/arch --skip-import --repeat 3   # days only
     python benchmarks/archive_scale.py --profile /tmp/arch/year-1.db 2024-06-19 default   # cProfile one day
+    python benchmarks/archive_scale.py --scale 0.1 --postgres postgresql://me@/bench    # on PostgreSQL (schemas)
 """
 
 from __future__ import annotations
@@ -79,24 +80,56 @@ def _mb(kb: float) -> str:
     return f"{kb / 1024:.0f}"
 
 
-def measure_import(file: Path, db: Path) -> dict[str, Any]:
-    """Import ``file`` into a new store ``db`` in a child process."""
+def _pg_schema(url: str) -> str:
+    """The schema a PostgreSQL store URL of this benchmark names (``options=-csearch_path=NAME``)."""
+    return url.rsplit("search_path%3D", 1)[1]
+
+
+def _fresh_store(db: str) -> None:
+    """Remove store ``db``: the SQLite file and its companions, or the PostgreSQL schema (made again empty)."""
+    if db.startswith("postgresql://"):
+        import psycopg  # noqa: PLC0415 - only for PostgreSQL runs
+
+        with psycopg.connect(db, autocommit=True) as con:
+            con.execute(f'DROP SCHEMA IF EXISTS "{_pg_schema(db)}" CASCADE')
+            con.execute(f'CREATE SCHEMA "{_pg_schema(db)}"')
+        return
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def _store_mb(db: str) -> float:
+    """The size of store ``db`` on disk (tables and indexes of the schema on PostgreSQL)."""
+    if db.startswith("postgresql://"):
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(db) as con:
+            row = con.execute(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                (_pg_schema(db),),
+            ).fetchone()
+        return float(row[0] or 0) / 2**20 if row else 0.0
+    return Path(db).stat().st_size / 2**20
+
+
+def measure_import(file: Path, db: str) -> dict[str, Any]:
+    """Import ``file`` into a new store ``db`` in a child process."""
+    _fresh_store(db)
     hotpapers = str(Path(sys.executable).with_name("hotpapers"))
-    wall, peak, samples, _ = run_child([hotpapers, "--db", str(db), "import", str(file)])
+    wall, peak, samples, _ = run_child([hotpapers, "--db", db, "import", str(file)])
     quart = [samples[min(len(samples) - 1, max(0, round(len(samples) * q) - 1))] for q in (0.25, 0.5, 0.75, 1.0)]
     lines = sum(1 for _ in file.open("rb"))
     return {"file_mb": file.stat().st_size / 2**20, "records": lines - 1, "wall": wall, "peak_kb": peak,
-            "rss_quartiles_kb": quart, "db_mb": db.stat().st_size / 2**20}
+            "rss_quartiles_kb": quart, "db_mb": _store_mb(db)}
 
 
 def _day_child(db: str, day: str, preset: str) -> None:
     """In a fresh process: render one day (refresh) and print timings and RSS as JSON."""
     from hotpapers.pipeline import render  # noqa: PLC0415 - imported in the child only
-    from hotpapers.store.sqlite import SQLiteStore  # noqa: PLC0415
+    from hotpapers.store import open_store  # noqa: PLC0415
 
-    store = SQLiteStore(db)
+    store = open_store(db)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     the_day = dt.date.fromisoformat(day)
     clock = [(time.perf_counter(), time.process_time())]
@@ -125,9 +158,9 @@ def _day_child(db: str, day: str, preset: str) -> None:
     store.close()
 
 
-def measure_day(db: Path, day: dt.date, preset: str) -> dict[str, float]:
+def measure_day(db: str, day: dt.date, preset: str) -> dict[str, float]:
     """Render one day in a fresh child process."""
-    wall, _peak, _, out = run_child([sys.executable, __file__, "--day-child", str(db), day.isoformat(), preset])
+    wall, _peak, _, out = run_child([sys.executable, __file__, "--day-child", db, day.isoformat(), preset])
     result: dict[str, float] = orjson.loads(out.splitlines()[-1])
     result["child_wall_s"] = wall
     # build_digest = render minus the Lumen write (render writes the same output once more)
@@ -193,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="fresh child processes per day and preset (ranges)")
     ap.add_argument("--day-child", nargs=3, metavar=("DB", "DAY", "PRESET"), help=argparse.SUPPRESS)
     ap.add_argument("--profile", nargs=3, metavar=("DB", "DAY", "PRESET"))
+    ap.add_argument(
+        "--postgres", metavar="URL",
+        help="measure on PostgreSQL: the stores are schemas year_SCALE of the database at URL (created, dropped)",
+    )
     args = ap.parse_args(argv)
     if args.day_child:
         _day_child(*args.day_child)
@@ -206,18 +243,22 @@ def main(argv: list[str] | None = None) -> int:
     imports: list[tuple[float, dict[str, Any]]] = []
     renders: list[tuple[float, dict[str, int], str, dt.date, str, list[dict[str, float]]]] = []
     for scale in args.scale or [0.01, 0.1]:
-        file, db = args.workdir / f"year-{scale:g}.jsonl", args.workdir / f"year-{scale:g}.db"
-        if not file.exists() and not (args.skip_import and db.exists()):
+        file = args.workdir / f"year-{scale:g}.jsonl"
+        db = str(args.workdir / f"year-{scale:g}.db")
+        if args.postgres:
+            sep = "&" if "?" in args.postgres else "?"
+            db = f"{args.postgres}{sep}options=-csearch_path%3Dyear_{str(scale).replace('.', '_')}"
+        if not file.exists() and not (args.skip_import and (args.postgres or Path(db).exists())):
             t = time.monotonic()
             generate(file, scale=scale)
             print(f"generated {file} in {time.monotonic() - t:.0f} s", file=sys.stderr)
         if not args.skip_import:
             imports.append((scale, measure_import(file, db)))
             print(f"imported {scale:g}: {imports[-1][1]}", file=sys.stderr)
-        con = sqlite3.connect(db)
-        sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("papers", "posts", "engagement")}
-        con.close()
+        from hotpapers.store import open_store  # noqa: PLC0415
+
+        with open_store(db) as counted:  # type: ignore[attr-defined]
+            sizes = {t: n for t, n in counted.counts().items() if t in ("papers", "posts", "engagement")}
         for label, day in picks.items():
             for preset in PRESETS:
                 runs = []
@@ -245,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
               f"| {_span(runs, 'build_s')} | {_span(runs, 'build_cpu_s')} | {_span(runs, 'write_s', 3)} "
               f"| {_mb(r['base_kb'])} / {_mb(max(x['peak_kb'] for x in runs))} |")
     scale = (args.scale or [0.01, 0.1])[-1]
+    if args.postgres:
+        return 0  # the query plans printed below are SQLite's
     for sql, plan in query_plans(args.workdir / f"year-{scale:g}.db", picks["mid"]):
         print(f"\n```\n{sql}\n" + "\n".join(plan) + "\n```")
     return 0
