@@ -133,14 +133,14 @@ def test_bad_record_late_in_file_imports_nothing(tmp_path: Path, store_url: str)
     assert all(v == 0 for k, v in fresh.counts().items() if k != "runs")
 
 
-def test_snapshot_without_its_post_is_refused(tmp_path: Path) -> None:
-    """Engagement for a post that exists nowhere is refused as a whole-file error."""
+def test_snapshot_without_its_post_is_refused(tmp_path: Path, store_url: str) -> None:
+    """Engagement for a post that exists nowhere is refused as a whole-file error (on either backend)."""
     bad = tmp_path / "orphan.jsonl"
     bad.write_bytes(
         b'{"type": "engagement", "platform": "x", "post_id": "404", "observed_at": "2021-04-20T00:00:00Z"}\n'
     )
     with pytest.raises(InputError, match="neither in the files nor in the store"):
-        pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
+        pipeline.import_files(open_store(store_url), [bad])
 
 
 def test_unsupported_header_version_is_refused(tmp_path: Path) -> None:

@@ -245,3 +245,14 @@ def test_demo_runs_on_postgres(postgres_url: str, tmp_path: Path, capsys: pytest
     assert posts == sorted(p.name for p in (tmp_path / "lite" / "posts").iterdir()) and len(posts) == 4
     with PostgresStore(postgres_url) as store:
         assert store.counts()["digests"] == 4
+
+
+def test_import_refreshes_planner_statistics(postgres_url: str) -> None:
+    """After a bulk import the tables are ANALYZEd, so the next reads are planned on real statistics."""
+    with PostgresStore(postgres_url) as store:
+        pipeline.import_files(store, [SAMPLE])
+    with _admin(postgres_url) as db:
+        analyzed = db.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"
+        ).fetchall()
+    assert {"posts", "engagement", "post_papers", "papers"} <= {name for (name,) in analyzed}

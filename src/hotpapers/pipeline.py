@@ -137,6 +137,7 @@ def copy_store(source: Store, dest: Store) -> WriteCounts:
         for name, key, value in source.iter_states():
             dest.set_state(name, key, value)
             counts.add({"checkpoints": 1})
+    dest.optimize()
     return counts
 
 
@@ -190,8 +191,9 @@ def import_files(
         with store.transaction():
             for path in paths:
                 result.counts.add(_import_one(store, path, observed_at, result))
+        store.optimize()
     except StoreError as e:
-        if "FOREIGN KEY" in str(e):
+        if "foreign key" in str(e).lower():  # SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "… foreign key …"
             raise InputError(
                 f"{', '.join(map(str, paths))}: some records refer to a paper or post that is neither "
                 "in the files nor in the store (nothing was imported)"

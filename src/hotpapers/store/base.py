@@ -50,6 +50,10 @@ class Store(Protocol):
         """A context in which reads see one consistent state of the store (nested calls join the outer one)."""
         ...
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a bulk write (outside any transaction)."""
+        ...
+
     def schema_version(self) -> int:
         """The schema version of the open database."""
         ...

@@ -144,6 +144,10 @@ class SQLStore(ABC):
         finally:
             self._depth = 0
 
+    @abstractmethod
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a bulk write (outside any transaction)."""
+
     def schema_version(self) -> int:
         """The schema version recorded in the database (0 for an empty one)."""
         tables = self._table_names()

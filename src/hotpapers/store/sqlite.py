@@ -62,6 +62,10 @@ class SQLiteStore(SQLStore):
     def __enter__(self) -> SQLiteStore:
         return self
 
+    def optimize(self) -> None:
+        """Nothing: without statistics SQLite plans the store's queries on its indexes alone (measured at archive
+        scale, docs/benchmarks.md), and a store never ANALYZEd keeps doing so."""
+
     def _begin_write(self) -> None:
         try:
             # IMMEDIATE takes the write lock now (waiting up to the busy timeout for another writer), so a
