@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"imported {scale:g}: {imports[-1][1]}", file=sys.stderr)
         from hotpapers.store import open_store  # noqa: PLC0415
 
-        with open_store(db) as counted:  # type: ignore[attr-defined]
+        with open_store(db) as counted:
             sizes = {t: n for t, n in counted.counts().items() if t in ("papers", "posts", "engagement")}
         for label, day in picks.items():
             for preset in PRESETS:

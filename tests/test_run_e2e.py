@@ -146,8 +146,8 @@ def test_run_on_postgres_matches_sqlite(
     (tmp_path / "out" / f"{DAY}---Hot-Papers.md").unlink()
     assert main(["run"]) == 0
     assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").read_text() == on_sqlite
-    with open_store(postgres_url) as store:  # type: ignore[attr-defined]
+    with open_store(postgres_url) as store:
         posts = store.counts()["posts"]
     assert main(["run"]) == 0
-    with open_store(postgres_url) as store:  # type: ignore[attr-defined]
+    with open_store(postgres_url) as store:
         assert store.counts()["posts"] == posts > 0

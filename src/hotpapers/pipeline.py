@@ -327,20 +327,16 @@ def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "defa
 
     db_path = db or str(out_dir / "hotpapers-demo.db")
     sample = resources.files("hotpapers") / "data" / SAMPLE
-    with resources.as_file(sample) as sample_path:
-        store = open_store(db_path)
-        try:
-            import_files(store, [sample_path])
-            paths: list[Path] = []
-            days = store.announced_dates()
-            for day in days:
-                result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now)
-                paths.extend(result.paths)
-            feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
-                           now=now).paths
-            site = build_site_from_store(store, out_dir / "site", preset=preset, now=now)
-        finally:
-            store.close()
+    with resources.as_file(sample) as sample_path, open_store(db_path) as store:
+        import_files(store, [sample_path])
+        paths: list[Path] = []
+        days = store.announced_dates()
+        for day in days:
+            result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now)
+            paths.extend(result.paths)
+        feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
+                       now=now).paths
+        site = build_site_from_store(store, out_dir / "site", preset=preset, now=now)
     return DemoResult(db_path, paths, feeds, site)
 
 

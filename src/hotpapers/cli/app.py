@@ -71,8 +71,8 @@ class Context:
         """
         name, path = _command()
         if name in READ_ONLY:
-            return cast(AbstractContextManager[Store], _closing(open_store(self.settings.db)))
-        return cast(AbstractContextManager[Store], _locked_store(self.settings.db, path))
+            return open_store(self.settings.db)
+        return _locked_store(self.settings.db, path)
 
 
 READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
@@ -92,19 +92,8 @@ def _command() -> tuple[str, str]:
 
 @contextmanager
 def _locked_store(db: str, command: str) -> Iterator[Store]:
-    with run_lock(db, command), _closing(open_store(db)) as store:
+    with run_lock(db, command), open_store(db) as store:
         yield store
-
-
-class _closing:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def __enter__(self) -> Store:
-        return self._store
-
-    def __exit__(self, *exc: object) -> None:
-        self._store.close()
 
 
 pass_ctx: Callable[..., Any] = click.make_pass_decorator(Context)

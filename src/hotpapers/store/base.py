@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from hotpapers.models import (
     Announcement,
@@ -40,6 +40,14 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Close the connection."""
+        ...
+
+    def __enter__(self) -> Self:
+        """The store itself; it is closed when the ``with`` block ends."""
+        ...
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the store."""
         ...
 
     def transaction(self) -> AbstractContextManager[None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from typing import Any, TypeVar
@@ -108,7 +108,8 @@ class SQLStore(SQLReads):
         return self._scope(self._begin_read)
 
     @contextmanager
-    def _scope(self, begin: Any) -> Iterator[None]:
+    def _scope(self, begin: Callable[[], None]) -> Iterator[None]:
+        """Begin a transaction with ``begin`` and end it with the block, or join the one already open."""
         if self._depth:
             self._depth += 1
             try:
@@ -124,11 +125,8 @@ class SQLStore(SQLReads):
             self._depth = 0
             self._end(commit=False)
             raise
-        else:
-            self._depth = 0
-            self._end(commit=True)
-        finally:
-            self._depth = 0
+        self._depth = 0
+        self._end(commit=True)
 
     @abstractmethod
     def optimize(self) -> None:
