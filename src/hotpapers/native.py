@@ -13,6 +13,7 @@ from typing import IO, Any
 
 import orjson
 
+from hotpapers.bounds import check_record
 from hotpapers.errors import InputError
 from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
 from hotpapers.serialize import (
@@ -125,11 +126,24 @@ def _parse_line(path: Path, number: int, line: bytes) -> NativeRecord | None:
     if parser is None:
         raise InputError(f"{where}: type: unknown record type {kind!r}")
     try:
-        return parser(obj)
+        record = parser(obj)
+        check_record(record)  # every instant, date and count within what the store and the calendar take
     except KeyError as e:
-        raise InputError(f"{where}: {kind}: missing field {e.args[0]!r}") from None
-    except (ValueError, TypeError) as e:
-        raise InputError(f"{where}: {kind}: {e}") from None
+        raise InputError(f"{where}: {kind}: missing field {_field(e.args[0])}") from None
+    except (ValueError, TypeError, OverflowError, AttributeError) as e:
+        # AttributeError: a nested value of the wrong JSON type ("papers": [1]) reached a lookup.
+        raise InputError(f"{where}: {kind}: {_one_line(str(e))}") from None
+    return record
+
+
+def _field(name: object) -> str:
+    return repr(name)[:80]
+
+
+def _one_line(text: str) -> str:
+    """A message on one line and of a readable length (a hostile record can make it megabytes)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 300 else f"{flat[:297]}..."
 
 
 def read_native(path: Path, handle: IO[bytes]) -> Iterator[NativeRecord]:

@@ -37,6 +37,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import orjson
 
+from hotpapers.bounds import is_count
 from hotpapers.errors import NetworkError, ParseError
 from hotpapers.http import check_status, redact_url, request
 from hotpapers.links import ids_from_urls
@@ -125,8 +126,8 @@ def _quoted_view_links(view: Mapping[str, Any]) -> list[ArxivId]:
 
 def _count(view: Mapping[str, Any], key: str) -> int:
     value = view.get(key, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ItemError(f"{key} is {value!r}")
+    if not (isinstance(value, int) and is_count(value)):
+        raise ItemError(f"{key} is {repr(value)[:80]}")
     return value
 
 
