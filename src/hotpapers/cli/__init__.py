@@ -24,21 +24,30 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every hotpapers error into one line on standard error and its exit code."""
     try:
         rv = cli.main(args=argv, prog_name="hotpapers", standalone_mode=False)
-    except HotpapersError as e:
-        click.echo(f"hotpapers: error: {e}", err=True)
-        return e.exit_code
-    except click.exceptions.Exit as e:
-        return int(e.exit_code)
-    except click.Abort:
-        click.echo("hotpapers: aborted", err=True)
-        return 130
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except KeyboardInterrupt:
-        click.echo("hotpapers: interrupted", err=True)
-        return 130
+    except (HotpapersError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt) as e:
+        return _report(e)
     return rv if isinstance(rv, int) else 0
+
+
+def _report(error: BaseException) -> int:
+    """Print what went wrong on one line of standard error; return the exit code."""
+    code, message = 130, "interrupted"
+    if isinstance(error, HotpapersError):
+        code, message = error.exit_code, f"error: {error}"
+    elif isinstance(error, click.exceptions.Exit):
+        return int(error.exit_code)
+    elif isinstance(error, click.Abort):
+        message = "aborted"
+    elif isinstance(error, click.exceptions.NoArgsIsHelpError):  # a bare group (``hotpapers site``): its help
+        error.show()
+        return error.exit_code
+    elif isinstance(error, click.UsageError):  # click's own "Usage: … Try … Error: …" is three lines
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+        code, message = error.exit_code, f"error: {error.format_message()}{hint}"
+    elif isinstance(error, click.ClickException):
+        code, message = error.exit_code, f"error: {error.format_message()}"
+    click.echo(f"hotpapers: {' '.join(message.split())}", err=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
