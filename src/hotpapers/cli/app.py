@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,6 +15,7 @@ from typing import Any, BinaryIO, cast
 import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
+from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, supported
 from hotpapers.config import Settings, load_settings
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
@@ -24,26 +27,49 @@ from hotpapers.store.lock import run_lock
 __all__ = ["cli"]
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    """Option callback: a calendar date written ``YYYY-MM-DD``."""
+    """Option callback: a calendar date written ``YYYY-MM-DD``, within the supported dates (``hotpapers.bounds``).
+
+    Only that form: ``date.fromisoformat`` also reads ``20210219`` and ``2021-W07-5``, which the help does not promise.
+    """
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+        raise click.BadParameter(f"{value[:40]!r} is not a date of the form YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value} is outside the supported range ({DATE_RANGE})")
+    return day
+
+
+def _check_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: a month written ``YYYY-MM`` (its days are checked against the supported range later)."""
+    if value is not None and not (_MONTH.fullmatch(value) and 1 <= int(value[5:]) <= 12):
+        raise click.BadParameter(f"{value[:40]!r} is not a month of the form YYYY-MM")
+    return value
+
+
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def _parse_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
-    """Option callback: an ISO 8601 date-time with a UTC offset."""
+    """Option callback: an ISO 8601 date-time with a UTC offset, within the supported range."""
     if value is None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time") from None
+        raise click.BadParameter(f"{value[:40]!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         raise click.BadParameter(f"{value!r} has no UTC offset (add Z or +HH:MM)")
+    if not supported(parsed):
+        raise click.BadParameter(f"{value} is outside the supported range ({INSTANT_RANGE})")
     return parsed.astimezone(dt.UTC)
 
 
@@ -295,12 +321,28 @@ def _render_scope(
     if (start is None) != (end is None):
         raise UsageError("--from and --to go together")
     if start is not None and end is not None:
-        return windows.date_range(start, end)
+        return _supported(windows.date_range(start, end), "--from/--to")
     if week is not None:
-        return windows.week_range(week)
+        return _supported(windows.week_range(week), "--week")
     if month is not None:
-        return windows.month_range(month)
+        return _supported(windows.month_range(month), "--month")
     return None
+
+
+def _supported(span: windows.DateRange, option: str) -> windows.DateRange:
+    """``span`` if it lies within the supported dates (a week or month at the edge may reach past them)."""
+    if span.start < FIRST_DAY or span.end > LAST_DAY:
+        raise UsageError(
+            f"{option}: {span.start.isoformat()} .. {span.end.isoformat()} reaches outside the supported range "
+            f"({DATE_RANGE})"
+        )
+    return span
+
+
+def _check_hours(hours: float, now: dt.datetime) -> None:
+    """``--hours`` must be a finite span that does not reach before the earliest supported instant."""
+    if not math.isfinite(hours) or hours * 3600 > (now - EARLIEST).total_seconds():
+        raise UsageError(f"--hours {hours:g}: must be a number of hours back to {EARLIEST:%Y-%m-%d} at most")
 
 
 @cli.command()
@@ -308,7 +350,7 @@ def _render_scope(
 @click.option("--from", "start", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: first day of a range.")
 @click.option("--to", "end", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: last day (inclusive).")
 @click.option("--week", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: the Mon-Fri week of this day.")
-@click.option("--month", metavar="YYYY-MM", help="Roll-up: this month's listing days.")
+@click.option("--month", metavar="YYYY-MM", callback=_check_month, help="Roll-up: this month's listing days.")
 @click.option("--window", type=click.Choice(["rising"]), help="rising: rank engagement growth, not totals.")
 @click.option("--hours", type=click.FloatRange(min=0, min_open=True),
               help="rising: growth over the last this many hours [24].")
@@ -347,6 +389,8 @@ def render(
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
         raise UsageError("--hours applies only to --window rising")
+    if hours is not None:
+        _check_hours(hours, now_utc())
     if window is None and scope is None and day is None:
         raise UsageError("give --date, --from/--to, --week, --month or --window rising")
     if refresh and (window is not None or scope is not None):
