@@ -14,6 +14,7 @@ from typing import IO, Any
 import orjson
 
 from hotpapers.bounds import check_record
+from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
 from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
 from hotpapers.serialize import (
@@ -30,7 +31,16 @@ from hotpapers.serialize import (
 )
 from hotpapers.store.base import Store
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "NativeRecord", "export_store", "looks_native", "read_native"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "NativeRecord",
+    "bounded_lines",
+    "export_store",
+    "looks_native",
+    "read_native",
+    "too_long",
+]
 
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
@@ -146,15 +156,39 @@ def _one_line(text: str) -> str:
     return flat if len(flat) <= 300 else f"{flat[:297]}..."
 
 
-def read_native(path: Path, handle: IO[bytes]) -> Iterator[NativeRecord]:
-    """Yield the records of a native file, one line at a time (memory does not grow with the file).
+def read_native(
+    path: Path, handle: IO[bytes], *, max_line_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[NativeRecord]:
+    """Yield the records of a native file, one line at a time: memory holds one line, of at most
+    ``max_line_bytes`` bytes (its newline not counted), however long the file or its lines.
 
     Raises:
-        InputError: a line is not JSON, has an unknown type, or a field is missing or invalid.
+        InputError: a line is longer than ``max_line_bytes``, not JSON, has an unknown type, or a field is missing
+            or invalid.
     """
-    for number, line in enumerate(handle, start=1):
+    for number, line in enumerate(bounded_lines(handle, max_line_bytes), start=1):
+        if line is None:
+            raise InputError(f"{path}:{number}: {too_long(max_line_bytes)}")
         if not line.strip():
             continue
         record = _parse_line(path, number, line)
         if record is not None:
             yield record
+
+
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle``, each read with at most ``limit + 1`` bytes in memory; None for one that is longer
+    than ``limit`` bytes without its newline (the caller refuses it: the rest of it is never read)."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not (len(line) == limit + 1 and line.endswith(b"\n")):
+            yield None
+            return
+        yield line
+
+
+def too_long(limit: int) -> str:
+    """The one-line reason for a record over the size cap, saying how to raise it."""
+    return (
+        f"a record longer than {limit:,} bytes (the record size cap: raise it with --max-record-bytes, "
+        "HOTPAPERS_MAX_RECORD_BYTES or max_record_bytes in the config)"
+    )

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
 from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
 from hotpapers.models import (
     Announcement,
@@ -32,7 +33,7 @@ from hotpapers.models import (
     PostGone,
     PostKind,
 )
-from hotpapers.native import NativeRecord, export_store, looks_native, read_native
+from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
@@ -157,40 +158,80 @@ def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) ->
     yield from batch.snapshots
 
 
-def _detect(path: Path, handle: IO[bytes]) -> str:
-    first = handle.readline()
-    handle.seek(0)
+class _Replay:
+    """A binary stream whose first line was already read (to detect the format): it is given back first, then the
+    rest of the stream, so that a pipe, which cannot seek back, is read once."""
+
+    def __init__(self, first: bytes, handle: IO[bytes]) -> None:
+        self._first, self._handle = first, handle
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self._first:
+            return self._handle.readline(size)
+        cut = len(self._first) if size < 0 else size
+        line, self._first = self._first[:cut], self._first[cut:]
+        return line
+
+
+def _legacy_body(path: Path, first: bytes, handle: IO[bytes], limit: int) -> bytes:
+    """The whole file (a legacy file is one record), read up to ``limit`` bytes."""
+    data = first + handle.read(limit + 1 - len(first))
+    if len(data) > limit:
+        raise InputError(f"{path}: {too_long(limit)}")
+    return data
+
+
+def _records(
+    path: Path, handle: IO[bytes], observed_at: dt.datetime | None, limit: int, result: ImportResult
+) -> Iterator[NativeRecord]:
+    """The records of one input, of whichever format its start says (recorded in ``result.formats``)."""
+    first = handle.readline(limit + 1)
     if not first.strip():
         raise InputError(f"{path}: the file is empty")
     if looks_native(first):
-        return "native"
+        result.formats[str(path)] = "native"
+        return read_native(path, cast(IO[bytes], _Replay(first, handle)), max_line_bytes=limit)
+    data = _legacy_body(path, first, handle, limit)
     try:
-        obj = orjson.loads(handle.read())
+        obj = orjson.loads(data)
     except orjson.JSONDecodeError as e:
         raise InputError(f"{path}: not JSON or JSON Lines ({e})") from None
-    finally:
-        handle.seek(0)
-    if is_legacy(obj):
-        return "legacy"
-    raise InputError(
-        f"{path}: unknown format: neither hotpapers native JSON Lines nor the original tool's JSON "
-        "(an object with 'meta' and 'papers')"
-    )
+    if not is_legacy(obj):
+        raise InputError(
+            f"{path}: unknown format: neither hotpapers native JSON Lines nor the original tool's JSON "
+            "(an object with 'meta' and 'papers')"
+        )
+    del obj
+    result.formats[str(path)] = "legacy"
+    return _legacy_records(path, data, observed_at)
+
+
+STDIN = Path("-")
+"""The name ``import`` reads standard input by."""
 
 
 def import_files(
-    store: Store, paths: Sequence[Path], *, observed_at: dt.datetime | None = None
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    observed_at: dt.datetime | None = None,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    stdin: IO[bytes] | None = None,
 ) -> ImportResult:
     """Import native or legacy files into ``store``: all of them, or (on any error) none of them.
 
+    Files are read once, front to back, so pipes and devices work (``-`` is ``stdin``); no record (a native
+    line, a whole legacy file) may exceed ``max_record_bytes``, which bounds the memory an input can take.
+
     Raises:
-        InputError: a file is unreadable, of unknown format, or has a bad record (named with file and line).
+        InputError: a file is unreadable, of unknown format, has a bad record (named with file and line), or a
+            record over ``max_record_bytes``.
     """
     result = ImportResult()
     try:
         with store.transaction():
             for path in paths:
-                result.counts.add(_import_one(store, path, observed_at, result))
+                result.counts.add(_import_one(store, path, observed_at, result, max_record_bytes, stdin))
         store.optimize()
     except StoreError as e:
         if "foreign key" in str(e).lower():  # SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "… foreign key …"
@@ -202,14 +243,17 @@ def import_files(
     return result
 
 
-def _import_one(store: Store, path: Path, observed_at: dt.datetime | None, result: ImportResult) -> WriteCounts:
+def _import_one(
+    store: Store, path: Path, observed_at: dt.datetime | None, result: ImportResult, limit: int,
+    stdin: IO[bytes] | None,
+) -> WriteCounts:
     try:
+        if path == STDIN:
+            if stdin is None:
+                raise InputError("-: standard input is not available here")
+            return store_records(store, _records(Path("<stdin>"), stdin, observed_at, limit, result))
         with path.open("rb") as handle:
-            fmt = _detect(path, handle)
-            result.formats[str(path)] = fmt
-            if fmt == "native":
-                return store_records(store, read_native(path, handle))
-            return store_records(store, _legacy_records(path, handle.read(), observed_at))
+            return store_records(store, _records(path, handle, observed_at, limit, result))
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
 

@@ -16,7 +16,7 @@ import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
 from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, supported
-from hotpapers.config import Settings, load_settings
+from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
@@ -46,6 +46,16 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     if not FIRST_DAY <= day <= LAST_DAY:
         raise click.BadParameter(f"{value} is outside the supported range ({DATE_RANGE})")
     return day
+
+
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Option callback: a size in bytes such as ``33554432``, ``512k``, ``64M`` or ``1G``."""
+    if value is None:
+        return None
+    try:
+        return parse_size(value, f"--{(param.name or '').replace('_', '-')}")
+    except ValueError as e:
+        raise click.BadParameter(str(e).partition(": ")[2]) from None
 
 
 def _check_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -208,14 +218,24 @@ def ingest(
     metavar="DATETIME", callback=_parse_datetime,
     help="When the counts in a legacy file were observed. Default: the day after the listing, 00:00 UTC.",
 )
+@click.option(
+    "--max-record-bytes", "max_record", metavar="SIZE", callback=_parse_size,
+    help="The largest record read: a native line or a whole legacy file, e.g. 64M "
+         "[default: $HOTPAPERS_MAX_RECORD_BYTES, config max_record_bytes, else 32M].",
+)
 @pass_ctx
-def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | None) -> None:
+def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | None, max_record: int | None) -> None:
     """Import FILES into the store: the native JSON Lines format or the original tool's JSON.
 
-    Either every file is imported or, on the first bad record, none is.
+    Either every file is imported or, on the first bad record, none is. A FILE of - is standard input (a pipe
+    works, and so does /dev/stdin). A record longer than the size cap is refused, so an endless input cannot
+    fill the memory.
     """
+    limit = max_record or ctx.settings.max_record_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "import", now_utc()) as summary:
-        result = pipeline.import_files(store, list(files), observed_at=observed_at)
+        result = pipeline.import_files(
+            store, list(files), observed_at=observed_at, max_record_bytes=limit, stdin=sys.stdin.buffer
+        )
         summary.update(result.counts)
     for name, fmt in result.formats.items():
         click.echo(f"{name}: {fmt}")
