@@ -42,7 +42,7 @@ def _cli(*args: str, stdin: bytes | None = None, limit_memory: bool = False) -> 
 
     return subprocess.run(
         [sys.executable, "-m", "hotpapers", *args], input=stdin, capture_output=True, timeout=120, check=False,
-        preexec_fn=cap_memory if limit_memory else None,  # noqa: PLW1509 - a resource limit, nothing shared
+        preexec_fn=cap_memory if limit_memory else None,
     )
 
 
@@ -144,7 +144,7 @@ def test_sizes_parse_or_fail_cleanly(text: str) -> None:
 
 def test_no_import_runs_out_of_memory_on_stdin_zeros(tmp_path: Path) -> None:
     """Endless zeros on a pipe are refused like /dev/zero (the cap applies to standard input too)."""
-    zeros = subprocess.Popen(["head", "-c", str(40 * 2**20), "/dev/zero"], stdout=subprocess.PIPE)  # noqa: S607
+    zeros = subprocess.Popen(["head", "-c", str(40 * 2**20), "/dev/zero"], stdout=subprocess.PIPE)
     assert zeros.stdout is not None
     done = subprocess.run([sys.executable, "-m", "hotpapers", "--db", str(tmp_path / "s.db"), "import", "-"],
                           stdin=zeros.stdout, capture_output=True, timeout=120, check=False,

@@ -17,10 +17,11 @@ from typing import IO, Any, cast
 
 import orjson
 
+from hotpapers._fs import write_output
 from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
-from hotpapers.errors import InputError, StoreError, UsageError, WriterError
+from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
     Announcement,
     Archive,
@@ -338,16 +339,13 @@ def render(
 
 
 def export_to_file(store: Store, path: Path) -> dict[str, int]:
-    """Export to ``path`` atomically (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("wb") as handle:
-            counts = export_store(store, handle)
-        tmp.replace(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise WriterError(f"{path}: cannot write: {e.strerror or e}") from e
-    return counts
+    """Export to ``path``: a regular file (or a symlink's target) atomically, a FIFO or device written through.
+
+    Raises:
+        WriterError: ``path`` cannot be written (a full disk leaves a regular file as it was), or is a directory,
+            block device or socket (see ``hotpapers._fs.write_output``).
+    """
+    return write_output(path, lambda handle: export_store(store, handle))
 
 
 SAMPLE = "sample.jsonl"
