@@ -21,7 +21,7 @@ from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
-from hotpapers.store import Store, display_url, open_store, same_store
+from hotpapers.store import Store, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
 
 __all__ = ["cli"]
@@ -106,13 +106,20 @@ class Context:
         closed; the read-only commands (``READ_ONLY``) do not.
         """
         name, path = _command()
+        if name in MUST_EXIST:
+            require_store(self.settings.db)  # before the lock, which would leave a <db>.lock behind
         if name in READ_ONLY:
-            return open_store(self.settings.db)
-        return _locked_store(self.settings.db, path)
+            return open_store(self.settings.db, create=name not in MUST_EXIST)
+        return _locked_store(self.settings.db, path, create=name not in MUST_EXIST)
 
 
 READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
+
+MUST_EXIST = frozenset({"export", "site", "copy-store", "render", "publish"})
+"""Commands that only read or render the store: they refuse one that does not exist (exit 5) instead of creating
+an empty one, so that a mistyped ``--db`` gives an error, not an empty backup or site. ``import``, ``ingest``,
+``run``, ``collect``, ``listen``, ``replay`` and ``demo`` create the store."""
 
 
 def _command() -> tuple[str, str]:
@@ -127,8 +134,8 @@ def _command() -> tuple[str, str]:
 
 
 @contextmanager
-def _locked_store(db: str, command: str) -> Iterator[Store]:
-    with run_lock(db, command), open_store(db) as store:
+def _locked_store(db: str, command: str, *, create: bool = True) -> Iterator[Store]:
+    with run_lock(db, command), open_store(db, create=create) as store:
         yield store
 
 

@@ -69,7 +69,7 @@ def _placeholders(sql: str) -> str:
 class PostgresStore(SQLStore):
     """A ``Store`` on a PostgreSQL database (or one schema of it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = display_url(url)
         self._depth = 0
         try:
@@ -92,6 +92,9 @@ class PostgresStore(SQLStore):
             self._schema = str(self._execute("SELECT current_schema()").fetchone()[0] or "")
             if not self._schema:
                 raise StoreError(f"{self.url}: no schema to use (the search_path names none that exists)")
+            if not create and self.schema_version() == 0:
+                raise StoreError(f"{self.url}: no hotpapers store in schema {self._schema} (check --db or "
+                                 "$HOTPAPERS_DB; import, ingest, run, listen and replay create one)")
             self._migrate()
         except BaseException:
             self._db.close()
