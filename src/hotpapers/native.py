@@ -17,6 +17,7 @@ from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
 from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
     announcement_from_dict,
     announcement_to_dict,
@@ -62,8 +63,9 @@ def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
         return _export(store, out)
 
 
-def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
+def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
     counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0}
+    out = _Redacted(raw, redactor_for_bytes())
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():
         out.write(_line({"type": "paper", **paper_to_dict(paper)}))
@@ -82,6 +84,17 @@ def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
     return counts
+
+
+class _Redacted:
+    """Writes lines with every known secret masked (``hotpapers.redact``); none is in a store, but a provider's
+    answer could have put one in a post's text."""
+
+    def __init__(self, out: IO[bytes], redactor: Callable[[bytes], bytes]) -> None:
+        self._out, self._redactor = out, redactor
+
+    def write(self, line: bytes) -> None:
+        self._out.write(self._redactor(line))
 
 
 def _repost(obj: dict[str, Any]) -> Post:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import redact_url
+from hotpapers.redact import redact, register
 
 __all__ = ["PublishError", "PublishResult", "publish_files"]
 
@@ -55,8 +56,10 @@ class PublishResult:
 
 
 def _scrub(text: str, env: Mapping[str, str]) -> str:
+    """``text`` with the token (in any encoding git or a server may echo it, Basic auth included) masked."""
     token = env.get(TOKEN_ENV)
-    return text.replace(token, "***") if token else text
+    register(token)
+    return redact(text.replace(token, "***") if token else text, env)
 
 
 def _git(repo: Path, verb: str, args: Sequence[str], env: Mapping[str, str], config: Sequence[str] = ()) -> str:

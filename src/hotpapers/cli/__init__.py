@@ -12,6 +12,7 @@ from hotpapers.cli.app import cli
 from hotpapers.cli.bluesky import listen, replay
 from hotpapers.cli.site import site
 from hotpapers.errors import HotpapersError
+from hotpapers.redact import redact
 
 __all__ = ["cli", "main"]
 
@@ -46,7 +47,7 @@ def _report(error: BaseException) -> int:
         code, message = error.exit_code, f"error: {error.format_message()}{hint}"
     elif isinstance(error, click.ClickException):
         code, message = error.exit_code, f"error: {error.format_message()}"
-    click.echo(f"hotpapers: {' '.join(message.split())}", err=True)
+    click.echo(f"hotpapers: {redact(' '.join(message.split()))}", err=True)
     return code
 
 

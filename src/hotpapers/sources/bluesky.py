@@ -43,6 +43,7 @@ from hotpapers.http import check_status, redact_url, request
 from hotpapers.links import ids_from_urls
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.redact import register
 from hotpapers.sources.bluesky_records import (
     _COUNTS,
     _QUOTE_WITH_MEDIA,
@@ -300,6 +301,7 @@ class BlueskySource:
             token = None
         if not isinstance(token, str) or not token:
             raise ParseError(f"com.atproto.server.createSession at {redact_url(url)}: no accessJwt in the answer")
+        register(token)  # masked wherever a server may echo it (hotpapers.redact)
         return token
 
     def _search(self, start: dt.datetime, end: dt.datetime) -> Iterator[Record]:

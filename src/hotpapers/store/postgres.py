@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from hotpapers.errors import StoreError, UsageError
+from hotpapers.redact import register
 from hotpapers.store.schema import MIGRATIONS
 from hotpapers.store.sql import RECORD_TABLES, SQLStore
 
@@ -44,6 +45,13 @@ def display_url(url: str) -> str:
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
     query = urlencode(pairs, safe="/")
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _password(url: str) -> str | None:
+    """The password written in ``url`` (user part or ``password=`` parameter), if any."""
+    parts = urlsplit(url)
+    given = [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
+    return parts.password or (given[0] if given else None)
 
 
 def postgres_ddl(sql: str) -> str:
@@ -70,6 +78,7 @@ class PostgresStore(SQLStore):
     """A ``Store`` on a PostgreSQL database (or one schema of it)."""
 
     def __init__(self, url: str, *, create: bool = True) -> None:
+        register(_password(url))  # a password written in the URL is masked wherever it may be echoed
         self.url = display_url(url)
         self._depth = 0
         try:

@@ -28,6 +28,7 @@ from hotpapers.models import (
     Paper,
     Post,
 )
+from hotpapers.redact import redact
 from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -340,7 +341,8 @@ class SQLStore(SQLReads):
         """Record the start of a run."""
         with self.transaction():
             row = self._execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?) RETURNING id", (command, rows.ts(started_at))
+                "INSERT INTO runs(command, started_at) VALUES (?, ?) RETURNING id",
+                (redact(command), rows.ts(started_at)),
             ).fetchone()
         return int(row[0])
 
@@ -349,7 +351,7 @@ class SQLStore(SQLReads):
         with self.transaction():
             self._execute(
                 "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
-                (rows.ts(finished_at), status, orjson.dumps(summary).decode(), run_id),
+                (rows.ts(finished_at), status, redact(orjson.dumps(summary).decode()), run_id),
             )
 
 
