@@ -15,7 +15,7 @@ from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST
 from hotpapers.cli import main
 from hotpapers.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
 
-from factories import announcement, paper, post, snapshot
+from factories import announcement, digest_record, paper, post, snapshot
 
 DAYS = st.sampled_from([FIRST_DAY, LAST_DAY, FIRST_DAY + dt.timedelta(days=1), LAST_DAY - dt.timedelta(days=1),
                         dt.date(2199, 12, 27), dt.date(1970, 1, 5)]) | st.dates(FIRST_DAY, LAST_DAY)
@@ -34,18 +34,6 @@ def _one_line_if_failed(code: int, err: str) -> None:
         assert len(err.splitlines()) == 1 and err.startswith("hotpapers: error: "), err
 
 
-def _digest(day: dt.date, when: dt.datetime) -> dict[str, object]:
-    """A published digest of ``day`` with one ranked paper and post, every instant ``when``."""
-    shown_post = post_to_dict(post(created_at=when))
-    return {
-        "type": "digest", "title": f"Hot Papers {day}", "date": day.isoformat(), "preset": "default",
-        "window_start": when.isoformat(), "window_end": when.isoformat(), "generated_at": when.isoformat(),
-        "papers": [{"rank": 1, "score": 3.0, "reposts": 1, "likes": 2, "counted_at": when.isoformat(),
-                    "paper": paper_to_dict(paper(submitted=when)), "breakdown": [{"label": "x", "value": 3.0}],
-                    "posts": [{"score": 3.0, "post": shown_post, "engagement": snapshot_to_dict(snapshot(at=when))}]}],
-    }
-
-
 @settings(max_examples=12, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(DAYS, st.sampled_from([EARLIEST, LATEST, dt.datetime(2021, 4, 20, tzinfo=dt.UTC)]))
@@ -59,7 +47,7 @@ def test_nothing_imported_in_range_crashes_render_site_or_rising(
              {"type": "paper", **paper_to_dict(paper(submitted=when))},
              {"type": "announcement", **announcement_to_dict(announcement(day=day))},
              {"type": "post", **post_to_dict(post(created_at=when))},
-             {"type": "engagement", **snapshot_to_dict(snapshot(at=when))}, _digest(day, when)]
+             {"type": "engagement", **snapshot_to_dict(snapshot(at=when))}, digest_record(day, when)]
     (folder / "in.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert run(capsys, "--db", db, "import", str(folder / "in.jsonl"))[0] == 0
     commands = [

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import orjson
 
@@ -40,6 +40,8 @@ from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
+from hotpapers.store.rows import ts
+from hotpapers.store.sql_imports import import_key
 
 __all__ = [
     "ImportResult",
@@ -57,6 +59,7 @@ __all__ = [
 ]
 
 _BATCH = 500
+T = TypeVar("T")
 
 
 def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -85,26 +88,78 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
-def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts) -> None:
-    papers = [r for r in batch.get(Paper, []) if isinstance(r, Paper)]
+def _import_key(record: NativeRecord) -> bytes:
+    """What makes two records of an import the same record (the store's primary key)."""
+    if isinstance(record, Paper):
+        return import_key("paper", record.arxiv_id)
+    if isinstance(record, Announcement):
+        return import_key("announcement", record.date.isoformat(), record.arxiv_id)
+    if isinstance(record, Post):
+        return import_key("post", record.platform, record.post_id)
+    if isinstance(record, EngagementSnapshot):
+        return import_key("engagement", record.platform, record.post_id, ts(record.observed_at))
+    return import_key("digest", record.date.isoformat(), record.preset)
+
+
+def _repeats(
+    store: Store, records: list[T], kind: str, duplicates: dict[str, int] | None
+) -> tuple[list[T], list[T]]:
+    """(records whose key is new to this import, records repeating a key it wrote: they replace it wholly).
+
+    Without ``duplicates`` (not an import) every record is new. The repeats keep their order, so the last wins.
+    """
+    if duplicates is None or not records:
+        return records, []
+    seen = store.seen_in_import([_import_key(cast(NativeRecord, r)) for r in records])
+    again = [r for r, repeat in zip(records, seen, strict=True) if repeat]
+    if again:
+        duplicates[kind] = duplicates.get(kind, 0) + len(again)
+    return [r for r, repeat in zip(records, seen, strict=True) if not repeat], again
+
+
+def _flush(
+    store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts,
+    duplicates: dict[str, int] | None,
+) -> None:
+    papers, again_papers = _repeats(store, [r for r in batch.get(Paper, []) if isinstance(r, Paper)], "paper",
+                                    duplicates)
     counts.add({"papers": store.upsert_papers(papers)})
-    announcements = [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)]
-    counts.add({"announcements": store.add_announcements(announcements)})
-    counts.add({"posts": store.upsert_posts(r for r in batch.get(Post, []) if isinstance(r, Post))})
-    snaps = [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)]
+    if again_papers:
+        store.replace_papers(again_papers)
+    announcements, again_announcements = _repeats(
+        store, [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)], "announcement", duplicates
+    )
+    counts.add({"announcements": store.add_announcements(announcements + again_announcements)})  # last wins
+    posts, again_posts = _repeats(store, [r for r in batch.get(Post, []) if isinstance(r, Post)], "post", duplicates)
+    counts.add({"posts": store.upsert_posts(posts)})
+    if again_posts:
+        store.replace_posts(again_posts)
+    snaps, again_snaps = _repeats(
+        store, [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)], "engagement",
+        duplicates,
+    )
     counts.add({"snapshots": store.add_snapshots(snaps)})
+    if again_snaps:
+        store.replace_snapshots(again_snaps)
     gone = [r for r in batch.get(PostGone, []) if isinstance(r, PostGone)]
     for platform in sorted({g.platform for g in gone}):
         counts.add({"gone": store.mark_deleted(platform, [g.post_id for g in gone if g.platform == platform])})
-    for digest in batch.get(Digest, []):
-        if isinstance(digest, Digest):
-            store.save_digest(digest)
-            counts.add({"digests": 1})
+    digests, again_digests = _repeats(store, [r for r in batch.get(Digest, []) if isinstance(r, Digest)], "digest",
+                                      duplicates)
+    for digest in digests + again_digests:  # save_digest replaces wholly: the last wins
+        store.save_digest(digest)
+    counts.add({"digests": len(digests)})
     batch.clear()
 
 
-def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> WriteCounts:
-    """Write records of any type in batches (papers before posts before snapshots), in one transaction."""
+def store_records(
+    store: Store, records: Iterable[NativeRecord | PostGone], *, duplicates: dict[str, int] | None = None
+) -> WriteCounts:
+    """Write records of any type in batches (papers before posts before snapshots), in one transaction.
+
+    With ``duplicates`` (an import), a record repeating the key of one written earlier in the same import replaces
+    it wholly, and is counted there by kind.
+    """
     counts = WriteCounts()
     batch: dict[type, list[NativeRecord | PostGone]] = {}
     size = 0
@@ -113,9 +168,9 @@ def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> W
             batch.setdefault(type(record), []).append(record)
             size += 1
             if size >= _BATCH:
-                _flush(store, batch, counts)
+                _flush(store, batch, counts, duplicates)
                 size = 0
-        _flush(store, batch, counts)
+        _flush(store, batch, counts, duplicates)
     return counts
 
 
@@ -149,6 +204,7 @@ class ImportResult:
 
     formats: dict[str, str] = field(default_factory=dict)  # file -> "native" | "legacy"
     counts: WriteCounts = field(default_factory=WriteCounts)
+    duplicates: dict[str, int] = field(default_factory=dict)  # kind -> records that replaced an earlier one
 
 
 def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[NativeRecord]:
@@ -231,6 +287,7 @@ def import_files(
     result = ImportResult()
     try:
         with store.transaction():
+            store.begin_import()
             for path in paths:
                 result.counts.add(_import_one(store, path, observed_at, result, max_record_bytes, stdin))
         store.optimize()
@@ -252,9 +309,11 @@ def _import_one(
         if path == STDIN:
             if stdin is None:
                 raise InputError("-: standard input is not available here")
-            return store_records(store, _records(Path("<stdin>"), stdin, observed_at, limit, result))
+            records = _records(Path("<stdin>"), stdin, observed_at, limit, result)
+            return store_records(store, records, duplicates=result.duplicates)
         with path.open("rb") as handle:
-            return store_records(store, _records(path, handle, observed_at, limit, result))
+            return store_records(store, _records(path, handle, observed_at, limit, result),
+                                 duplicates=result.duplicates)
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
 

@@ -236,7 +236,8 @@ def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | No
 
     Either every file is imported or, on the first bad record, none is. A FILE of - is standard input (a pipe
     works, and so does /dev/stdin). A record longer than the size cap is refused, so an endless input cannot
-    fill the memory.
+    fill the memory. Records with the same key (a paper's id, a post's platform and id, ...) in one import: the
+    last one wins wholly (a post's links accumulate); the summary counts them.
     """
     limit = max_record or ctx.settings.max_record_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "import", now_utc()) as summary:
@@ -244,9 +245,13 @@ def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | No
             store, list(files), observed_at=observed_at, max_record_bytes=limit, stdin=sys.stdin.buffer
         )
         summary.update(result.counts)
+        summary["duplicates"] = result.duplicates
     for name, fmt in result.formats.items():
         click.echo(f"{name}: {fmt}")
     click.echo("imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+    if result.duplicates:
+        repeats = ", ".join(f"{kind} {n}" for kind, n in sorted(result.duplicates.items()))
+        click.echo(f"duplicates: {repeats} (records repeating an earlier one of this import; the last one wins wholly)")
 
 
 @cli.command()

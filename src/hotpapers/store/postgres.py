@@ -189,6 +189,31 @@ class PostgresStore(SQLStore):
         ).fetchall()
         return {str(name) for (name,) in found}
 
+    _IMPORT_KEYS_DDL = "CREATE TEMP TABLE IF NOT EXISTS hotpapers_import_keys (k BYTEA PRIMARY KEY)"
+
+    def seen_in_import(self, keys: Sequence[bytes]) -> list[bool]:
+        """As on SQLite, in one pipelined round trip: the keys the insert returns are the new ones."""
+        if not keys:
+            return []
+        fresh: set[bytes] = set()
+        try:
+            with self._db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO hotpapers_import_keys(k) VALUES (%s) ON CONFLICT DO NOTHING RETURNING k",
+                    [(key,) for key in keys], returning=True,
+                )
+                while True:
+                    fresh.update(bytes(row[0]) for row in cur.fetchall())
+                    if not cur.nextset():
+                        break
+        except self._errors as e:
+            raise StoreError(f"{self.url}: {_first_line(e)}") from e
+        seen: list[bool] = []
+        for key in keys:  # a key twice in ``keys`` is new the first time only
+            seen.append(key not in fresh)
+            fresh.discard(key)
+        return seen
+
     def _migration_statements(self, version: int) -> list[str]:
         return [s for s in postgres_ddl(MIGRATIONS[version - 1]).split(";") if s.strip()]
 
