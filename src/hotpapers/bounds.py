@@ -164,12 +164,17 @@ def _check_paper(paper: Paper, field: str) -> None:
 
 
 def _check_post(post: Post, field: str) -> None:
+    if EARLIEST <= post.created_at <= LATEST and (post.author_followers or 0) <= MAX_COUNT:
+        return
     check_instant(post.created_at, f"{field}created_at")
     if post.author_followers is not None:
         check_count(post.author_followers, f"{field}author_followers")
 
 
 def _check_snapshot(snap: EngagementSnapshot, field: str) -> None:
+    if (EARLIEST <= snap.observed_at <= LATEST and max(snap.reposts, snap.likes, snap.replies, snap.quotes) <= MAX_COUNT
+            and all(value <= MAX_COUNT for _, value in snap.extras)):
+        return  # the common case, with plain comparisons (an import checks millions of snapshots)
     check_instant(snap.observed_at, f"{field}observed_at")
     for name in ("reposts", "likes", "replies", "quotes"):
         check_count(getattr(snap, name), f"{field}{name}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,7 +40,6 @@ from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
-from hotpapers.store.rows import ts
 from hotpapers.store.sql_imports import import_key
 
 __all__ = [
@@ -88,17 +87,14 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
-def _import_key(record: NativeRecord) -> bytes:
-    """What makes two records of an import the same record (the store's primary key)."""
-    if isinstance(record, Paper):
-        return import_key("paper", record.arxiv_id)
-    if isinstance(record, Announcement):
-        return import_key("announcement", record.date.isoformat(), record.arxiv_id)
-    if isinstance(record, Post):
-        return import_key("post", record.platform, record.post_id)
-    if isinstance(record, EngagementSnapshot):
-        return import_key("engagement", record.platform, record.post_id, ts(record.observed_at))
-    return import_key("digest", record.date.isoformat(), record.preset)
+_IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
+    # What makes two records of an import the same record (the store's primary key), hashed.
+    "paper": lambda r: import_key("paper", r.arxiv_id),
+    "announcement": lambda r: import_key("announcement", r.date, r.arxiv_id),
+    "post": lambda r: import_key("post", r.platform, r.post_id),
+    "engagement": lambda r: import_key("engagement", r.platform, r.post_id, r.observed_at),  # UTC: equal instants
+    "digest": lambda r: import_key("digest", r.date, r.preset),
+}
 
 
 def _repeats(
@@ -110,7 +106,10 @@ def _repeats(
     """
     if duplicates is None or not records:
         return records, []
-    seen = store.seen_in_import([_import_key(cast(NativeRecord, r)) for r in records])
+    key = _IMPORT_KEYS[kind]
+    seen = store.seen_in_import([key(r) for r in records])
+    if not any(seen):
+        return records, []
     again = [r for r, repeat in zip(records, seen, strict=True) if repeat]
     if again:
         duplicates[kind] = duplicates.get(kind, 0) + len(again)

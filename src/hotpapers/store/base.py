@@ -160,7 +160,7 @@ class Store(Protocol):
         """Start tracking the keys an import writes (inside its transaction)."""
         ...
 
-    def seen_in_import(self, keys: Sequence[bytes]) -> list[bool]:
+    def seen_in_import(self, keys: Sequence[int]) -> list[bool]:
         """Mark record keys as written by this import; for each, whether an earlier record of it already was."""
         ...
 

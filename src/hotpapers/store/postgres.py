@@ -189,13 +189,15 @@ class PostgresStore(SQLStore):
         ).fetchall()
         return {str(name) for (name,) in found}
 
-    _IMPORT_KEYS_DDL = "CREATE TEMP TABLE IF NOT EXISTS hotpapers_import_keys (k BYTEA PRIMARY KEY)"
+    _IMPORT_KEYS_DDL = (
+        "CREATE TEMP TABLE IF NOT EXISTS hotpapers_import_keys (k BIGINT PRIMARY KEY, batch BIGINT NOT NULL DEFAULT 0)"
+    )
 
-    def seen_in_import(self, keys: Sequence[bytes]) -> list[bool]:
+    def seen_in_import(self, keys: Sequence[int]) -> list[bool]:
         """As on SQLite, in one pipelined round trip: the keys the insert returns are the new ones."""
         if not keys:
             return []
-        fresh: set[bytes] = set()
+        fresh: set[int] = set()
         try:
             with self._db.cursor() as cur:
                 cur.executemany(
@@ -203,7 +205,7 @@ class PostgresStore(SQLStore):
                     [(key,) for key in keys], returning=True,
                 )
                 while True:
-                    fresh.update(bytes(row[0]) for row in cur.fetchall())
+                    fresh.update(int(row[0]) for row in cur.fetchall())
                     if not cur.nextset():
                         break
         except self._errors as e:

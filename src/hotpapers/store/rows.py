@@ -51,7 +51,7 @@ def ts(value: dt.datetime) -> str:
     """
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" off: the fastest spelling measured
 
 
 def ts_opt(value: dt.datetime | None) -> str | None:
