@@ -95,8 +95,8 @@ def write_output(path: Path, produce: Callable[[IO[bytes]], T]) -> T:
     Raises:
         WriterError: the output cannot be written (one line, with the reason), or is of a refused kind.
     """
-    target, how = _output_kind(path)
     try:
+        target, how = _output_kind(path)
         if how == "stream":
             fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
             with os.fdopen(fd, "wb") as handle:

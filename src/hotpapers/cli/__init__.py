@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 
 import click
 
@@ -11,7 +12,7 @@ from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers it
 from hotpapers.cli.app import cli
 from hotpapers.cli.bluesky import listen, replay
 from hotpapers.cli.site import site
-from hotpapers.errors import HotpapersError
+from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.redact import redact
 
 __all__ = ["cli", "main"]
@@ -24,9 +25,18 @@ cli.add_command(site)
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every hotpapers error into one line on standard error and its exit code."""
     try:
+        if any("\x00" in arg for arg in argv or ()):  # no shell passes one; a path with one makes os calls raise
+            raise UsageError("an argument contains a NUL character")
         rv = cli.main(args=argv, prog_name="hotpapers", standalone_mode=False)
     except (HotpapersError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt) as e:
         return _report(e)
+    except Exception as e:  # a bug: still one line (and the traceback with -v), never a secret
+        if {"-v", "--verbose"} & set(argv if argv is not None else sys.argv[1:]):
+            click.echo(redact(traceback.format_exc()), err=True, nl=False)
+        message = " ".join(f"{type(e).__name__}: {e}".split())[:500]
+        click.echo(f"hotpapers: error: unexpected {redact(message)} (a bug: run with -v for the traceback and "
+                   "please report it)", err=True)
+        return 1
     return rv if isinstance(rv, int) else 0
 
 

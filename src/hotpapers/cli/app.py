@@ -15,13 +15,13 @@ from typing import Any, BinaryIO, cast
 import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
-from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, supported
+from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, MAX_COUNT, supported
 from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
-from hotpapers.store import Store, display_url, open_store, require_store, same_store
+from hotpapers.store import Store, check_store_url, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
 
 __all__ = ["cli"]
@@ -56,6 +56,13 @@ def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -
         return parse_size(value, f"--{(param.name or '').replace('_', '-')}")
     except ValueError as e:
         raise click.BadParameter(str(e).partition(": ")[2]) from None
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Option callback: a number that is neither NaN nor infinite (click's FloatRange lets both through)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def _check_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -97,6 +104,7 @@ class Context:
         """Settings are read on first use, so that ``resolve`` works without a config."""
         if self._settings is None:
             self._settings = load_settings(self.config, db=self.db_option)
+            check_store_url(self._settings.db, "--db" if self.db_option else "the store ($HOTPAPERS_DB or db)")
         return self._settings
 
     def store(self) -> AbstractContextManager[Store]:
@@ -276,6 +284,7 @@ def copy_store(ctx: Context, dest: str) -> None:
     Records and source checkpoints (the Jetstream cursor) are copied in one transaction: all or nothing.
     A record already in URL is merged as by `import`, never doubled. See docs/postgresql.md.
     """
+    check_store_url(dest, "copy-store URL")
     if same_store(dest, ctx.settings.db):
         raise UsageError(f"copy-store {display_url(dest)}: that is the store being copied (--db)")
     with ctx.store() as source, _locked_store(dest, f"hotpapers copy-store {display_url(dest)}") as target:
@@ -287,11 +296,14 @@ def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ranking options shared by ``render`` and ``run``: the preset, its thresholds and the filters."""
     flags = [
         click.option("--preset", help="Ranking preset: default or classic [default: config, else default]."),
-        click.option("--min-score", type=click.FloatRange(min=0), help="Keep papers scoring at least this."),
-        click.option("--max-posts", type=click.IntRange(min=0), help="Show at most this many posts per paper."),
+        click.option("--min-score", type=click.FloatRange(min=0), callback=_finite,
+                     help="Keep papers scoring at least this."),
+        click.option("--max-posts", type=click.IntRange(min=0, max=MAX_COUNT),
+                     help="Show at most this many posts per paper."),
         click.option("--split-credit/--full-credit", default=None,
                      help="A post linking n papers gives each 1/n of its score (default: on; classic: off)."),
-        click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring this [25]."),
+        click.option("--min-post-score", type=click.IntRange(min=0, max=MAX_COUNT),
+                     help="classic: embed posts scoring this [25]."),
         click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link."),
         click.option("--keyword", "keywords", multiple=True, help="default: only papers with this word (repeatable)."),
         click.option("--exclude-keyword", "exclude_keywords", multiple=True, help="default: drop papers with it."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotpapers.errors import StoreError
+from hotpapers.errors import StoreError, UsageError
 from hotpapers.store.base import Store, WriteCounts
 from hotpapers.store.sqlite import SQLiteStore
 
@@ -12,6 +12,7 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "WriteCounts",
+    "check_store_url",
     "display_url",
     "is_postgres_url",
     "open_store",
@@ -64,6 +65,21 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return SQLiteStore(url.removeprefix("sqlite:///"), create=create)
 
 
+def check_store_url(url: str, option: str = "--db") -> str:
+    """``url`` if it can name a store: not empty, no NUL character, a SQLite path with a file name.
+
+    Raises:
+        UsageError: it cannot (the message names ``option``).
+    """
+    path = url.removeprefix("sqlite:///")
+    if "\x00" in url:
+        raise UsageError(f"{option}: a store name cannot contain a NUL character")
+    if not is_postgres_url(url) and path != ":memory:" and (not path.strip() or not Path(path).name
+                                                            or path.endswith("/")):
+        raise UsageError(f"{option} {url!r}: not a store: give a SQLite file path or a postgresql:// URL")
+    return url
+
+
 def require_store(url: str) -> None:
     """Refuse a SQLite store whose file does not exist (a PostgreSQL one is checked when it is opened).
 
@@ -73,8 +89,14 @@ def require_store(url: str) -> None:
     if is_postgres_url(url):
         return
     path = url.removeprefix("sqlite:///")
-    if path != ":memory:" and not Path(path).exists():
-        raise StoreError(f"{path}: no such store ({NO_STORE_HINT})")
+    if path == ":memory:":
+        return
+    try:
+        Path(path).stat()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such store ({NO_STORE_HINT})") from None
+    except OSError as e:  # a name too long, a component that is not a folder, no permission
+        raise StoreError(f"{path}: cannot open the store: {e.strerror or e}") from None
 
 
 NO_STORE_HINT = "check --db or $HOTPAPERS_DB; import, ingest, run, listen and replay create a store"
