@@ -20,6 +20,7 @@ import orjson
 from hotpapers._fs import write_output
 from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
@@ -208,10 +209,13 @@ class ImportResult:
 
 def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[NativeRecord]:
     batch = parse_legacy(data, str(path), observed_at=observed_at)
-    yield from batch.papers
-    yield from batch.announcements
-    yield from batch.posts
-    yield from batch.snapshots
+    records: list[NativeRecord] = [*batch.papers, *batch.announcements, *batch.posts, *batch.snapshots]
+    for record in records:  # the parser checks as it reads; this is the import's last gate, as for native files
+        try:
+            check_record(record)
+        except ValueError as e:
+            raise InputError(f"{path}: {type(record).__name__.lower()}: {e}") from None
+    yield from records
 
 
 class _Replay:
