@@ -24,6 +24,7 @@ from hotpapers.errors import InputError
 from hotpapers.models import Post
 from hotpapers.native import read_native
 from hotpapers.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
+from hotpapers.sources.bluesky import parse_get_posts
 from hotpapers.sources.hackernews import parse_search
 from hotpapers.sources.huggingface import parse_daily_papers
 from hotpapers.sources.jetstream import parse_event
@@ -288,3 +289,27 @@ def test_hugging_face_papers_outside_the_range_are_skipped(value: dt.datetime) -
         assert all(p.created_at == value for p in page.posts)
     else:
         assert not page.posts
+
+
+BSKY_VIEWS = (SOCIAL / "bluesky" / "derived" / "getPosts_with_arxiv_link.body.json").read_bytes()
+
+
+@PROPERTY
+@given(INSTANTS, COUNTS)
+def test_bluesky_appview_times_and_counts_of_any_size(value: dt.datetime, count: int) -> None:
+    """A getPosts view's ``createdAt`` and ``likeCount`` of any size: the post kept when both are valid, else skipped
+    with a reason, never raised."""
+    body = orjson.loads(BSKY_VIEWS)
+    body["posts"][0]["record"]["createdAt"] = value.isoformat()
+    body["posts"][0]["likeCount"] = count
+    try:
+        data = orjson.dumps(body)
+    except orjson.JSONEncodeError:  # beyond 64 bits: written as a server would, digits in the text
+        data = orjson.dumps({**body, "posts": [{**body["posts"][0], "likeCount": 0}]}).replace(
+            b'"likeCount":0', f'"likeCount":{count}'.encode())
+    page = parse_get_posts(data, OBSERVED)
+    kept = [p for p in page.posts if p.post_id == body["posts"][0]["uri"]]
+    if in_range(value) and 0 <= count <= MAX_COUNT:
+        assert kept and kept[0].created_at == value
+    else:
+        assert not kept and page.skipped
