@@ -15,6 +15,7 @@ from hotpapers.models import (
     Post,
     PostKind,
 )
+from hotpapers.serialize import paper_to_dict, post_to_dict, snapshot_to_dict
 
 T0 = dt.datetime(2021, 4, 20, 0, 43, 48, tzinfo=dt.UTC)
 DAY = dt.date(2021, 4, 19)
@@ -59,3 +60,15 @@ def post(post_id: str = "1383990658680037381", *ids: str, kind: PostKind = PostK
 def snapshot(post_id: str = "1383990658680037381", reposts: int = 10, likes: int = 20, at: dt.datetime = T0) -> EngagementSnapshot:
     """An X engagement snapshot."""
     return EngagementSnapshot("x", post_id, at, reposts=reposts, likes=likes)
+
+
+def digest_record(day: dt.date, when: dt.datetime) -> dict[str, object]:
+    """The native record of a published digest of ``day`` with one ranked paper and post, every instant ``when``."""
+    shown_post = post_to_dict(post(created_at=when))
+    return {
+        "type": "digest", "title": f"Hot Papers {day}", "date": day.isoformat(), "preset": "default",
+        "window_start": when.isoformat(), "window_end": when.isoformat(), "generated_at": when.isoformat(),
+        "papers": [{"rank": 1, "score": 3.0, "reposts": 1, "likes": 2, "counted_at": when.isoformat(),
+                    "paper": paper_to_dict(paper(submitted=when)), "breakdown": [{"label": "x", "value": 3.0}],
+                    "posts": [{"score": 3.0, "post": shown_post, "engagement": snapshot_to_dict(snapshot(at=when))}]}],
+    }

@@ -55,12 +55,14 @@ def test_bad_date_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 
 def test_render_day_without_papers_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Rendering a day the store knows nothing of says so, with exit 2."""
+    SQLiteStore(tmp_path / "s.db").close()
     code, _, err = run(capsys, "--db", str(tmp_path / "s.db"), "render", "--date", "2021-04-19", "--out", str(tmp_path))
     assert code == 2 and err.strip() == "hotpapers: error: --date 2021-04-19: no papers announced on that day are in the store"
 
 
 def test_unknown_format_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """An unknown --format is refused before anything is written."""
+    SQLiteStore(tmp_path / "s.db").close()
     code, _, err = run(
         capsys, "--db", str(tmp_path / "s.db"), "render", "--date", "2021-04-19", "--format", "pdf", "--out", str(tmp_path / "o")
     )
@@ -98,6 +100,7 @@ def test_db_env_variable_is_honoured(
 ) -> None:
     """HOTPAPERS_DB names the store when --db is absent."""
     monkeypatch.setenv("HOTPAPERS_DB", str(tmp_path / "env.db"))
+    assert run(capsys, "import", str(Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"))[0] == 0
     code, _, _ = run(capsys, "export", "--out", str(tmp_path / "dump.jsonl"))
     assert code == 0 and (tmp_path / "env.db").exists()
 
@@ -106,6 +109,7 @@ def test_export_to_stdout_is_native(capsys: pytest.CaptureFixture[str], tmp_path
     """``export`` without --out writes JSON Lines to standard output."""
     buffer = io.BytesIO()
     monkeypatch.setattr("sys.stdout", io.TextIOWrapper(buffer))
+    SQLiteStore(tmp_path / "s.db").close()
     assert main(["--db", str(tmp_path / "s.db"), "export"]) == 0
     assert orjson.loads(buffer.getvalue().splitlines()[0])["type"] == "header"
 
@@ -191,6 +195,7 @@ def test_commands_are_recorded_as_runs(capsys: pytest.CaptureFixture[str], tmp_p
 def test_failed_command_is_recorded_as_failed_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A render that fails leaves a run marked failed with the error."""
     db = str(tmp_path / "s.db")
+    SQLiteStore(db).close()
     run(capsys, "--db", db, "render", "--date", "2021-04-19", "--out", str(tmp_path / "a"))
     rows = SQLiteStore(db)._db.execute("SELECT command, status, summary FROM runs").fetchall()
     assert rows[0][:2] == ("render", "failed") and "no papers announced" in rows[0][2]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +27,11 @@ from lxml import etree
 
 from hotpapers import pipeline
 from hotpapers.arxiv.api import parse_api
+from hotpapers.arxiv.ids import parse_id
 from hotpapers.arxiv.oai import parse_oai
 from hotpapers.arxiv.rss import parse_rss
 from hotpapers.errors import APIError, InputError, ParseError
+from hotpapers.links import find_arxiv_ids, find_arxiv_refs, ids_from_urls, resolve_url
 from hotpapers.native import read_native
 from hotpapers.sources.bluesky import parse_get_posts, parse_search_posts
 from hotpapers.sources.hackernews import parse_item, parse_search
@@ -81,8 +84,16 @@ def _native_seed() -> bytes:
 
 # -- mutations ------------------------------------------------------------------------------------------------
 
+HUGE_DIGITS = "9" * 5000  # past int()'s 4,300-digit limit
+HOSTILE = [
+    HUGE_DIGITS, "1" * 4301, "-" + HUGE_DIGITS, "2104.08223v" + HUGE_DIGITS, "arXiv:2104.08223v" + HUGE_DIGITS,
+    "https://arxiv.org/abs/2104.08223v" + HUGE_DIGITS, "https://arxiv.org/abs/hep-th/9901001v" + HUGE_DIGITS,
+    "arxiv.org/abs/" + "2104." * 2000, "arXiv:" * 3000, "\uff12\uff11\uff10\uff14.\uff10\uff18\uff12\uff12\uff13",  # full-width digits
+    "\u0662\u0661\u0660\u0664.\u0660\u0668\u0662\u0662\u0663", "9" * 19, str(2**63), str(2**64 + 1), "1e99999",
+    "x" * 1_000_000,  # a huge line
+]
 JUNK = st.sampled_from(["", "\x00", "\ufeff", "\u202e", "\ud800", "🎉" * 50, "é\u0301", "\n\r\t", "<", "&amp;", "]]>",
-                        "\\u0000", "'\"", "a" * 5000, "1e999", "-1", "NaN", "\U0001d54f" * 3]) | st.text(max_size=30)
+                        "\\u0000", "'\"", "a" * 5000, "1e999", "-1", "NaN", "\U0001d54f" * 3, *HOSTILE]) | st.text(max_size=30)
 NUMBERS = st.sampled_from([0, -1, -(2**63), 2**63, 2**64 + 1, 10**30, -(10**30), 1.5, -0.0, 1e308, -1e308])
 SCALARS = st.none() | st.booleans() | NUMBERS | JUNK
 
@@ -149,10 +160,19 @@ def _mutate_xml(draw: st.DrawFn, data: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+_DIGIT_RUN = re.compile(rb"[0-9]+")
+
+
 def _mutate_bytes(draw: st.DrawFn, data: bytes) -> bytes:
-    action = draw(st.sampled_from(["truncate", "flip", "insert"]))
+    action = draw(st.sampled_from(["truncate", "flip", "insert", "bignum"]))
     if not data:
         return data
+    if action == "bignum":  # a number in the body (a count, a time, an id, a version) made 5,000 digits long
+        runs = list(_DIGIT_RUN.finditer(data))
+        if not runs:
+            return data
+        run = draw(st.sampled_from(runs[:200]))
+        return data[: run.start()] + HUGE_DIGITS.encode() + data[run.end() :]
     if action == "truncate":
         return data[: draw(st.integers(0, len(data)))]
     if action == "flip":
@@ -275,3 +295,37 @@ def test_import_files_is_all_or_nothing(tmp_path_factory: pytest.TempPathFactory
             assert store.counts() == before
     finally:
         store.close()
+
+
+# -- the resolver -----------------------------------------------------------------------------------------------
+
+_FORMS = ["arxiv.org/abs/", "https://arxiv.org/pdf/", "arXiv:", "arxiv.org%2Fabs%2F", "hf.co/papers/",
+          "10.48550/arXiv.", "alphaxiv.org/abs/", "ar5iv.org/html/", "scirate.com/arxiv/", "arxiv.org/abs/hep-th/"]
+_ID_LIKE = st.from_regex(r"[0-9]{4}\.[0-9]{4,5}(v[0-9]{0,30})?|[0-9]{7}(v[0-9]*)?", fullmatch=True)
+
+
+@st.composite
+def hostile_text(draw: st.DrawFn) -> str:
+    """Text made of recognised forms, id-like numbers, huge numbers and odd Unicode, in any order."""
+    parts = draw(st.lists(st.sampled_from(_FORMS) | _ID_LIKE | st.sampled_from(HOSTILE) | JUNK, max_size=6))
+    return "".join(parts)
+
+
+@FUZZ
+@given(hostile_text())
+def test_resolver_never_raises_on_hostile_text(text: str) -> None:
+    """Every resolver entry point returns on any text (huge versions, huge lines, odd Unicode), with valid ids."""
+    refs = find_arxiv_refs(text)
+    ids = find_arxiv_ids(text)
+    assert [i for i, _ in refs] == ids
+    assert all(v is None or 1 <= v < 10**18 for _, v in refs)
+    assert all(parse_id(i) == (i, None) for i in ids)
+    resolve_url(text)
+    ids_from_urls([text, text[::-1]])
+    parse_id(text)
+
+
+def test_a_4301_digit_version_is_no_version() -> None:
+    """The issue's case: a version past int()'s digit limit leaves the id found and the version unknown."""
+    assert find_arxiv_refs("https://arxiv.org/abs/2104.08223v" + "9" * 4301) == [("2104.08223", None)]
+    assert parse_id("2104.08223v" + "9" * 4301) is None

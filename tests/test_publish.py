@@ -107,3 +107,73 @@ def test_no_push_only_commits(blog: tuple[Path, Path], tmp_path: Path, capsys: p
     assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19", "--no-push"]) == 0
     assert git(remote, "rev-list", "--count", "main").strip() == "1"
     assert git(clone, "rev-list", "--count", "HEAD").strip() == "2"
+
+
+def test_rerun_after_a_failed_push_pushes(blog: tuple[Path, Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A push that failed (remote unreachable) is made by the next run, although it has nothing new to commit."""
+    remote, clone = blog
+    db = _store(tmp_path)
+    hidden = tmp_path / "elsewhere.git"
+    remote.rename(hidden)  # the remote is unreachable: the push fails after the commit
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19"]) == 7
+    assert git(clone, "rev-list", "--count", "HEAD").strip() == "2"
+    hidden.rename(remote)
+    capsys.readouterr()
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19"]) == 0
+    assert "nothing new to commit; pushed 1 earlier commit(s) to origin" in capsys.readouterr().out
+    assert git(remote, "rev-list", "--count", "main").strip() == "2"
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19"]) == 0
+    assert "nothing new to publish" in capsys.readouterr().out
+
+
+def test_new_commit_pushes_the_unpushed_ones_too(blog: tuple[Path, Path], tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A run that commits a new day after a failed push pushes both and says so."""
+    remote, clone = blog
+    db = _store(tmp_path)
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19", "--no-push"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-01-15"]) == 0
+    assert "pushed to origin with 1 earlier commit(s)" in capsys.readouterr().out
+    assert git(remote, "rev-list", "--count", "main").strip() == "3"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/blog.git", "HTTP://example.org/blog.git",
+                                 f"http://user:{TOKEN}@example.org/blog.git"])
+def test_token_is_never_sent_over_plain_http(blog: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], url: str) -> None:
+    """With a token set, an http:// remote is refused in one line (exit 7) before anything is committed."""
+    _, clone = blog
+    git(clone, "remote", "set-url", "origin", url)
+    monkeypatch.setenv("HOTPAPERS_GIT_TOKEN", TOKEN)
+    db = _store(tmp_path)
+    capsys.readouterr()
+    assert main(["--db", db, "publish", "--git", str(clone), "--date", "2021-04-19"]) == 7
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "refusing to send HOTPAPERS_GIT_TOKEN unencrypted over http://" in err
+    assert TOKEN not in err
+    assert git(clone, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_push_url_rewritten_to_http_is_refused_too(blog: tuple[Path, Path], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The URL git would really use counts: a pushurl (or insteadOf) to http:// is refused."""
+    _, clone = blog
+    git(clone, "remote", "set-url", "--push", "origin", "http://example.org/blog.git")
+    post = clone / "p.md"
+    post.write_text("x")
+    with pytest.raises(PublishError, match="unencrypted"):
+        publish_files(clone, [post], message="m", env={"HOTPAPERS_GIT_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"})
+
+
+def test_helper_gives_the_token_for_https_only(tmp_path: Path) -> None:
+    """The credential helper answers an https request with the token and an http one (a redirect) with nothing."""
+    from hotpapers.publish import _HELPER  # noqa: PLC0415 - the helper's text is what git runs
+
+    script = _HELPER.removeprefix("!")
+    env = {"HOTPAPERS_GIT_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"}
+    for protocol, expected in (("https", f"username=x-access-token\npassword={TOKEN}\n"), ("http", "")):
+        done = subprocess.run(["sh", "-c", script, "helper", "get"], input=f"protocol={protocol}\nhost=h\n\n",
+                              capture_output=True, text=True, env=env, check=True)
+        assert done.stdout == expected

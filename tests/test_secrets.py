@@ -25,6 +25,7 @@ import stamina
 from hotpapers.cli import collecting, main
 from hotpapers.collect_job import Environment
 from hotpapers.http import redact_url
+from hotpapers.redact import encodings
 from hotpapers.store import SQLiteStore
 
 from factories import paper, post, snapshot
@@ -39,12 +40,17 @@ GIT_TOKEN = "ghp_sekr1tGITtoken0123456789"
 SECRETS = (X_TOKEN, BSKY_PASSWORD, BSKY_JWT, HF_TOKEN, GIT_TOKEN)
 
 
-def _route(mode: str, path: str, auth: str) -> Reply:
+def _route(mode: str, path: str, auth: str, body: bytes = b"") -> Reply:
     """200 with recorded bodies, or an error (401/500) whose body quotes the Authorization header.
 
     In mode "401" only the Bluesky login succeeds (so the session token is sent, then echoed); in mode
-    "login-401" only the login fails.
+    "login-401" only the login fails; in mode "login-echo" the login fails quoting the request body it got (the
+    app password JSON-escaped in it) and every other request fails quoting its URL and Authorization header.
     """
+    if mode == "login-echo":
+        quoted = body.decode("utf-8", "replace") if path.endswith("createSession") else f"{path} {auth}"
+        return Reply(json.dumps({"error": "AuthenticationRequired", "message": f"bad request: {quoted}"}).encode(),
+                     401, "application/json")
     if path.endswith("com.atproto.server.createSession"):
         if mode == "login-401":
             return Reply(json.dumps({"error": "AuthenticationRequired", "message": f"bad {auth}"}).encode(), 401,
@@ -84,8 +90,8 @@ def _serve(mode: str) -> Iterator[tuple[str, list[str]]]:
         def _answer(self) -> None:
             seen.append(self.path)
             length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            reply = _route(mode, self.path, self.headers.get("Authorization", "none"))
+            body = self.rfile.read(length)
+            reply = _route(mode, self.path, self.headers.get("Authorization", "none"), body)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
@@ -120,10 +126,11 @@ def _secret_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.delenv("HOTPAPERS_CONFIG", raising=False)
 
 
-def _assert_clean(where: str, text: str | bytes) -> None:
+def _assert_clean(where: str, text: str | bytes, secrets: tuple[str, ...] = SECRETS) -> None:
     data = text.encode("utf-8", "replace") if isinstance(text, str) else text
-    for secret in SECRETS:
-        assert secret.encode() not in data, f"{secret!r} leaked into {where}"
+    for secret in secrets:
+        for form in encodings(secret) if secrets is not SECRETS else {secret}:
+            assert form.encode() not in data, f"{secret!r} leaked into {where} as {form!r}"
 
 
 @pytest.mark.parametrize("mode", ["200", "401", "login-401", "500"])
@@ -225,3 +232,41 @@ def test_redact_url_keeps_harmless_urls() -> None:
     assert redact_url("https://export.arxiv.org/api/query?id_list=2104.08223&max_results=1") == (
         "https://export.arxiv.org/api/query?id_list=2104.08223&max_results=1"
     )
+
+
+AWKWARD_PASSWORD = 'pw"quote\\back%25slash é ünï-😀'  # JSON-escaped, URL-encoded and base64 forms all differ
+
+
+def test_awkward_password_echoed_in_a_body_leaks_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An app password with ``"``, ``\\``, ``%`` and Unicode, echoed JSON-escaped by a login that fails, is masked in
+    every encoding in stdout, stderr, every log record, the runs table and the export."""
+    caplog.set_level(logging.DEBUG)
+    db = tmp_path / "s.db"
+    with SQLiteStore(db) as store:
+        store.upsert_papers([paper()])
+        store.upsert_posts([post("1460323737035677698", "2104.08223")])
+    monkeypatch.setattr(collecting, "_environment", lambda ctx: Environment(env=os.environ, sleep=lambda s: None))
+    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
+    with _serve("login-echo") as (url, seen), stamina.set_testing(True, attempts=1):
+        _secret_env(monkeypatch, url)
+        monkeypatch.setenv("HOTPAPERS_BSKY_APP_PASSWORD", AWKWARD_PASSWORD)
+        code = main(["-v", "--db", str(db), "collect", "--date", yesterday])
+        assert main(["--db", str(db), "export", "--out", str(tmp_path / "dump.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert code == 8 and any("createSession" in p for p in seen)
+    assert "bad request: {" in captured.out  # the echoed body was shown, masked
+    secrets = (AWKWARD_PASSWORD, X_TOKEN, HF_TOKEN)
+    _assert_clean("stdout", captured.out, secrets)
+    _assert_clean("stderr", captured.err, secrets)
+    for record in caplog.records:
+        _assert_clean(f"log record {record.name}", record.getMessage(), secrets)
+    with SQLiteStore(db) as store:
+        runs = store._db.execute("SELECT command, summary FROM runs").fetchall()
+    assert runs and "***" in str(runs)
+    _assert_clean("runs table", str(runs), secrets)
+    for path in tmp_path.iterdir():
+        if path.is_file():
+            _assert_clean(path.name, path.read_bytes(), secrets)

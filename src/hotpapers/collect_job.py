@@ -20,6 +20,7 @@ from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.pipeline import day_window, store_records
 from hotpapers.plugins import CollectRequest, Record, Registry, Source, SourceContext
+from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
 
 __all__ = ["SourceReport", "collect", "source_statuses"]
@@ -145,6 +146,7 @@ _MAX_WARNINGS = 20
 
 def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: dt.date, report: SourceReport,
                 environment: Environment) -> None:
+    register_env(environment.env)  # its secrets are masked wherever they may be echoed (hotpapers.redact)
     context = _context(environment, report)
     started = time.monotonic()
     handler = _Warnings(report.warnings)
@@ -160,7 +162,7 @@ def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: d
         report.error = str(e)
         log.warning("source %s failed: %s", report.name, e)
     except Exception as e:  # a bug in one source must not sink the run; the summary shows it
-        report.error = f"{type(e).__name__}: {e}"
+        report.error = redact(f"{type(e).__name__}: {e}")
         log.exception("source %s crashed", report.name)
     finally:
         package_log.removeHandler(handler)

@@ -16,9 +16,26 @@ from typing import Any
 
 from hotpapers.errors import ConfigError
 
-__all__ = ["ArxivSettings", "Settings", "load_settings"]
+__all__ = ["DEFAULT_MAX_RECORD_BYTES", "ArxivSettings", "Settings", "load_settings", "parse_size"]
 
 DEFAULT_DB = "hotpapers.db"
+DEFAULT_MAX_RECORD_BYTES = 32 * 2**20
+"""The largest record ``import`` reads (a native line, or a whole legacy file): 32 MiB."""
+_SIZE_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+
+
+def parse_size(text: str, what: str) -> int:
+    """A size in bytes written ``1048576``, ``512k``, ``64M`` or ``1G`` (binary units), at least 1 byte.
+
+    Raises:
+        ValueError: not such a size (the message names ``what``).
+    """
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    unit = value[-1:] if value[-1:] in _SIZE_UNITS else ""
+    digits = value[: len(value) - len(unit)]
+    if not (digits.isascii() and digits.isdigit()) or not 0 < len(digits) <= 15 or int(digits) == 0:
+        raise ValueError(f"{what}: {text[:40]!r} is not a size such as 33554432, 512k, 64M or 1G")
+    return int(digits) * _SIZE_UNITS[unit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +61,7 @@ class Settings:
     formats: tuple[str, ...] = ("lumen",)  # the writers `hotpapers run` uses
     preset: str = "default"  # the ranking preset of `run`, `render`, `site build` and `publish`
     sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the largest record `hotpapers import` reads
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
     config_path: Path | None = None
@@ -66,6 +84,13 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: {name} must be true or false")
         return value
+    if isinstance(default, int) and name == "max_record_bytes":
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ConfigError(f"{where}: {name} must be a size such as 33554432 or \"64M\"")
+        try:
+            return value if isinstance(value, int) and value > 0 else parse_size(str(value), name)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {e}") from None
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(f"{where}: {name} must be a non-negative number")
@@ -128,5 +153,11 @@ def load_settings(
         settings = replace(settings, arxiv=replace(settings.arxiv, **urls))
     if env.get("HOTPAPERS_CONTACT"):
         settings = replace(settings, contact=env["HOTPAPERS_CONTACT"])
+    if env.get("HOTPAPERS_MAX_RECORD_BYTES"):
+        try:
+            size = parse_size(env["HOTPAPERS_MAX_RECORD_BYTES"], "HOTPAPERS_MAX_RECORD_BYTES")
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        settings = replace(settings, max_record_bytes=size)
     chosen_db = db or env.get("HOTPAPERS_DB") or settings.db
     return replace(settings, db=chosen_db)

@@ -21,6 +21,8 @@ standard error and the exit code above. Exit code 8 means a run finished but som
 
 from __future__ import annotations
 
+from hotpapers.redact import redact
+
 __all__ = [
     "EXIT_PARTIAL",
     "APIError",
@@ -41,9 +43,15 @@ EXIT_PARTIAL = 8
 
 
 class HotpapersError(Exception):
-    """Base of every error hotpapers raises on purpose."""
+    """Base of every error hotpapers raises on purpose. Its message has every known secret masked
+    (``hotpapers.redact``), whatever text it quotes (a provider's error body, a URL, git's output)."""
 
     exit_code = 1
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (redact(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class UsageError(HotpapersError):

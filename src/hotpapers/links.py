@@ -50,7 +50,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from hotpapers.arxiv.ids import ARCHIVES, parse_id
+from hotpapers.arxiv.ids import ARCHIVES, parse_id, version_number
 from hotpapers.models import ArxivId
 
 __all__ = [
@@ -108,8 +108,8 @@ def _from_match(match: re.Match[str]) -> tuple[ArxivId, int | None] | None:
         parsed = parse_id(f"{match['archive']}/{match['old']}")
     if parsed is None:
         return None
-    version = match["version"]
-    return parsed[0], (int(version) if version is not None and match["cut"] is None else None)
+    # A version of more than 18 digits is no version (and int() of thousands of digits raises): the id stands.
+    return parsed[0], (version_number(match["version"]) if match["cut"] is None else None)
 
 
 def _refs(text: str) -> list[tuple[ArxivId, int | None]]:

@@ -13,8 +13,11 @@ from typing import IO, Any
 
 import orjson
 
+from hotpapers.bounds import check_record
+from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
 from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
     announcement_from_dict,
     announcement_to_dict,
@@ -29,7 +32,16 @@ from hotpapers.serialize import (
 )
 from hotpapers.store.base import Store
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "NativeRecord", "export_store", "looks_native", "read_native"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "NativeRecord",
+    "bounded_lines",
+    "export_store",
+    "looks_native",
+    "read_native",
+    "too_long",
+]
 
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
@@ -51,8 +63,9 @@ def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
         return _export(store, out)
 
 
-def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
+def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
     counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0}
+    out = _Redacted(raw, redactor_for_bytes())
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():
         out.write(_line({"type": "paper", **paper_to_dict(paper)}))
@@ -71,6 +84,17 @@ def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
     return counts
+
+
+class _Redacted:
+    """Writes lines with every known secret masked (``hotpapers.redact``); none is in a store, but a provider's
+    answer could have put one in a post's text."""
+
+    def __init__(self, out: IO[bytes], redactor: Callable[[bytes], bytes]) -> None:
+        self._out, self._redactor = out, redactor
+
+    def write(self, line: bytes) -> None:
+        self._out.write(self._redactor(line))
 
 
 def _repost(obj: dict[str, Any]) -> Post:
@@ -125,22 +149,59 @@ def _parse_line(path: Path, number: int, line: bytes) -> NativeRecord | None:
     if parser is None:
         raise InputError(f"{where}: type: unknown record type {kind!r}")
     try:
-        return parser(obj)
+        record = parser(obj)
+        check_record(record)  # every instant, date and count within what the store and the calendar take
     except KeyError as e:
-        raise InputError(f"{where}: {kind}: missing field {e.args[0]!r}") from None
-    except (ValueError, TypeError) as e:
-        raise InputError(f"{where}: {kind}: {e}") from None
+        raise InputError(f"{where}: {kind}: missing field {_field(e.args[0])}") from None
+    except (ValueError, TypeError, OverflowError, AttributeError) as e:
+        # AttributeError: a nested value of the wrong JSON type ("papers": [1]) reached a lookup.
+        raise InputError(f"{where}: {kind}: {_one_line(str(e))}") from None
+    return record
 
 
-def read_native(path: Path, handle: IO[bytes]) -> Iterator[NativeRecord]:
-    """Yield the records of a native file, one line at a time (memory does not grow with the file).
+def _field(name: object) -> str:
+    return repr(name)[:80]
+
+
+def _one_line(text: str) -> str:
+    """A message on one line and of a readable length (a hostile record can make it megabytes)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 300 else f"{flat[:297]}..."
+
+
+def read_native(
+    path: Path, handle: IO[bytes], *, max_line_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[NativeRecord]:
+    """Yield the records of a native file, one line at a time: memory holds one line, of at most
+    ``max_line_bytes`` bytes (its newline not counted), however long the file or its lines.
 
     Raises:
-        InputError: a line is not JSON, has an unknown type, or a field is missing or invalid.
+        InputError: a line is longer than ``max_line_bytes``, not JSON, has an unknown type, or a field is missing
+            or invalid.
     """
-    for number, line in enumerate(handle, start=1):
+    for number, line in enumerate(bounded_lines(handle, max_line_bytes), start=1):
+        if line is None:
+            raise InputError(f"{path}:{number}: {too_long(max_line_bytes)}")
         if not line.strip():
             continue
         record = _parse_line(path, number, line)
         if record is not None:
             yield record
+
+
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle``, each read with at most ``limit + 1`` bytes in memory; None for one that is longer
+    than ``limit`` bytes without its newline (the caller refuses it: the rest of it is never read)."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not (len(line) == limit + 1 and line.endswith(b"\n")):
+            yield None
+            return
+        yield line
+
+
+def too_long(limit: int) -> str:
+    """The one-line reason for a record over the size cap, saying how to raise it."""
+    return (
+        f"a record longer than {limit:,} bytes (the record size cap: raise it with --max-record-bytes, "
+        "HOTPAPERS_MAX_RECORD_BYTES or max_record_bytes in the config)"
+    )

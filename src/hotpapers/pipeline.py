@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
 import orjson
 
+from hotpapers._fs import write_output
 from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
-from hotpapers.errors import InputError, StoreError, UsageError, WriterError
+from hotpapers.bounds import check_record
+from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
+from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
     Announcement,
     Archive,
@@ -32,12 +35,13 @@ from hotpapers.models import (
     PostGone,
     PostKind,
 )
-from hotpapers.native import NativeRecord, export_store, looks_native, read_native
+from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
+from hotpapers.store.sql_imports import import_key
 
 __all__ = [
     "ImportResult",
@@ -55,6 +59,7 @@ __all__ = [
 ]
 
 _BATCH = 500
+T = TypeVar("T")
 
 
 def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -83,26 +88,78 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
-def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts) -> None:
-    papers = [r for r in batch.get(Paper, []) if isinstance(r, Paper)]
+_IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
+    # What makes two records of an import the same record (the store's primary key), hashed.
+    "paper": lambda r: import_key("paper", r.arxiv_id),
+    "announcement": lambda r: import_key("announcement", r.date, r.arxiv_id),
+    "post": lambda r: import_key("post", r.platform, r.post_id),
+    "engagement": lambda r: import_key("engagement", r.platform, r.post_id, r.observed_at),  # UTC: equal instants
+    "digest": lambda r: import_key("digest", r.date, r.preset),
+}
+
+
+def _repeats(
+    store: Store, records: list[T], kind: str, duplicates: dict[str, int] | None
+) -> tuple[list[T], list[T]]:
+    """(records whose key is new to this import, records repeating a key it wrote: they replace it wholly).
+
+    Without ``duplicates`` (not an import) every record is new. The repeats keep their order, so the last wins.
+    """
+    if duplicates is None or not records:
+        return records, []
+    key = _IMPORT_KEYS[kind]
+    seen = store.seen_in_import([key(r) for r in records])
+    if not any(seen):
+        return records, []
+    again = [r for r, repeat in zip(records, seen, strict=True) if repeat]
+    if again:
+        duplicates[kind] = duplicates.get(kind, 0) + len(again)
+    return [r for r, repeat in zip(records, seen, strict=True) if not repeat], again
+
+
+def _flush(
+    store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts,
+    duplicates: dict[str, int] | None,
+) -> None:
+    papers, again_papers = _repeats(store, [r for r in batch.get(Paper, []) if isinstance(r, Paper)], "paper",
+                                    duplicates)
     counts.add({"papers": store.upsert_papers(papers)})
-    announcements = [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)]
-    counts.add({"announcements": store.add_announcements(announcements)})
-    counts.add({"posts": store.upsert_posts(r for r in batch.get(Post, []) if isinstance(r, Post))})
-    snaps = [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)]
+    if again_papers:
+        store.replace_papers(again_papers)
+    announcements, again_announcements = _repeats(
+        store, [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)], "announcement", duplicates
+    )
+    counts.add({"announcements": store.add_announcements(announcements + again_announcements)})  # last wins
+    posts, again_posts = _repeats(store, [r for r in batch.get(Post, []) if isinstance(r, Post)], "post", duplicates)
+    counts.add({"posts": store.upsert_posts(posts)})
+    if again_posts:
+        store.replace_posts(again_posts)
+    snaps, again_snaps = _repeats(
+        store, [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)], "engagement",
+        duplicates,
+    )
     counts.add({"snapshots": store.add_snapshots(snaps)})
+    if again_snaps:
+        store.replace_snapshots(again_snaps)
     gone = [r for r in batch.get(PostGone, []) if isinstance(r, PostGone)]
     for platform in sorted({g.platform for g in gone}):
         counts.add({"gone": store.mark_deleted(platform, [g.post_id for g in gone if g.platform == platform])})
-    for digest in batch.get(Digest, []):
-        if isinstance(digest, Digest):
-            store.save_digest(digest)
-            counts.add({"digests": 1})
+    digests, again_digests = _repeats(store, [r for r in batch.get(Digest, []) if isinstance(r, Digest)], "digest",
+                                      duplicates)
+    for digest in digests + again_digests:  # save_digest replaces wholly: the last wins
+        store.save_digest(digest)
+    counts.add({"digests": len(digests)})
     batch.clear()
 
 
-def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> WriteCounts:
-    """Write records of any type in batches (papers before posts before snapshots), in one transaction."""
+def store_records(
+    store: Store, records: Iterable[NativeRecord | PostGone], *, duplicates: dict[str, int] | None = None
+) -> WriteCounts:
+    """Write records of any type in batches (papers before posts before snapshots), in one transaction.
+
+    With ``duplicates`` (an import), a record repeating the key of one written earlier in the same import replaces
+    it wholly, and is counted there by kind.
+    """
     counts = WriteCounts()
     batch: dict[type, list[NativeRecord | PostGone]] = {}
     size = 0
@@ -111,9 +168,9 @@ def store_records(store: Store, records: Iterable[NativeRecord | PostGone]) -> W
             batch.setdefault(type(record), []).append(record)
             size += 1
             if size >= _BATCH:
-                _flush(store, batch, counts)
+                _flush(store, batch, counts, duplicates)
                 size = 0
-        _flush(store, batch, counts)
+        _flush(store, batch, counts, duplicates)
     return counts
 
 
@@ -147,50 +204,95 @@ class ImportResult:
 
     formats: dict[str, str] = field(default_factory=dict)  # file -> "native" | "legacy"
     counts: WriteCounts = field(default_factory=WriteCounts)
+    duplicates: dict[str, int] = field(default_factory=dict)  # kind -> records that replaced an earlier one
 
 
 def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[NativeRecord]:
     batch = parse_legacy(data, str(path), observed_at=observed_at)
-    yield from batch.papers
-    yield from batch.announcements
-    yield from batch.posts
-    yield from batch.snapshots
+    records: list[NativeRecord] = [*batch.papers, *batch.announcements, *batch.posts, *batch.snapshots]
+    for record in records:  # the parser checks as it reads; this is the import's last gate, as for native files
+        try:
+            check_record(record)
+        except ValueError as e:
+            raise InputError(f"{path}: {type(record).__name__.lower()}: {e}") from None
+    yield from records
 
 
-def _detect(path: Path, handle: IO[bytes]) -> str:
-    first = handle.readline()
-    handle.seek(0)
+class _Replay:
+    """A binary stream whose first line was already read (to detect the format): it is given back first, then the
+    rest of the stream, so that a pipe, which cannot seek back, is read once."""
+
+    def __init__(self, first: bytes, handle: IO[bytes]) -> None:
+        self._first, self._handle = first, handle
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self._first:
+            return self._handle.readline(size)
+        cut = len(self._first) if size < 0 else size
+        line, self._first = self._first[:cut], self._first[cut:]
+        return line
+
+
+def _legacy_body(path: Path, first: bytes, handle: IO[bytes], limit: int) -> bytes:
+    """The whole file (a legacy file is one record), read up to ``limit`` bytes."""
+    data = first + handle.read(limit + 1 - len(first))
+    if len(data) > limit:
+        raise InputError(f"{path}: {too_long(limit)}")
+    return data
+
+
+def _records(
+    path: Path, handle: IO[bytes], observed_at: dt.datetime | None, limit: int, result: ImportResult
+) -> Iterator[NativeRecord]:
+    """The records of one input, of whichever format its start says (recorded in ``result.formats``)."""
+    first = handle.readline(limit + 1)
     if not first.strip():
         raise InputError(f"{path}: the file is empty")
     if looks_native(first):
-        return "native"
+        result.formats[str(path)] = "native"
+        return read_native(path, cast(IO[bytes], _Replay(first, handle)), max_line_bytes=limit)
+    data = _legacy_body(path, first, handle, limit)
     try:
-        obj = orjson.loads(handle.read())
+        obj = orjson.loads(data)
     except orjson.JSONDecodeError as e:
         raise InputError(f"{path}: not JSON or JSON Lines ({e})") from None
-    finally:
-        handle.seek(0)
-    if is_legacy(obj):
-        return "legacy"
-    raise InputError(
-        f"{path}: unknown format: neither hotpapers native JSON Lines nor the original tool's JSON "
-        "(an object with 'meta' and 'papers')"
-    )
+    if not is_legacy(obj):
+        raise InputError(
+            f"{path}: unknown format: neither hotpapers native JSON Lines nor the original tool's JSON "
+            "(an object with 'meta' and 'papers')"
+        )
+    del obj
+    result.formats[str(path)] = "legacy"
+    return _legacy_records(path, data, observed_at)
+
+
+STDIN = Path("-")
+"""The name ``import`` reads standard input by."""
 
 
 def import_files(
-    store: Store, paths: Sequence[Path], *, observed_at: dt.datetime | None = None
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    observed_at: dt.datetime | None = None,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    stdin: IO[bytes] | None = None,
 ) -> ImportResult:
     """Import native or legacy files into ``store``: all of them, or (on any error) none of them.
 
+    Files are read once, front to back, so pipes and devices work (``-`` is ``stdin``); no record (a native
+    line, a whole legacy file) may exceed ``max_record_bytes``, which bounds the memory an input can take.
+
     Raises:
-        InputError: a file is unreadable, of unknown format, or has a bad record (named with file and line).
+        InputError: a file is unreadable, of unknown format, has a bad record (named with file and line), or a
+            record over ``max_record_bytes``.
     """
     result = ImportResult()
     try:
         with store.transaction():
+            store.begin_import()
             for path in paths:
-                result.counts.add(_import_one(store, path, observed_at, result))
+                result.counts.add(_import_one(store, path, observed_at, result, max_record_bytes, stdin))
         store.optimize()
     except StoreError as e:
         if "foreign key" in str(e).lower():  # SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "… foreign key …"
@@ -202,14 +304,19 @@ def import_files(
     return result
 
 
-def _import_one(store: Store, path: Path, observed_at: dt.datetime | None, result: ImportResult) -> WriteCounts:
+def _import_one(
+    store: Store, path: Path, observed_at: dt.datetime | None, result: ImportResult, limit: int,
+    stdin: IO[bytes] | None,
+) -> WriteCounts:
     try:
+        if path == STDIN:
+            if stdin is None:
+                raise InputError("-: standard input is not available here")
+            records = _records(Path("<stdin>"), stdin, observed_at, limit, result)
+            return store_records(store, records, duplicates=result.duplicates)
         with path.open("rb") as handle:
-            fmt = _detect(path, handle)
-            result.formats[str(path)] = fmt
-            if fmt == "native":
-                return store_records(store, read_native(path, handle))
-            return store_records(store, _legacy_records(path, handle.read(), observed_at))
+            return store_records(store, _records(path, handle, observed_at, limit, result),
+                                 duplicates=result.duplicates)
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
 
@@ -294,16 +401,13 @@ def render(
 
 
 def export_to_file(store: Store, path: Path) -> dict[str, int]:
-    """Export to ``path`` atomically (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("wb") as handle:
-            counts = export_store(store, handle)
-        tmp.replace(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise WriterError(f"{path}: cannot write: {e.strerror or e}") from e
-    return counts
+    """Export to ``path``: a regular file (or a symlink's target) atomically, a FIFO or device written through.
+
+    Raises:
+        WriterError: ``path`` cannot be written (a full disk leaves a regular file as it was), or is a directory,
+            block device or socket (see ``hotpapers._fs.write_output``).
+    """
+    return write_output(path, lambda handle: export_store(store, handle))
 
 
 SAMPLE = "sample.jsonl"

@@ -9,6 +9,7 @@ into ``InputError`` with the file and line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from hotpapers.arxiv.ids import canonical_id
@@ -58,10 +59,13 @@ def parse_datetime(text: object, field: str = "datetime") -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{field}: not an ISO 8601 date-time: {text!r}") from None
+        raise ValueError(f"{field}: not an ISO 8601 date-time: {text[:80]!r}") from None
     if value.tzinfo is None:
-        raise ValueError(f"{field}: date-time has no UTC offset: {text!r}")
-    return value.astimezone(dt.UTC)
+        raise ValueError(f"{field}: date-time has no UTC offset: {text[:80]!r}")
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # an offset that moves the instant past year 1 or 9999
+        raise ValueError(f"{field}: {text!r} is outside the range of dates") from None
 
 
 def _opt_dt(value: object, field: str) -> dt.datetime | None:
@@ -91,6 +95,34 @@ def _int(obj: JSON, key: str, default: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{key}: expected an integer, got {type(value).__name__}")
     return value
+
+
+def _objects(value: object, field: str) -> list[JSON]:
+    """``value`` if it is a list of JSON objects."""
+    if not isinstance(value, list):
+        raise TypeError(f"{field}: expected a list, got {type(value).__name__}")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise TypeError(f"{field}[{i}]: expected an object, got {type(item).__name__}")
+    return value
+
+
+def _object(obj: JSON, key: str) -> JSON:
+    value = obj[key]
+    if not isinstance(value, dict):
+        raise TypeError(f"{key}: expected an object, got {type(value).__name__}")
+    return value
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(obj: JSON, key: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (``date.fromisoformat`` also takes ``20210219``, which the format is not)."""
+    text = _str(obj, key)
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"{key}: not a date YYYY-MM-DD: {text[:80]!r}")
+    return dt.date.fromisoformat(text)
 
 
 def _str_list(obj: JSON, key: str) -> tuple[str, ...]:
@@ -156,7 +188,7 @@ def announcement_from_dict(obj: JSON) -> Announcement:
     """Parse a native announcement record."""
     return Announcement(
         arxiv_id=canonical_id(_str(obj, "arxiv_id")),
-        date=dt.date.fromisoformat(_str(obj, "date")),
+        date=_date(obj, "date"),
         announce_type=AnnounceType(_str(obj, "announce_type")),
         position=_int(obj, "position", 0),
     )
@@ -186,9 +218,10 @@ def _links(obj: JSON) -> tuple[PaperLink, ...]:
     raw = obj.get("links")
     if raw is None:  # a hand-written record may give only arxiv_ids
         return tuple(PaperLink(canonical_id(i), LinkMethod.URL) for i in _str_list(obj, "arxiv_ids"))
-    if not isinstance(raw, list):
-        raise TypeError("links: expected a list")
-    return tuple(PaperLink(canonical_id(_str(item, "arxiv_id")), LinkMethod(_str(item, "method"))) for item in raw)
+    return tuple(
+        PaperLink(canonical_id(_str(item, "arxiv_id")), LinkMethod(_str(item, "method")))
+        for item in _objects(raw, "links")
+    )
 
 
 def post_from_dict(obj: JSON) -> Post:
@@ -281,15 +314,17 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
         reposts=_int(obj, "reposts", 0),
         likes=_int(obj, "likes", 0),
         counted_at=_opt_dt(obj.get("counted_at"), "counted_at"),
-        paper=paper_from_dict(obj["paper"]),
-        breakdown=tuple(BreakdownItem(_str(b, "label"), _number(b, "value")) for b in obj["breakdown"]),
+        paper=paper_from_dict(_object(obj, "paper")),
+        breakdown=tuple(
+            BreakdownItem(_str(b, "label"), _number(b, "value")) for b in _objects(obj["breakdown"], "breakdown")
+        ),
         posts=tuple(
             RankedPost(
-                post=post_from_dict(p["post"]),
-                engagement=snapshot_from_dict(p["engagement"]),
+                post=post_from_dict(_object(p, "post")),
+                engagement=snapshot_from_dict(_object(p, "engagement")),
                 score=_number(p, "score"),
             )
-            for p in obj["posts"]
+            for p in _objects(obj["posts"], "posts")
         ),
     )
 
@@ -309,12 +344,10 @@ def digest_to_dict(digest: Digest) -> JSON:
 
 def digest_from_dict(obj: JSON) -> Digest:
     """Parse a native digest record."""
-    papers = obj["papers"]
-    if not isinstance(papers, list):
-        raise TypeError("papers: expected a list")
+    papers = _objects(obj["papers"], "papers")
     return Digest(
         title=_str(obj, "title"),
-        date=dt.date.fromisoformat(_str(obj, "date")),
+        date=_date(obj, "date"),
         preset=_str(obj, "preset"),
         window_start=parse_datetime(obj.get("window_start"), "window_start"),
         window_end=parse_datetime(obj.get("window_end"), "window_end"),

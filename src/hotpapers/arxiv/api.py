@@ -20,6 +20,7 @@ from typing import TypeVar
 from lxml import etree
 
 from hotpapers.arxiv.ids import parse_id
+from hotpapers.bounds import check_instant, read_count
 from hotpapers.errors import APIError, ParseError
 from hotpapers.models import ArxivId, Paper
 
@@ -165,9 +166,9 @@ def _iso_datetime(text: str | None, name: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(text)
         if value.tzinfo is None:
             raise ItemError(f"<{name}> has no UTC offset: {text!r}")
-        return value.astimezone(dt.UTC)
-    except (ValueError, OverflowError) as e:
-        raise ItemError(f"<{name}> is not an ISO 8601 date with offset: {text!r}") from e
+    except ValueError as e:
+        raise ItemError(f"<{name}> is not an ISO 8601 date with offset: {text[:80]!r}") from e
+    return check_instant(value, f"<{name}>")
 
 
 def _versioned_id(entry: etree._Element) -> tuple[ArxivId, int]:
@@ -227,10 +228,10 @@ def _feed_int(root: etree._Element, name: str, *, required: bool) -> int | None:
         if required:
             raise ParseError(f"arXiv API response: missing <opensearch:{name}>")
         return None
-    try:
-        return int(text)
-    except ValueError as e:
-        raise ParseError(f"arXiv API response: <opensearch:{name}> is not an integer: {text!r}") from e
+    number = read_count(text.strip())
+    if number is None:
+        raise ParseError(f"arXiv API response: <opensearch:{name}> is not a count: {text[:80]!r}")
+    return number
 
 
 def _describe(index: int, entry: etree._Element) -> str:

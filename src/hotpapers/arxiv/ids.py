@@ -6,13 +6,16 @@ of :data:`ARCHIVES`; the canonical form drops the subject class (``math.GT/03091
 as arXiv's own external form does.
 
 Digits are ASCII only (``re.ASCII``): full-width or Arabic-Indic digits are never an identifier. A version,
-when written, is ``v1`` or more (``v0`` and ``v01`` are not versions).
+when written, is ``v1`` or more (``v0`` and ``v01`` are not versions) and has at most 18 digits
+(``hotpapers.bounds.MAX_DIGITS``): a longer one makes the text no identifier at all, since no paper has such a
+version and reading thousands of digits is slow (and ``int()`` refuses more than 4,300).
 """
 
 from __future__ import annotations
 
 import re
 
+from hotpapers.bounds import MAX_DIGITS
 from hotpapers.models import ArxivId
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "OLD_STYLE_RE",
     "canonical_id",
     "parse_id",
+    "version_number",
 ]
 
 # Archives that had old-style identifiers (arXiv's list of archives before 2007).
@@ -43,6 +47,7 @@ OLD_STYLE_RE = re.compile(
     re.ASCII,
 )
 
+_MAX_ID_TEXT = 200  # longer than any identifier with its prefix, subject class, version and surrounding blanks
 _FIRST_NEW = (7, 4)  # 0704: the first new-style month
 _FIRST_FIVE_DIGIT = (15, 1)  # 1501: five-digit sequence numbers from here on
 _FIRST_OLD = (91, 8)  # 9108: arXiv's first month (hep-th)
@@ -63,23 +68,35 @@ def _valid_old(yymm: str) -> bool:
     return (year, month) >= _FIRST_OLD or (year, month) <= _LAST_OLD
 
 
+def version_number(digits: str | None) -> int | None:
+    """The version written as ``digits`` (from a ``v`` suffix), or None when absent or over 18 digits."""
+    if digits is None or len(digits) > MAX_DIGITS:
+        return None
+    return int(digits)
+
+
 def parse_id(text: str) -> tuple[ArxivId, int | None] | None:
     """Parse a whole string as an arXiv id; return (canonical versionless id, version or None).
 
-    Returns None if ``text`` is not exactly one valid identifier (prefix ``arXiv:`` allowed, any case).
+    Returns None if ``text`` is not exactly one valid identifier (prefix ``arXiv:`` allowed, any case; a version
+    of more than 18 digits is not valid).
     """
+    if len(text) > _MAX_ID_TEXT:
+        return None  # no identifier is this long: do not even scan it
     candidate = text.strip()
     if candidate[:6].lower() == "arxiv:":
         candidate = candidate[6:]
     match = NEW_STYLE_RE.fullmatch(candidate)
-    if match and _valid_new(match["yymm"], match["num"]):
-        version = int(match["version"]) if match["version"] else None
-        return ArxivId(f"{match['yymm']}.{match['num']}"), version
+    if match and _valid_new(match["yymm"], match["num"]) and _version_ok(match["version"]):
+        return ArxivId(f"{match['yymm']}.{match['num']}"), version_number(match["version"])
     match = OLD_STYLE_RE.fullmatch(candidate)
-    if match and _valid_old(match["yymm"]):
-        version = int(match["version"]) if match["version"] else None
-        return ArxivId(f"{match['archive']}/{match['yymm']}{match['num']}"), version
+    if match and _valid_old(match["yymm"]) and _version_ok(match["version"]):
+        return ArxivId(f"{match['archive']}/{match['yymm']}{match['num']}"), version_number(match["version"])
     return None
+
+
+def _version_ok(digits: str | None) -> bool:
+    return digits is None or len(digits) <= MAX_DIGITS
 
 
 def canonical_id(text: str) -> ArxivId:

@@ -39,6 +39,7 @@ from hotpapers.arxiv.api import (
 )
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.arxiv.rss import split_authors
+from hotpapers.bounds import check_date, check_instant, read_count
 from hotpapers.errors import APIError, ParseError
 from hotpapers.models import ArxivId, Paper
 
@@ -89,18 +90,18 @@ class _Header:
 def _rfc2822(text: str) -> dt.datetime:
     try:
         value = email.utils.parsedate_to_datetime(text)
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     except (TypeError, ValueError, OverflowError) as e:
-        raise ItemError(f"version date is not an RFC 2822 date: {text!r}") from e
+        raise ItemError(f"version date is not an RFC 2822 date: {text[:80]!r}") from e
+    return check_instant(value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value, "version date")
 
 
 def _iso_date(text: str | None, name: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
+        return check_date(dt.date.fromisoformat(text[:10]), f"<{name}>")
     except ValueError as e:
-        raise ItemError(f"<{name}> is not a date: {text!r}") from e
+        raise ItemError(f"<{name}> is not a supported date: {text[:80]!r}") from e
 
 
 def _record_id(text: str | None) -> ArxivId:
@@ -126,10 +127,10 @@ def _header(record: etree._Element) -> _Header:
 def _versions(meta: etree._Element) -> list[tuple[int, dt.datetime]]:
     versions = []
     for element in meta.findall(f"{RAW}version"):
-        label = (element.get("version") or "").lstrip("v")
-        if not (label.isascii() and label.isdigit()):
-            raise ItemError(f"bad version label {element.get('version')!r}")
-        versions.append((int(label), _rfc2822(required_text(element, f"{RAW}date", "version/date"))))
+        number = read_count((element.get("version") or "").lstrip("v"))
+        if not number:
+            raise ItemError(f"bad version label {(element.get('version') or '')[:80]!r}")
+        versions.append((number, _rfc2822(required_text(element, f"{RAW}date", "version/date"))))
     if not versions:
         raise ItemError("no <version> history")
     return sorted(versions)
@@ -288,7 +289,7 @@ def _token(root: etree._Element) -> tuple[str | None, int | None]:
     if element is None:
         return None, None
     size = element.get("completeListSize")
-    return clean_text(element.text) or None, int(size) if size and size.isascii() and size.isdigit() else None
+    return clean_text(element.text) or None, read_count(size) if size else None
 
 
 def _describe(index: int, record: etree._Element) -> str:

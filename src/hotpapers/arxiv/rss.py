@@ -37,6 +37,7 @@ from hotpapers.arxiv.api import (
     required_text,
 )
 from hotpapers.arxiv.ids import parse_id
+from hotpapers.bounds import check_date, check_instant
 from hotpapers.errors import APIError, ParseError
 from hotpapers.models import Announcement, AnnounceType, ArxivId, Paper
 
@@ -111,9 +112,11 @@ def _channel_date(channel: etree._Element) -> dt.date:
         when = email.utils.parsedate_to_datetime(text)
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
-        return when.astimezone(EASTERN).date()
+        return check_date(check_instant(when, "pubDate").astimezone(EASTERN).date(), "pubDate")
     except (TypeError, ValueError, OverflowError) as e:
-        raise ParseError(f"arXiv RSS feed: the channel <pubDate> is not an RFC 2822 date: {text!r}") from e
+        raise ParseError(
+            f"arXiv RSS feed: the channel <pubDate> is not a supported RFC 2822 date: {text[:80]!r}"
+        ) from e
 
 
 def _item_id(item: etree._Element, description: str) -> tuple[ArxivId, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 
 import click
 
@@ -11,7 +12,8 @@ from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers it
 from hotpapers.cli.app import cli
 from hotpapers.cli.bluesky import listen, replay
 from hotpapers.cli.site import site
-from hotpapers.errors import HotpapersError
+from hotpapers.errors import HotpapersError, UsageError
+from hotpapers.redact import redact
 
 __all__ = ["cli", "main"]
 
@@ -23,22 +25,40 @@ cli.add_command(site)
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every hotpapers error into one line on standard error and its exit code."""
     try:
+        if any("\x00" in arg for arg in argv or ()):  # no shell passes one; a path with one makes os calls raise
+            raise UsageError("an argument contains a NUL character")
         rv = cli.main(args=argv, prog_name="hotpapers", standalone_mode=False)
-    except HotpapersError as e:
-        click.echo(f"hotpapers: error: {e}", err=True)
-        return e.exit_code
-    except click.exceptions.Exit as e:
-        return int(e.exit_code)
-    except click.Abort:
-        click.echo("hotpapers: aborted", err=True)
-        return 130
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except KeyboardInterrupt:
-        click.echo("hotpapers: interrupted", err=True)
-        return 130
+    except (HotpapersError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt) as e:
+        return _report(e)
+    except Exception as e:  # a bug: still one line (and the traceback with -v), never a secret
+        if {"-v", "--verbose"} & set(argv if argv is not None else sys.argv[1:]):
+            click.echo(redact(traceback.format_exc()), err=True, nl=False)
+        message = " ".join(f"{type(e).__name__}: {e}".split())[:500]
+        click.echo(f"hotpapers: error: unexpected {redact(message)} (a bug: run with -v for the traceback and "
+                   "please report it)", err=True)
+        return 1
     return rv if isinstance(rv, int) else 0
+
+
+def _report(error: BaseException) -> int:
+    """Print what went wrong on one line of standard error; return the exit code."""
+    code, message = 130, "interrupted"
+    if isinstance(error, HotpapersError):
+        code, message = error.exit_code, f"error: {error}"
+    elif isinstance(error, click.exceptions.Exit):
+        return int(error.exit_code)
+    elif isinstance(error, click.Abort):
+        message = "aborted"
+    elif isinstance(error, click.exceptions.NoArgsIsHelpError):  # a bare group (``hotpapers site``): its help
+        error.show()
+        return error.exit_code
+    elif isinstance(error, click.UsageError):  # click's own "Usage: … Try … Error: …" is three lines
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+        code, message = error.exit_code, f"error: {error.format_message()}{hint}"
+    elif isinstance(error, click.ClickException):
+        code, message = error.exit_code, f"error: {error.format_message()}"
+    click.echo(f"hotpapers: {redact(' '.join(message.split()))}", err=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,37 +15,78 @@ from typing import Any, BinaryIO, cast
 import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
-from hotpapers.config import Settings, load_settings
+from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, MAX_COUNT, supported
+from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
-from hotpapers.store import Store, display_url, open_store, same_store
+from hotpapers.store import Store, check_store_url, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
 
 __all__ = ["cli"]
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    """Option callback: a calendar date written ``YYYY-MM-DD``."""
+    """Option callback: a calendar date written ``YYYY-MM-DD``, within the supported dates (``hotpapers.bounds``).
+
+    Only that form: ``date.fromisoformat`` also reads ``20210219`` and ``2021-W07-5``, which the help does not promise.
+    """
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+        raise click.BadParameter(f"{value[:40]!r} is not a date of the form YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value} is outside the supported range ({DATE_RANGE})")
+    return day
+
+
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Option callback: a size in bytes such as ``33554432``, ``512k``, ``64M`` or ``1G``."""
+    if value is None:
+        return None
+    try:
+        return parse_size(value, f"--{(param.name or '').replace('_', '-')}")
+    except ValueError as e:
+        raise click.BadParameter(str(e).partition(": ")[2]) from None
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Option callback: a number that is neither NaN nor infinite (click's FloatRange lets both through)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def _check_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: a month written ``YYYY-MM`` (its days are checked against the supported range later)."""
+    if value is not None and not (_MONTH.fullmatch(value) and 1 <= int(value[5:]) <= 12):
+        raise click.BadParameter(f"{value[:40]!r} is not a month of the form YYYY-MM")
+    return value
+
+
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def _parse_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
-    """Option callback: an ISO 8601 date-time with a UTC offset."""
+    """Option callback: an ISO 8601 date-time with a UTC offset, within the supported range."""
     if value is None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date-time") from None
+        raise click.BadParameter(f"{value[:40]!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         raise click.BadParameter(f"{value!r} has no UTC offset (add Z or +HH:MM)")
+    if not supported(parsed):
+        raise click.BadParameter(f"{value} is outside the supported range ({INSTANT_RANGE})")
     return parsed.astimezone(dt.UTC)
 
 
@@ -61,6 +104,7 @@ class Context:
         """Settings are read on first use, so that ``resolve`` works without a config."""
         if self._settings is None:
             self._settings = load_settings(self.config, db=self.db_option)
+            check_store_url(self._settings.db, "--db" if self.db_option else "the store ($HOTPAPERS_DB or db)")
         return self._settings
 
     def store(self) -> AbstractContextManager[Store]:
@@ -70,13 +114,20 @@ class Context:
         closed; the read-only commands (``READ_ONLY``) do not.
         """
         name, path = _command()
+        if name in MUST_EXIST:
+            require_store(self.settings.db)  # before the lock, which would leave a <db>.lock behind
         if name in READ_ONLY:
-            return open_store(self.settings.db)
-        return _locked_store(self.settings.db, path)
+            return open_store(self.settings.db, create=name not in MUST_EXIST)
+        return _locked_store(self.settings.db, path, create=name not in MUST_EXIST)
 
 
 READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
+
+MUST_EXIST = frozenset({"export", "site", "copy-store", "render", "publish"})
+"""Commands that only read or render the store: they refuse one that does not exist (exit 5) instead of creating
+an empty one, so that a mistyped ``--db`` gives an error, not an empty backup or site. ``import``, ``ingest``,
+``run``, ``collect``, ``listen``, ``replay`` and ``demo`` create the store."""
 
 
 def _command() -> tuple[str, str]:
@@ -91,8 +142,8 @@ def _command() -> tuple[str, str]:
 
 
 @contextmanager
-def _locked_store(db: str, command: str) -> Iterator[Store]:
-    with run_lock(db, command), open_store(db) as store:
+def _locked_store(db: str, command: str, *, create: bool = True) -> Iterator[Store]:
+    with run_lock(db, command), open_store(db, create=create) as store:
         yield store
 
 
@@ -182,18 +233,33 @@ def ingest(
     metavar="DATETIME", callback=_parse_datetime,
     help="When the counts in a legacy file were observed. Default: the day after the listing, 00:00 UTC.",
 )
+@click.option(
+    "--max-record-bytes", "max_record", metavar="SIZE", callback=_parse_size,
+    help="The largest record read: a native line or a whole legacy file, e.g. 64M "
+         "[default: $HOTPAPERS_MAX_RECORD_BYTES, config max_record_bytes, else 32M].",
+)
 @pass_ctx
-def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | None) -> None:
+def import_(ctx: Context, files: tuple[Path, ...], observed_at: dt.datetime | None, max_record: int | None) -> None:
     """Import FILES into the store: the native JSON Lines format or the original tool's JSON.
 
-    Either every file is imported or, on the first bad record, none is.
+    Either every file is imported or, on the first bad record, none is. A FILE of - is standard input (a pipe
+    works, and so does /dev/stdin). A record longer than the size cap is refused, so an endless input cannot
+    fill the memory. Records with the same key (a paper's id, a post's platform and id, ...) in one import: the
+    last one wins wholly (a post's links accumulate); the summary counts them.
     """
+    limit = max_record or ctx.settings.max_record_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "import", now_utc()) as summary:
-        result = pipeline.import_files(store, list(files), observed_at=observed_at)
+        result = pipeline.import_files(
+            store, list(files), observed_at=observed_at, max_record_bytes=limit, stdin=sys.stdin.buffer
+        )
         summary.update(result.counts)
+        summary["duplicates"] = result.duplicates
     for name, fmt in result.formats.items():
         click.echo(f"{name}: {fmt}")
     click.echo("imported: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())))
+    if result.duplicates:
+        repeats = ", ".join(f"{kind} {n}" for kind, n in sorted(result.duplicates.items()))
+        click.echo(f"duplicates: {repeats} (records repeating an earlier one of this import; the last one wins wholly)")
 
 
 @cli.command()
@@ -218,6 +284,7 @@ def copy_store(ctx: Context, dest: str) -> None:
     Records and source checkpoints (the Jetstream cursor) are copied in one transaction: all or nothing.
     A record already in URL is merged as by `import`, never doubled. See docs/postgresql.md.
     """
+    check_store_url(dest, "copy-store URL")
     if same_store(dest, ctx.settings.db):
         raise UsageError(f"copy-store {display_url(dest)}: that is the store being copied (--db)")
     with ctx.store() as source, _locked_store(dest, f"hotpapers copy-store {display_url(dest)}") as target:
@@ -229,11 +296,14 @@ def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ranking options shared by ``render`` and ``run``: the preset, its thresholds and the filters."""
     flags = [
         click.option("--preset", help="Ranking preset: default or classic [default: config, else default]."),
-        click.option("--min-score", type=click.FloatRange(min=0), help="Keep papers scoring at least this."),
-        click.option("--max-posts", type=click.IntRange(min=0), help="Show at most this many posts per paper."),
+        click.option("--min-score", type=click.FloatRange(min=0), callback=_finite,
+                     help="Keep papers scoring at least this."),
+        click.option("--max-posts", type=click.IntRange(min=0, max=MAX_COUNT),
+                     help="Show at most this many posts per paper."),
         click.option("--split-credit/--full-credit", default=None,
                      help="A post linking n papers gives each 1/n of its score (default: on; classic: off)."),
-        click.option("--min-post-score", type=click.IntRange(min=0), help="classic: embed posts scoring this [25]."),
+        click.option("--min-post-score", type=click.IntRange(min=0, max=MAX_COUNT),
+                     help="classic: embed posts scoring this [25]."),
         click.option("--keep-without-pdf", is_flag=True, help="classic: keep papers that have no PDF link."),
         click.option("--keyword", "keywords", multiple=True, help="default: only papers with this word (repeatable)."),
         click.option("--exclude-keyword", "exclude_keywords", multiple=True, help="default: drop papers with it."),
@@ -295,12 +365,28 @@ def _render_scope(
     if (start is None) != (end is None):
         raise UsageError("--from and --to go together")
     if start is not None and end is not None:
-        return windows.date_range(start, end)
+        return _supported(windows.date_range(start, end), "--from/--to")
     if week is not None:
-        return windows.week_range(week)
+        return _supported(windows.week_range(week), "--week")
     if month is not None:
-        return windows.month_range(month)
+        return _supported(windows.month_range(month), "--month")
     return None
+
+
+def _supported(span: windows.DateRange, option: str) -> windows.DateRange:
+    """``span`` if it lies within the supported dates (a week or month at the edge may reach past them)."""
+    if span.start < FIRST_DAY or span.end > LAST_DAY:
+        raise UsageError(
+            f"{option}: {span.start.isoformat()} .. {span.end.isoformat()} reaches outside the supported range "
+            f"({DATE_RANGE})"
+        )
+    return span
+
+
+def _check_hours(hours: float, now: dt.datetime) -> None:
+    """``--hours`` must be a finite span that does not reach before the earliest supported instant."""
+    if not math.isfinite(hours) or hours * 3600 > (now - EARLIEST).total_seconds():
+        raise UsageError(f"--hours {hours:g}: must be a number of hours back to {EARLIEST:%Y-%m-%d} at most")
 
 
 @cli.command()
@@ -308,7 +394,7 @@ def _render_scope(
 @click.option("--from", "start", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: first day of a range.")
 @click.option("--to", "end", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: last day (inclusive).")
 @click.option("--week", metavar="YYYY-MM-DD", callback=_parse_date, help="Roll-up: the Mon-Fri week of this day.")
-@click.option("--month", metavar="YYYY-MM", help="Roll-up: this month's listing days.")
+@click.option("--month", metavar="YYYY-MM", callback=_check_month, help="Roll-up: this month's listing days.")
 @click.option("--window", type=click.Choice(["rising"]), help="rising: rank engagement growth, not totals.")
 @click.option("--hours", type=click.FloatRange(min=0, min_open=True),
               help="rising: growth over the last this many hours [24].")
@@ -347,6 +433,8 @@ def render(
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
         raise UsageError("--hours applies only to --window rising")
+    if hours is not None:
+        _check_hours(hours, now_utc())
     if window is None and scope is None and day is None:
         raise UsageError("give --date, --from/--to, --week, --month or --window rising")
     if refresh and (window is not None or scope is not None):

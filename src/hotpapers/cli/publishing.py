@@ -32,7 +32,8 @@ def publish_command(
 
     For an HTTPS remote that needs a token, set HOTPAPERS_GIT_TOKEN (and HOTPAPERS_GIT_USER if the host wants a
     user name other than x-access-token): it is handed to git through the environment only, never written to the
-    repository, its config or the logs. Publishing the same digest twice commits nothing the second time.
+    repository, its config or the logs, and never sent over plain http:// (such a remote is refused). Publishing the
+    same digest twice commits nothing the second time; commits an earlier run could not push are pushed.
     """
     with ctx.store() as store, pipeline.recorded_run(store, "publish", now_utc()) as summary:
         chosen = day or max(store.announced_dates(), default=None)
@@ -42,11 +43,16 @@ def publish_command(
             store, chosen, formats=formats, out_dir=repo / subdir, preset=preset or ctx.settings.preset, now=now_utc()
         )
         published = publish_files(repo, result.paths, message=f"Hot Papers {chosen}", push=not no_push, remote=remote)
-        summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed})
-    if not published.committed:
+        summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed,
+                        "earlier_pushed": published.unpushed})
+    if not published.committed and not published.pushed:
         click.echo(f"{chosen}: nothing new to publish")
         return
+    if not published.committed:
+        click.echo(f"{chosen}: nothing new to commit; pushed {published.unpushed} earlier commit(s) to {remote}")
+        return
     pushed = f", pushed to {remote}" if published.pushed else ""
-    click.echo(f"{chosen}: committed {published.commit}{pushed}")
+    earlier = f" with {published.unpushed} earlier commit(s)" if published.unpushed else ""
+    click.echo(f"{chosen}: committed {published.commit}{pushed}{earlier}")
     for path in published.files:
         click.echo(f"  {path}")

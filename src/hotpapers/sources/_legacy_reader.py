@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import InputError
 
 __all__ = ["Reader"]
@@ -53,11 +55,17 @@ class Reader:
         value = obj.get(key)
         if value is None and not required:
             return 0
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if isinstance(value, int) and is_count(value):
             return value
         if isinstance(value, str) and _COUNT_RE.fullmatch(value.strip()):
             return int(value)
-        self.fail(f"{path}.{key}", "missing" if value is None else f"not a count (>= 0): {value!r}")
+        self.fail(f"{path}.{key}", "missing" if value is None else f"not a count (>= 0): {repr(value)[:80]}")
+
+    def instant(self, value: dt.datetime, path: str) -> dt.datetime:
+        """``value`` in UTC, if it is within the range hotpapers accepts (``hotpapers.bounds``)."""
+        if not supported(value):
+            self.fail(path, f"{value.isoformat()} is outside the supported range ({INSTANT_RANGE})")
+        return value.astimezone(dt.UTC)
 
     def status_id(self, obj: Mapping[str, Any], keys: tuple[str, ...], path: str) -> str:
         for key in keys:

@@ -101,8 +101,8 @@ def _v1_time(r: Reader, obj: Mapping[str, Any], key: str, path: str) -> dt.datet
         except ValueError:
             continue
         if value.utcoffset() is not None:
-            return value.astimezone(dt.UTC)
-    r.fail(f"{path}.{key}", f"not a date-time with an offset: {text!r}")
+            return r.instant(value, f"{path}.{key}")
+    r.fail(f"{path}.{key}", f"not a date-time with an offset: {text[:80]!r}")
 
 
 def _twint(r: Reader, obj: Mapping[str, Any], path: str) -> Tweet:
@@ -144,9 +144,10 @@ def _twint_time(r: Reader, obj: Mapping[str, Any], path: str) -> dt.datetime:
         value = obj.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
             try:
-                return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
+                when = dt.datetime.fromtimestamp(value / 1000, dt.UTC)
             except (OverflowError, OSError, ValueError):
-                r.fail(f"{path}.{key}", f"not a time in epoch milliseconds: {value!r}")
+                r.fail(f"{path}.{key}", f"not a time in epoch milliseconds: {repr(value)[:80]}")
+            return r.instant(when, f"{path}.{key}")
     day = obj.get("date") or obj.get("datestamp")
     clock = obj.get("time") or obj.get("timestamp")
     if isinstance(day, str) and isinstance(clock, str):
@@ -171,4 +172,4 @@ def _wall_time(r: Reader, obj: Mapping[str, Any], text: str, key: str, path: str
     offset = -offset if match["sign"] == "-" else offset
     if abs(offset) >= dt.timedelta(hours=24):
         r.fail(f"{path}.timezone", f"not a UTC offset such as +0900: {zone!r}")
-    return naive.replace(tzinfo=dt.timezone(offset)).astimezone(dt.UTC)
+    return r.instant(naive.replace(tzinfo=dt.timezone(offset)), f"{path}.{key}")

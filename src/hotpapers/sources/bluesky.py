@@ -37,11 +37,13 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import orjson
 
+from hotpapers.bounds import is_count
 from hotpapers.errors import NetworkError, ParseError
 from hotpapers.http import check_status, redact_url, request
 from hotpapers.links import ids_from_urls
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.redact import register
 from hotpapers.sources.bluesky_records import (
     _COUNTS,
     _QUOTE_WITH_MEDIA,
@@ -125,8 +127,8 @@ def _quoted_view_links(view: Mapping[str, Any]) -> list[ArxivId]:
 
 def _count(view: Mapping[str, Any], key: str) -> int:
     value = view.get(key, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ItemError(f"{key} is {value!r}")
+    if not (isinstance(value, int) and is_count(value)):
+        raise ItemError(f"{key} is {repr(value)[:80]}")
     return value
 
 
@@ -299,6 +301,7 @@ class BlueskySource:
             token = None
         if not isinstance(token, str) or not token:
             raise ParseError(f"com.atproto.server.createSession at {redact_url(url)}: no accessJwt in the answer")
+        register(token)  # masked wherever a server may echo it (hotpapers.redact)
         return token
 
     def _search(self, start: dt.datetime, end: dt.datetime) -> Iterator[Record]:

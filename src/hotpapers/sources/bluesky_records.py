@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from hotpapers.bounds import INSTANT_RANGE, supported
 from hotpapers.links import find_arxiv_ids, ids_from_urls
 from hotpapers.models import ArxivId, LinkMethod, PaperLink, Post, PostKind
 
@@ -136,6 +137,17 @@ def parse_datetime(value: object) -> dt.datetime | None:
         return None
 
 
+def _created_at(value: object) -> dt.datetime | None:
+    """A record's ``createdAt``: None when it is not a date-time; as given (maybe out of range) when it is one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
+
+
 def _kind(record: Mapping[str, Any]) -> tuple[PostKind, str | None]:
     quoted = quoted_uri(record)
     if quoted is not None:
@@ -163,7 +175,7 @@ def post_from_record(
         did: the author's DID (also the handle when ``handle`` is not known, as on Jetstream).
         rkey: the record key.
         record: the record (``text``, ``createdAt``, ``langs``, ``facets``, ``embed``, ``reply``).
-        fallback_time: ``created_at`` when ``createdAt`` is missing or invalid.
+        fallback_time: ``created_at`` when ``createdAt`` is missing or invalid (not an ISO 8601 date-time).
         handle: the author's handle, if known (the AppView gives it).
         name: the author's display name, if known.
         quoted: the arXiv ids of the quoted post, if the caller knows them.
@@ -173,11 +185,15 @@ def post_from_record(
         The post, with whatever links it has (possibly none: the caller decides whether to keep it).
 
     Raises:
-        ItemError: the record's ``text`` is not a string.
+        ItemError: the record's ``text`` is not a string, or its ``createdAt`` (or, without one, ``fallback_time``)
+            is outside the range hotpapers accepts (``hotpapers.bounds``).
     """
     text = record.get("text", "")
     if not isinstance(text, str):
         raise ItemError(f"text is {type(text).__name__}, not a string")
+    created_at = _created_at(record.get("createdAt")) or fallback_time
+    if not supported(created_at):
+        raise ItemError(f"createdAt {created_at.isoformat()} is outside the supported range ({INSTANT_RANGE})")
     langs = record.get("langs")
     language = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None
     kind, references = _kind(record)
@@ -188,7 +204,7 @@ def post_from_record(
         author_handle=handle or did,
         author_name=name,
         text=text,
-        created_at=parse_datetime(record.get("createdAt")) or fallback_time,
+        created_at=created_at,
         links=record_links(record, quoted) if links is None else links,
         kind=kind,
         language=language,

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import httpx
 import orjson
 
+from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.links import resolve_url
@@ -103,10 +104,8 @@ def _loads(data: bytes, what: str) -> object:
 
 
 def _count(value: object) -> int | None:
-    """A JSON count (a non-negative integer, not a bool), or None."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
+    """A JSON count (an integer from 0 to ``MAX_COUNT``, not a bool), or None."""
+    return value if isinstance(value, int) and is_count(value) else None
 
 
 def _snapshot(post_id: str, points: object, comments: object, observed_at: dt.datetime) -> EngagementSnapshot:
@@ -121,9 +120,12 @@ def _created(value: object) -> dt.datetime:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _SkipError(f"created_at_i {_show(value)} is not a timestamp")
     try:
-        return dt.datetime.fromtimestamp(value, dt.UTC)
+        created = dt.datetime.fromtimestamp(value, dt.UTC)
     except (OverflowError, OSError, ValueError) as e:
-        raise _SkipError(f"created_at_i {value} is out of range") from e
+        raise _SkipError(f"created_at_i {_show(value)} is out of range") from e
+    if not supported(created):
+        raise _SkipError(f"created_at_i {_show(value)} is outside the supported range ({INSTANT_RANGE})")
+    return created
 
 
 def _post(post_id: str, hit: Mapping[str, object], arxiv_id: ArxivId) -> Post:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import orjson
 
 from hotpapers.arxiv.ids import parse_id
+from hotpapers.bounds import INSTANT_RANGE, MAX_COUNT, supported
 from hotpapers.errors import ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
@@ -90,7 +91,7 @@ def _count(value: object) -> int | None:
         return None
     if isinstance(value, float) and not value.is_integer():
         return None
-    return int(value) if value >= 0 else None
+    return int(value) if 0 <= value <= MAX_COUNT else None
 
 
 def _timestamp(value: object) -> dt.datetime:
@@ -100,7 +101,10 @@ def _timestamp(value: object) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as e:
         raise _SkipError(f"publishedAt {_show(value)} is not an ISO 8601 date") from e
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    parsed = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
+    if not supported(parsed):
+        raise _SkipError(f"publishedAt {_show(value)} is outside the supported range ({INSTANT_RANGE})")
+    return parsed.astimezone(dt.UTC)
 
 
 def _submitter(user: object) -> tuple[str, str, int | None]:

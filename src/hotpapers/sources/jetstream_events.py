@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from hotpapers.bounds import is_count, supported
 from hotpapers.models import ArxivId, Post, PostGone
 from hotpapers.sources.bluesky import POST_COLLECTION, ItemError, at_uri, post_from_record, quoted_uri, record_links
 
@@ -79,17 +80,18 @@ class KnownPosts(OrderedDict[str, tuple[ArxivId, ...]]):
 
 
 def _iso_us(value: object) -> int | None:
+    """Unix µs of an ISO 8601 date-time with an offset, within the supported range (``hotpapers.bounds``)."""
     if not isinstance(value, str):
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return None if parsed.tzinfo is None else (parsed - _EPOCH) // _US
+    return (parsed - _EPOCH) // _US if parsed.tzinfo is not None and supported(parsed) else None
 
 
 def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    return value if isinstance(value, int) and is_count(value) else None
 
 
 def _commit(

@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 
 from hotpapers.arxiv.ids import parse_id
+from hotpapers.bounds import DATE_RANGE, FIRST_DAY, INSTANT_RANGE, LAST_DAY, supported
 from hotpapers.errors import InputError
 from hotpapers.links import ids_from_urls
 from hotpapers.models import (
@@ -130,6 +131,10 @@ def parse_legacy(data: bytes, name: str, *, observed_at: dt.datetime | None = No
         observed_at = dt.datetime.combine(until, dt.time(0), dt.UTC)
     elif observed_at.utcoffset() is None:
         raise InputError(f"{name}: observed_at must be timezone-aware")
+    elif not supported(observed_at):
+        raise InputError(
+            f"{name}: observed_at {observed_at.isoformat()} is outside the supported range ({INSTANT_RANGE})"
+        )
     papers = obj["papers"]
     if not isinstance(papers, list):
         r.fail("papers", f"expected a list, got {type(papers).__name__}")
@@ -139,9 +144,12 @@ def parse_legacy(data: bytes, name: str, *, observed_at: dt.datetime | None = No
 def _slash_date(r: Reader, meta: Mapping[str, Any], key: str) -> dt.date:
     text = r.string(meta, key, "meta")
     try:
-        return dt.datetime.strptime(str(text), "%Y/%m/%d").date()
+        day = dt.datetime.strptime(str(text), "%Y/%m/%d").date()
     except ValueError:
-        r.fail(f"meta.{key}", f"not a date YYYY/MM/DD: {text!r}")
+        r.fail(f"meta.{key}", f"not a date YYYY/MM/DD: {str(text)[:80]!r}")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        r.fail(f"meta.{key}", f"{day.isoformat()} is outside the supported range ({DATE_RANGE})")
+    return day
 
 
 class _Builder:

@@ -254,7 +254,7 @@ def _max_pages(value: str) -> tuple[int, str]:
     text = value.strip()
     if not text:
         return DEFAULT_MAX_PAGES, ""
-    if text.isascii() and text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # int() of thousands of digits raises
         return int(text), ""
     return DEFAULT_MAX_PAGES, f"HOTPAPERS_X_MAX_PAGES must be a whole number (0: no limit), got {text!r}"
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import ParseError
 from hotpapers.links import find_arxiv_ids, ids_from_urls
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind
@@ -291,14 +292,16 @@ def _created_at(tweet: Mapping[str, Any]) -> dt.datetime:
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError as e:
-        raise _Skip(f"bad created_at {value!r}") from e
+        raise _Skip(f"bad created_at {value[:80]!r}") from e
     if when.utcoffset() is None:
-        raise _Skip(f"created_at {value!r} has no time zone")
+        raise _Skip(f"created_at {value[:80]!r} has no time zone")
+    if not supported(when):
+        raise _Skip(f"created_at {value[:80]!r} is outside the supported range ({INSTANT_RANGE})")
     return when
 
 
 def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return is_count(value)
 
 
 def _snapshot(post_id: str, tweet: Mapping[str, Any], observed_at: dt.datetime) -> EngagementSnapshot:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
@@ -152,4 +152,26 @@ class Store(Protocol):
 
     def iter_digests(self) -> Iterator[Digest]:
         """All published digests, by date then preset."""
+        ...
+
+    # -- imports (hotpapers.store.sql_imports): the last record of a key in one import wins wholly ---------------
+
+    def begin_import(self) -> None:
+        """Start tracking the keys an import writes (inside its transaction)."""
+        ...
+
+    def seen_in_import(self, keys: Sequence[int]) -> list[bool]:
+        """Mark record keys as written by this import; for each, whether an earlier record of it already was."""
+        ...
+
+    def replace_papers(self, papers: Sequence[Paper]) -> int:
+        """Write papers wholly over the stored ones, whatever their version."""
+        ...
+
+    def replace_posts(self, posts: Sequence[Post]) -> int:
+        """Write posts' fields wholly over the stored ones (their links are added to the stored links)."""
+        ...
+
+    def replace_snapshots(self, snapshots: Sequence[EngagementSnapshot]) -> int:
+        """Write snapshots' counts wholly over the stored ones of the same post and instant."""
         ...

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from hotpapers.errors import StoreError, UsageError
+from hotpapers.redact import register
 from hotpapers.store.schema import MIGRATIONS
 from hotpapers.store.sql import RECORD_TABLES, SQLStore
 
@@ -46,6 +47,13 @@ def display_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
+def _password(url: str) -> str | None:
+    """The password written in ``url`` (user part or ``password=`` parameter), if any."""
+    parts = urlsplit(url)
+    given = [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
+    return parts.password or (given[0] if given else None)
+
+
 def postgres_ddl(sql: str) -> str:
     """A migration written for SQLite in PostgreSQL's dialect.
 
@@ -69,7 +77,8 @@ def _placeholders(sql: str) -> str:
 class PostgresStore(SQLStore):
     """A ``Store`` on a PostgreSQL database (or one schema of it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        register(_password(url))  # a password written in the URL is masked wherever it may be echoed
         self.url = display_url(url)
         self._depth = 0
         try:
@@ -92,6 +101,9 @@ class PostgresStore(SQLStore):
             self._schema = str(self._execute("SELECT current_schema()").fetchone()[0] or "")
             if not self._schema:
                 raise StoreError(f"{self.url}: no schema to use (the search_path names none that exists)")
+            if not create and self.schema_version() == 0:
+                raise StoreError(f"{self.url}: no hotpapers store in schema {self._schema} (check --db or "
+                                 "$HOTPAPERS_DB; import, ingest, run, listen and replay create one)")
             self._migrate()
         except BaseException:
             self._db.close()
@@ -176,6 +188,33 @@ class PostgresStore(SQLStore):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
         ).fetchall()
         return {str(name) for (name,) in found}
+
+    _IMPORT_KEYS_DDL = (
+        "CREATE TEMP TABLE IF NOT EXISTS hotpapers_import_keys (k BIGINT PRIMARY KEY, batch BIGINT NOT NULL DEFAULT 0)"
+    )
+
+    def seen_in_import(self, keys: Sequence[int]) -> list[bool]:
+        """As on SQLite, in one pipelined round trip: the keys the insert returns are the new ones."""
+        if not keys:
+            return []
+        fresh: set[int] = set()
+        try:
+            with self._db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO hotpapers_import_keys(k) VALUES (%s) ON CONFLICT DO NOTHING RETURNING k",
+                    [(key,) for key in keys], returning=True,
+                )
+                while True:
+                    fresh.update(int(row[0]) for row in cur.fetchall())
+                    if not cur.nextset():
+                        break
+        except self._errors as e:
+            raise StoreError(f"{self.url}: {_first_line(e)}") from e
+        seen: list[bool] = []
+        for key in keys:  # a key twice in ``keys`` is new the first time only
+            seen.append(key not in fresh)
+            fresh.discard(key)
+        return seen
 
     def _migration_statements(self, version: int) -> list[str]:
         return [s for s in postgres_ddl(MIGRATIONS[version - 1]).split(";") if s.strip()]

@@ -44,8 +44,14 @@ _LINK_METHODS = {member.value: member for member in LinkMethod}
 
 
 def ts(value: dt.datetime) -> str:
-    """Fixed-width UTC text, so that text order is time order."""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed-width UTC text ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, so that text order is time order.
+
+    Every year from 1 to 9999 has four digits (``0999-06-01T…``): ``strftime("%Y")`` wrote ``999-06-01T…``, which
+    neither sorts nor parses back (migration ``_V4`` repairs such values).
+    """
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" off: the fastest spelling measured
 
 
 def ts_opt(value: dt.datetime | None) -> str | None:

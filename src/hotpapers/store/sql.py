@@ -28,9 +28,11 @@ from hotpapers.models import (
     Paper,
     Post,
 )
+from hotpapers.redact import redact
 from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
+from hotpapers.store.sql_imports import SQLImports
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
@@ -41,7 +43,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(SQLReads):
+class SQLStore(SQLReads, SQLImports):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str
@@ -340,7 +342,8 @@ class SQLStore(SQLReads):
         """Record the start of a run."""
         with self.transaction():
             row = self._execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?) RETURNING id", (command, rows.ts(started_at))
+                "INSERT INTO runs(command, started_at) VALUES (?, ?) RETURNING id",
+                (redact(command), rows.ts(started_at)),
             ).fetchone()
         return int(row[0])
 
@@ -349,7 +352,7 @@ class SQLStore(SQLReads):
         with self.transaction():
             self._execute(
                 "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
-                (rows.ts(finished_at), status, orjson.dumps(summary).decode(), run_id),
+                (rows.ts(finished_at), status, redact(orjson.dumps(summary).decode()), run_id),
             )
 
 

@@ -20,15 +20,20 @@ _STREAM_BATCH = 1_000
 class SQLiteStore(SQLStore):
     """A ``Store`` on a SQLite file (``:memory:`` works too, for tests)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the store at ``path``, creating it unless ``create`` is False (then it must hold a hotpapers store)."""
         self.url = str(path)
         self._depth = 0
         try:
-            if str(path) != ":memory:":
+            if str(path) != ":memory:" and create:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA foreign_keys = ON")
+            if not create and self.schema_version() == 0:  # before WAL: nothing is written to the file
+                self._db.close()
+                raise StoreError(f"{path}: not a hotpapers store (an empty database); import, ingest, run, listen "
+                                 "and replay create one")
             self._use_wal()
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
