@@ -27,7 +27,7 @@ from hotpapers._fs import atomic_write_text
 from hotpapers.errors import ConfigError
 from hotpapers.models import Digest, RankedPaper
 from hotpapers.writers._markup import http_url, markdown_block, markdown_text, markdown_url, yaml_string
-from hotpapers.writers._text import CATEGORY_RE, one_line, score_text, scrub, xml_safe
+from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, score_text, scrub, xml_safe
 from hotpapers.writers.embeds import BLUESKY_SCRIPT, X_SCRIPT, EmbedMode, parse_embed_mode, render_embed
 
 __all__ = [
@@ -157,8 +157,8 @@ def yaml_list(key: str, values: list[str]) -> list[str]:
 
 
 def primary_categories(digest: Digest) -> list[str]:
-    """The distinct primary categories of the digest's papers, sorted: the post's tags."""
-    return sorted({item.paper.primary_category for item in digest.papers if item.paper.primary_category})
+    """The distinct primary categories of the digest's papers that are arXiv codes, sorted: the post's tags."""
+    return sorted(arxiv_categories(item.paper.primary_category for item in digest.papers))
 
 
 def description(digest: Digest) -> str:

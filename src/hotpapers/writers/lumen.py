@@ -14,7 +14,9 @@ Deliberate differences from the original, each fixing one of its defects (see ``
 * every front-matter string is a YAML double-quoted scalar (``draft`` stays the boolean ``false``);
 * titles, authors and abstracts are whitespace-normalised and escaped for HTML and Markdown
   (:mod:`hotpapers.writers._markup`); tweet text, author names and dates in the embeds are HTML-escaped,
-  tweet newlines become ``<br>`` and only http(s) URLs become links;
+  tweet newlines become ``<br>`` and only http(s) URLs become links; characters HTML calls parse errors
+  (controls but tab and line breaks, U+FFFE, U+FFFF) are dropped from the body and a lone surrogate is U+FFFD
+  everywhere, so any stored text gives a UTF-8 file;
 * the counts timestamp is UTC (the latest snapshot among all the paper's posts, else ``generated_at``), not the
   generator's local clock; the embed is built from the stored post instead of an oEmbed call, so the
   writer never touches the network.
@@ -40,6 +42,7 @@ from hotpapers.writers._markup import (
     tweet_date,
     yaml_string,
 )
+from hotpapers.writers._text import CATEGORY_RE, scrub, xml_safe
 
 __all__ = ["LumenWriter", "render_lumen"]
 
@@ -47,7 +50,6 @@ WIDGETS_SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" ch
 SOCIAL_IMAGE = "/media/flying-marine.jpg"
 TAGS = ("arXiv", "Twitter", "Machine Learning", "Computer Science")
 
-_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 _URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
@@ -83,9 +85,8 @@ def render_lumen(digest: Digest) -> str:
     Returns:
         The whole file, ending with a newline.
     """
-    parts = [_front_matter(digest)]
-    parts.extend(_paper(item, digest.generated_at) for item in digest.papers)
-    return "".join(parts)
+    body = "".join(_paper(item, digest.generated_at) for item in digest.papers)
+    return _front_matter(digest) + xml_safe(scrub(body))
 
 
 def _front_matter(digest: Digest) -> str:
@@ -93,7 +94,7 @@ def _front_matter(digest: Digest) -> str:
     date = digest.generated_at.astimezone(dt.UTC).replace(microsecond=0).isoformat()
     lines = [
         "---",
-        f"title: {yaml_string(digest.title)}",
+        f"title: {yaml_string(scrub(digest.title))}",
         f"date: {yaml_string(date)}",
         f"template: {yaml_string('post')}",
         "draft: false",
@@ -141,7 +142,7 @@ def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
 
 
 def _category(category: str) -> str:
-    if _CATEGORY_RE.fullmatch(category):
+    if CATEGORY_RE.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
     return markdown_text(category)
 
