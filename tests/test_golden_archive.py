@@ -75,7 +75,9 @@ def _render(record: dict[str, Any]) -> str:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace normalised; the zero-width space the writer puts between two touching math spans
+    (``$a$$b$``, see ``writers/_tex.py``) is left out: a reader does not see it."""
+    return " ".join(text.replace("\u200b", "").split())
 
 
 def _paper_view(paper: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostile import categories, texts
 from hotpapers.models import Digest, RankedPaper, RankedPost
 from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, scrub, xml_safe
 from hotpapers.writers.feeds_common import FeedSettings, feeds
@@ -30,6 +29,7 @@ from hotpapers.writers.jekyll import render_jekyll
 from hotpapers.writers.lumen import render_lumen
 
 from factories import DAY, T0, paper, post, snapshot
+from hostile import categories, texts
 
 A = f"{{{ATOM_NS}}}"
 SITE = "https://hotpapers.example.org/"

@@ -115,8 +115,14 @@ def _intro(digest: Digest) -> str:
     )
 
 
+def _line(text: str) -> str:
+    """Outside text on one line, cleaned before it is escaped (a dropped character cannot join a backslash to
+    what follows it)."""
+    return one_line(xml_safe(scrub(text)))
+
+
 def _block(text: str) -> str:
-    escaped = markdown_block(one_line(text))
+    escaped = markdown_block(_line(text))
     return "&#58;" + escaped[1:] if escaped.startswith(":") else escaped
 
 
@@ -133,7 +139,7 @@ def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> str
             "- categories: " + " | ".join(_category(c) for c in paper.categories),
         )
     )
-    parts = [f"## {item.rank}. {markdown_text(one_line(paper.title))}"]
+    parts = [f"## {item.rank}. {markdown_text(_line(paper.title))}"]
     if any(a.strip() for a in paper.authors):
         parts.append(_block(", ".join(paper.authors)))
     parts.append(details)

@@ -25,10 +25,13 @@ import re
 from urllib.parse import quote, urlsplit
 
 __all__ = [
+    "block_start",
+    "closing_hashes",
     "html_attr",
     "html_text",
     "http_url",
     "markdown_block",
+    "markdown_inline",
     "markdown_text",
     "markdown_url",
     "yaml_string",
@@ -73,14 +76,27 @@ def html_attr(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Escape outside text for inline Markdown: inert as HTML and unable to form links or code spans."""
-    escaped = _INLINE_RE.sub(lambda m: _INLINE_REFS[m[0]], text)
-    stripped = escaped.rstrip("#")  # a closing "#" sequence would be cut from a heading
+    return closing_hashes(markdown_inline(text))
+
+
+def markdown_inline(text: str) -> str:
+    """:func:`markdown_text` without the rule for trailing ``#`` (for a piece of a longer line)."""
+    return _INLINE_RE.sub(lambda m: _INLINE_REFS[m[0]], text)
+
+
+def closing_hashes(escaped: str) -> str:
+    """Write trailing ``#`` as references: a closing ``#`` sequence would be cut from a heading."""
+    stripped = escaped.rstrip("#")
     return stripped + "&#35;" * (len(escaped) - len(stripped))
 
 
 def markdown_block(text: str) -> str:
     """Escape outside text that starts a Markdown line: :func:`markdown_text` plus block-start markers."""
-    escaped = markdown_text(text)
+    return block_start(markdown_text(text))
+
+
+def block_start(escaped: str) -> str:
+    """Escaped text made unable to open a block at the start of a line (``1.``, ``#``, ``-``, ``|``, …)."""
     match = _ORDERED_RE.match(escaped)
     if match:
         return f"{match[1]}&#{ord(match[2])};{escaped[match.end() :]}"

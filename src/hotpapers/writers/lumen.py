@@ -13,7 +13,8 @@ Deliberate differences from the original, each fixing one of its defects (see ``
   ``Z`` on Japan wall-clock time);
 * every front-matter string is a YAML double-quoted scalar (``draft`` stays the boolean ``false``);
 * titles, authors and abstracts are whitespace-normalised and escaped for HTML and Markdown
-  (:mod:`hotpapers.writers._markup`); tweet text, author names and dates in the embeds are HTML-escaped,
+  (:mod:`hotpapers.writers._markup`), except the TeX math spans of titles and abstracts, which reach the blog's
+  KaTeX as written (:mod:`hotpapers.writers._tex`); tweet text, author names and dates in the embeds are HTML-escaped,
   tweet newlines become ``<br>`` and only http(s) URLs become links; characters HTML calls parse errors
   (controls but tab and line breaks, U+FFFE, U+FFFF) are dropped from the body and a lone surrogate is U+FFFD
   everywhere, so any stored text gives a UTF-8 file;
@@ -35,13 +36,13 @@ from hotpapers.writers._markup import (
     html_attr,
     html_text,
     http_url,
-    markdown_block,
     markdown_text,
     markdown_url,
     text_direction,
     tweet_date,
     yaml_string,
 )
+from hotpapers.writers._tex import markdown_tex
 from hotpapers.writers._text import CATEGORY_RE, scrub, xml_safe
 
 __all__ = ["LumenWriter", "render_lumen"]
@@ -111,7 +112,9 @@ def _front_matter(digest: Digest) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Outside text on one line, cleaned before it is escaped: a character dropped after escaping could join a
+    backslash to what follows it (``\\`` NUL ``$`` would become an escaped ``\\$``)."""
+    return " ".join(xml_safe(scrub(text)).split())
 
 
 def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
@@ -124,16 +127,16 @@ def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
         links += f" | [pdf]({markdown_url(pdf_url)})"
     lines = [
         "",
-        f"# {item.rank}. {markdown_text(_one_line(paper.title))}",
+        f"# {item.rank}. {markdown_tex(_one_line(paper.title))}",
         "",
-        markdown_block(", ".join(_one_line(a) for a in paper.authors)),
+        markdown_tex(", ".join(_one_line(a) for a in paper.authors), block=True, math=False),
         "",
         f"- retweets: {item.reposts}, favorites: {item.likes} ({counted:%m/%d/%Y %H:%M:%S})",
         "",
         links,
         "- " + " | ".join(_category(c) for c in paper.categories),
         "",
-        markdown_block(_one_line(paper.abstract)),
+        markdown_tex(_one_line(paper.abstract), block=True),
         "",
     ]
     for post in item.posts:
