@@ -6,58 +6,33 @@ a property test can send hundreds of posts through the real JavaScript pipeline 
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from typing import Any
 
-from engines import JS, executable, node_modules
+from engines import JS, LineServer, executable, node_modules
 
 _ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.DOTALL)
 
 
-class LumenPipeline:
+class LumenPipeline(LineServer):
     """The running Node process; :meth:`close` it when done."""
 
     def __init__(self) -> None:
         node_modules()
-        self._process = subprocess.Popen(
-            [executable("node", "nodejs"), str(JS / "lumen_check.cjs")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            cwd=JS,
-        )
-
-    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(json.dumps(request) + "\n")
-        self._process.stdin.flush()
-        line = self._process.stdout.readline()
-        assert line, "the Lumen pipeline (node) exited"
-        answer: dict[str, Any] = json.loads(line)
-        assert "crash" not in answer, answer["crash"]
-        return answer
+        super().__init__([executable("node", "nodejs"), str(JS / "lumen_check.cjs")], JS)
 
     def post(self, markdown: str) -> dict[str, Any]:
         """Render a whole post: ``math`` (each math node's value, display flag and KaTeX error or None), the page
         ``html`` (math rendered by KaTeX, as gatsby-remark-katex does) and ``math2020`` (the values the original
         blog's remark 10 + remark-math 1 found)."""
-        return self._ask({"markdown": markdown})
+        return self.ask({"markdown": markdown})
 
     def spans(self, markdown: str) -> tuple[list[str], list[str]]:
         """The values of the math nodes today's Lumen pipeline finds in a post, and those the 2020 one finds."""
-        answer = self._ask({"spans": markdown})
+        answer = self.ask({"spans": markdown})
         return answer["math"], answer["math2020"]
 
     def katex(self, sources: list[str]) -> list[str | None]:
         """Each inline TeX source rendered by KaTeX (its TeX annotation left out), or None if KaTeX refuses it."""
-        rendered = self._ask({"tex": sources})["rendered"]
+        rendered = self.ask({"tex": sources})["rendered"]
         return [None if r["error"] else _ANNOTATION_RE.sub("", r["html"]) for r in rendered]
-
-    def close(self) -> None:
-        """Stop the Node process."""
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        self._process.wait(timeout=30)

@@ -54,14 +54,14 @@ def _golden_name(kind: str, day: str) -> str:
 @pytest.mark.parametrize("day", GOLDEN_DAYS)
 def test_golden_static(kind: str, day: str, tmp_path: Path, update_golden: bool) -> None:
     """The default (static embeds) file of a sample day is byte-identical to its golden file."""
-    (path,) = WRITERS[kind]("static").write(sample_digest(day), tmp_path)
+    path = WRITERS[kind]("static").write(sample_digest(day), tmp_path)[0]
     check_golden(GOLDEN / kind / _golden_name(kind, day), path.read_bytes(), update_golden)
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
 def test_golden_official(kind: str, tmp_path: Path, update_golden: bool) -> None:
     """The official-embeds file of 2021-01-15 is byte-identical to its golden file."""
-    (path,) = WRITERS[kind]("official").write(sample_digest("2021-01-15"), tmp_path)
+    path = WRITERS[kind]("official").write(sample_digest("2021-01-15"), tmp_path)[0]
     check_golden(GOLDEN / kind / "official" / _golden_name(kind, "2021-01-15"), path.read_bytes(), update_golden)
 
 
@@ -110,8 +110,8 @@ def test_section_layout(kind: str) -> None:
     assert (
         "\n## 1. Paper 2104.08223\n\nAda Lovelace, Alan Turing\n\n"
         "- score: 42 · reposts: 10 · likes: 20 (as of 2021-04-20 00:43 UTC)\n"
-        "- links: [abs](https://arxiv.org/abs/2104.08223) | [pdf](https://arxiv.org/pdf/2104.08223)\n"
-        "- categories: [cs.CV](https://arxiv.org/list/cs.CV/recent) | [cs.LG](https://arxiv.org/list/cs.LG/recent)\n"
+        "- links: [abs](https://arxiv.org/abs/2104.08223) &#124; [pdf](https://arxiv.org/pdf/2104.08223)\n"
+        "- categories: [cs.CV](https://arxiv.org/list/cs.CV/recent) &#124; [cs.LG](https://arxiv.org/list/cs.LG/recent)\n"
         '\nWe study things.\n\n<blockquote class="hp-post hp-static hp-x"'
     ) in body
 
@@ -180,7 +180,7 @@ def test_official_mode_loads_each_script_once_at_the_end(kind: str) -> None:
         post("b"), platform="bluesky", post_id="at://did:plc:a/app.bsky.feed.post/b", url="https://bsky.app/x"
     )
     digest = _digest(_ranked(posts=(post("1"), post("2"), bsky)))
-    text = RENDER[kind](digest, "official")
+    _, text = _split(RENDER[kind](digest, "official"))
     assert text.count("<script") == 2 and text.endswith(f"\n\n{X_SCRIPT}\n\n{BLUESKY_SCRIPT}\n")
     assert text.count('<blockquote class="twitter-tweet"') == 2 and 'class="bluesky-embed"' in text
 
@@ -220,3 +220,18 @@ def test_any_text_stays_text(title: str, abstract: str, text: str, author: str) 
         tree = lxml.html.fragment_fromstring(body, create_parent="div")
         assert {e.tag for e in tree.iter()} <= {"div", "blockquote", "p", "span", "a", "time", "br"}
         assert all(h.startswith(("http://", "https://")) for h in tree.xpath(".//a/@href"))
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_pipes_never_reach_markdown(kind: str) -> None:
+    """No `|` of the writer's or of outside text is left for kramdown to make a table of: all are `&#124;`."""
+    hostile = paper(title="a | b", abstract="|x| < 1 | y", authors=("A|B",), categories=("cs.LG", "x|y"))
+    _, body = _split(RENDER[kind](_digest(_ranked(hostile, posts=(post(text="p | q"),)))))
+    assert "|" not in body and body.count("&#124;") >= 7
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_kramdown_end_of_block_marker_is_text(kind: str) -> None:
+    """An abstract that is a lone `^` (kramdown's end-of-block marker) is written `&#94;`."""
+    _, body = _split(RENDER[kind](_digest(_ranked(paper(abstract="^")))))
+    assert "\n&#94;\n" in body

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers.models import Digest, RankedPaper, RankedPost
+from hotpapers.models import Digest, RankedPaper
 from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, scrub, xml_safe
 from hotpapers.writers.feeds_common import FeedSettings, feeds
 from hotpapers.writers.feeds_json import render_json_feed
@@ -28,30 +28,13 @@ from hotpapers.writers.hugo import render_hugo
 from hotpapers.writers.jekyll import render_jekyll
 from hotpapers.writers.lumen import render_lumen
 
-from factories import DAY, T0, paper, post, snapshot
-from hostile import categories, texts
+from factories import DAY, T0, paper
+from hostile import digests, texts
 
 A = f"{{{ATOM_NS}}}"
 SITE = "https://hotpapers.example.org/"
 RENDER = {"lumen": render_lumen, "hugo": render_hugo, "jekyll": render_jekyll}
 TAG_URI_RE = re.compile(r"tag:[A-Za-z0-9.-]+,\d{4}-\d{2}-\d{2}:[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]+")
-
-
-@st.composite
-def digests(draw: st.DrawFn) -> Digest:
-    """A digest of one or two papers whose every text field (and the preset and categories) is hostile."""
-    items = []
-    for rank in range(1, draw(st.integers(1, 2)) + 1):
-        cats = tuple(draw(st.lists(categories, min_size=1, max_size=3)))
-        shown = post(
-            f"17{rank}", text=draw(texts), author_name=draw(texts), author_handle=draw(texts), language=draw(texts)
-        )
-        p = paper(
-            f"2104.0822{rank}", title=draw(texts), abstract=draw(texts), authors=tuple(draw(st.lists(texts, max_size=2))),
-            primary_category=cats[0], categories=cats,
-        )
-        items.append(RankedPaper(rank, 10.0, p, (RankedPost(shown, snapshot(shown.post_id), 1.0),), ()))
-    return Digest(draw(texts), DAY, T0, T0, T0, draw(texts), tuple(items))
 
 
 def _front_matter(text: str) -> dict[str, Any]:

@@ -34,6 +34,7 @@ __all__ = [
     "markdown_inline",
     "markdown_text",
     "markdown_url",
+    "one_line_html",
     "yaml_string",
 ]
 
@@ -62,6 +63,7 @@ _BLOCK_START = {
 _ORDERED_RE = re.compile(r"(\d{1,9})([.)])")
 _YAML_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _URL_BAD_RE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_LINE_BREAK_RE = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def html_text(text: str) -> str:
@@ -103,6 +105,12 @@ def block_start(escaped: str) -> str:
     if escaped[:1] in _BLOCK_START:
         return _BLOCK_START[escaped[0]] + escaped[1:]
     return escaped
+
+
+def one_line_html(fragment: str) -> str:
+    """An HTML fragment (outside text in it escaped) on one line, so that Markdown keeps it one HTML block:
+    a line break in a stored handle or name must not end the block and hand the rest to Markdown."""
+    return _LINE_BREAK_RE.sub(" ", fragment)
 
 
 def yaml_string(text: str) -> str:

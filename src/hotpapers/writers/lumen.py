@@ -36,8 +36,8 @@ from hotpapers.writers._markup import (
     html_attr,
     html_text,
     http_url,
-    markdown_text,
     markdown_url,
+    one_line_html,
     text_direction,
     tweet_date,
     yaml_string,
@@ -147,7 +147,7 @@ def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
 def _category(category: str) -> str:
     if CATEGORY_RE.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return markdown_text(category)
+    return markdown_tex(_one_line(category), math=False)
 
 
 def _tweet_html(text: str) -> str:
@@ -179,4 +179,4 @@ def _embed(item: RankedPost) -> str:
     author = f"{html_text(_one_line(post.author_name))} (@{html_text(post.author_handle)})"
     opening = '<blockquote class="twitter-tweet">' if post.platform == "x" else "<blockquote>"
     paragraph = f'<p lang="{html_attr(lang)}" dir="{direction}">{_tweet_html(post.text)}</p>'
-    return f"{opening}{paragraph}&mdash; {author} {link}</blockquote>"
+    return one_line_html(f"{opening}{paragraph}&mdash; {author} {link}</blockquote>")
