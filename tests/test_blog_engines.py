@@ -1,6 +1,6 @@
 """Hugo and Jekyll output built by the real engines (Debian's ``hugo`` and ``jekyll``), and kramdown's two parsers.
 
-One site per engine is built for the module (Hugo with ``markup.goldmark.renderer.unsafe = true``, as documented):
+One site per engine is built for the module (Hugo twice: with and without ``markup.goldmark.renderer.unsafe``):
 every day of the bundled sample, ranked and dated by the pipeline as the demo does, plus days of hostile text.
 The rendered HTML is checked: no stray table, every link intact, every embed present, no markup from the texts,
 the days listed in listing order. Without an engine its tests are skipped with the reason (a failure under
@@ -26,7 +26,7 @@ from hotpapers.models import Digest, RankedPaper, RankedPost
 from hotpapers.pipeline import build_digest, day_window, import_files
 from hotpapers.store import SQLiteStore
 from hotpapers.writers._text import arxiv_categories, scrub
-from hotpapers.writers.hugo import HugoWriter, render_hugo
+from hotpapers.writers.hugo import SHORTCODE, HugoWriter, render_hugo
 from hotpapers.writers.jekyll import JekyllWriter, render_jekyll
 
 from engines import LineServer, executable, kramdown_server
@@ -105,7 +105,7 @@ HUGO_INDEX = (
 )
 
 
-def _hugo_site(root: Path, corpus: dict[str, Digest]) -> None:
+def _hugo_site(root: Path, corpus: dict[str, Digest], *, shortcode: bool = True) -> None:
     (root / "layouts" / "_default").mkdir(parents=True)
     (root / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
     (root / "layouts" / "index.html").write_text(HUGO_INDEX)
@@ -114,6 +114,8 @@ def _hugo_site(root: Path, corpus: dict[str, Digest]) -> None:
     official = root / "content" / "official" / "official.md"
     official.parent.mkdir(parents=True)
     official.write_text(render_hugo(corpus["hot-papers-2021-01-15"], "official"), encoding="utf-8")
+    if not shortcode:
+        (root / "layouts" / "shortcodes" / f"{SHORTCODE}.html").unlink()
 
 
 def _build_hugo(root: Path, unsafe: bool) -> Site:
@@ -128,12 +130,12 @@ def _build_hugo(root: Path, unsafe: bool) -> Site:
 
 
 @pytest.fixture(scope="module")
-def hugo_site(tmp_path_factory: pytest.TempPathFactory, corpus: dict[str, Digest]) -> Site:
-    """The Hugo site built with ``unsafe = true``."""
+def hugo_sites(tmp_path_factory: pytest.TempPathFactory, corpus: dict[str, Digest]) -> dict[bool, Site]:
+    """The Hugo site built with ``unsafe = false`` (Hugo's default) and with ``unsafe = true``."""
     executable("hugo", "hugo")
     root = tmp_path_factory.mktemp("hugo")
     _hugo_site(root, corpus)
-    return _build_hugo(root, True)
+    return {unsafe: _build_hugo(root, unsafe) for unsafe in (False, True)}
 
 
 # -- Jekyll --------------------------------------------------------------------------------------------------
@@ -172,10 +174,12 @@ def jekyll_site(tmp_path_factory: pytest.TempPathFactory, corpus: dict[str, Dige
     return Site(pages, _index_order(index), (out / "official.html").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(params=["hugo", "jekyll"])
+@pytest.fixture(params=["hugo", "hugo-unsafe", "jekyll"])
 def site(request: pytest.FixtureRequest) -> Site:
-    """Each built site in turn: Hugo, Jekyll."""
-    return request.getfixturevalue(f"{request.param}_site")  # type: ignore[no-any-return]
+    """Each built site in turn: Hugo (default settings), Hugo with raw HTML allowed, Jekyll."""
+    if request.param == "jekyll":
+        return request.getfixturevalue("jekyll_site")  # type: ignore[no-any-return]
+    return request.getfixturevalue("hugo_sites")[request.param == "hugo-unsafe"]  # type: ignore[no-any-return]
 
 
 # -- the checks ----------------------------------------------------------------------------------------------
@@ -213,7 +217,7 @@ def test_links_and_categories_are_intact(site: Site, corpus: dict[str, Digest]) 
 
 
 def test_embeds_are_present(site: Site, corpus: dict[str, Digest]) -> None:
-    """Every shown post is a static card in the page."""
+    """Every shown post is a static card in the page, with Hugo's raw-HTML setting or without it."""
     for slug, digest in corpus.items():
         page = site.pages[slug]
         assert "raw HTML omitted" not in page
@@ -251,6 +255,16 @@ def test_hostile_titles_read_back(site: Site, corpus: dict[str, Digest]) -> None
         shown = _tree(site.pages[slug]).findtext(".//title") or ""
         expected = scrub(corpus[slug].title).replace("\x00", "\ufffd")
         assert "".join(shown.split()) == "".join(expected.split()), slug
+
+
+def test_hugo_without_the_shortcode_fails_loudly(tmp_path: Path, corpus: dict[str, Digest]) -> None:
+    """A Hugo site missing the writer's shortcode fails its build naming it, instead of dropping the embeds."""
+    executable("hugo", "hugo")
+    _hugo_site(tmp_path, {"hot-papers-2021-01-15": corpus["hot-papers-2021-01-15"]}, shortcode=False)
+    (tmp_path / "hugo.toml").write_text(HUGO_CONFIG.format(unsafe="false"))
+    result = _run([executable("hugo", "hugo"), "--source", str(tmp_path), "--destination", str(tmp_path / "o")],
+                  tmp_path)
+    assert result.returncode != 0 and f'shortcode "{SHORTCODE}" not found' in result.stderr
 
 
 # -- kramdown, both parsers ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from hotpapers.errors import ConfigError
 from hotpapers.models import Digest, Paper, Post, RankedPaper, RankedPost
 from hotpapers.plugins import Writer
 from hotpapers.writers.embeds import BLUESKY_SCRIPT, X_SCRIPT
-from hotpapers.writers.hugo import HugoWriter, render_hugo
+from hotpapers.writers.hugo import SHORTCODE, SHORTCODE_PATH, SHORTCODE_TEMPLATE, HugoWriter, render_hugo
 from hotpapers.writers.jekyll import JekyllWriter, render_jekyll
 
 from factories import DAY, T0, paper, post, snapshot
@@ -27,6 +27,7 @@ from writer_samples import GOLDEN, GOLDEN_DAYS, check_golden, sample_digest
 WRITERS = {"hugo": HugoWriter, "jekyll": JekyllWriter}
 RENDER = {"hugo": render_hugo, "jekyll": render_jekyll}
 HOSTILE = '<img src=x onerror=alert(1)> "</script><script>alert(1)</script>'
+OPEN, CLOSE = f"{{{{< {SHORTCODE} >}}}}", f"{{{{< /{SHORTCODE} >}}}}"
 GENERATED = dt.datetime(2021, 4, 20, 9, 43, 48, 123456, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
 
@@ -40,10 +41,11 @@ def _digest(*papers: RankedPaper, title: str = "Hot Papers 2021-04-19") -> Diges
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
-    """The front matter parsed by PyYAML, and the body."""
+    """The front matter parsed by PyYAML, and the body (a Hugo page's own shortcode delimiters taken out)."""
     assert text.startswith("---\n")
     matter, body = text[4:].split("\n---\n", 1)
-    return yaml.safe_load(matter), body
+    assert body.count(OPEN) == body.count(CLOSE)
+    return yaml.safe_load(matter), body.replace(OPEN, "").replace(CLOSE, "")
 
 
 def _golden_name(kind: str, day: str) -> str:
@@ -68,8 +70,9 @@ def test_golden_official(kind: str, tmp_path: Path, update_golden: bool) -> None
 def test_hugo_file_name_and_front_matter(tmp_path: Path) -> None:
     """Hugo: content/posts/hot-papers-DATE.md; title, RFC 3339 date, draft false, slug, tags, categories."""
     digest = sample_digest("2021-04-19")
-    (path,) = HugoWriter().write(digest, tmp_path)
+    path, shortcode = HugoWriter().write(digest, tmp_path)
     assert path == tmp_path / "content" / "posts" / "hot-papers-2021-04-19.md"
+    assert shortcode == tmp_path / SHORTCODE_PATH and shortcode.read_text(encoding="utf-8") == SHORTCODE_TEMPLATE
     matter, _ = _split(path.read_text(encoding="utf-8"))
     assert matter["title"] == "Hot Papers 2021-04-19" and matter["draft"] is False
     assert matter["date"] == digest.generated_at  # PyYAML reads the unquoted RFC 3339 timestamp
@@ -220,6 +223,22 @@ def test_any_text_stays_text(title: str, abstract: str, text: str, author: str) 
         tree = lxml.html.fragment_fromstring(body, create_parent="div")
         assert {e.tag for e in tree.iter()} <= {"div", "blockquote", "p", "span", "a", "time", "br"}
         assert all(h.startswith(("http://", "https://")) for h in tree.xpath(".//a/@href"))
+
+
+def test_hugo_wraps_every_html_block_in_its_shortcode() -> None:
+    """Each post and each platform script of a Hugo page is one `hotpapers-embed` shortcode on its own line."""
+    digest = sample_digest("2021-01-15")
+    text = render_hugo(digest, "official")
+    html_blocks = [b for b in text.rstrip("\n").split("\n\n") if b.startswith(("<", OPEN))]
+    assert html_blocks and all(re.fullmatch(f"{re.escape(OPEN)}<[^\n]*{re.escape(CLOSE)}", b) for b in html_blocks)
+    assert text.count(OPEN) == sum(len(p.posts) for p in digest.papers) + text.count("<script")
+
+
+def test_hugo_shortcode_template_inserts_its_content_as_it_is() -> None:
+    """The shortcode the writer ships prints `.Inner` unescaped (the HTML is hotpapers' own, its text escaped)."""
+    assert "{{- .Inner | safeHTML -}}" in SHORTCODE_TEMPLATE and SHORTCODE_PATH.as_posix() == (
+        "layouts/shortcodes/hotpapers-embed.html"
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
