@@ -61,7 +61,7 @@ def _same_text(shown: str, expected: str) -> None:
     assert _squeeze(shown) == _squeeze(xml_safe(expected))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(digest=digests())
 @pytest.mark.parametrize("kind", sorted(RENDER))
 def test_front_matter_reads_back_exactly(kind: str, digest: Digest) -> None:
@@ -81,7 +81,7 @@ def test_lone_surrogate_becomes_a_replacement_character(kind: str) -> None:
     assert _front_matter(text.encode("utf-8").decode("utf-8"))["title"] == "T\ufffd"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(digest=digests(), title=texts)
 def test_atom_is_well_formed_and_its_text_is_the_input(digest: Digest, title: str) -> None:
     """Atom: well-formed; titles, subtitle and summaries are plain text equal to the input; ids are tag: URIs."""
@@ -101,7 +101,7 @@ def test_atom_is_well_formed_and_its_text_is_the_input(digest: Digest, title: st
             _html_text_without_foreign_elements(entry.findtext(f"{A}content") or "")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(digest=digests(), title=texts)
 def test_rss_is_well_formed_and_its_html_fields_hold_no_element(digest: Digest, title: str) -> None:
     """RSS: well-formed; channel title and description and item titles, read as HTML, are the input as text."""
