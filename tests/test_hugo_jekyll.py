@@ -18,7 +18,7 @@ from hotpapers.errors import ConfigError
 from hotpapers.models import Digest, Paper, Post, RankedPaper, RankedPost
 from hotpapers.plugins import Writer
 from hotpapers.writers.embeds import BLUESKY_SCRIPT, X_SCRIPT
-from hotpapers.writers.hugo import HugoWriter, render_hugo
+from hotpapers.writers.hugo import SHORTCODE, SHORTCODE_PATH, SHORTCODE_TEMPLATE, HugoWriter, render_hugo
 from hotpapers.writers.jekyll import JekyllWriter, render_jekyll
 
 from factories import DAY, T0, paper, post, snapshot
@@ -27,6 +27,7 @@ from writer_samples import GOLDEN, GOLDEN_DAYS, check_golden, sample_digest
 WRITERS = {"hugo": HugoWriter, "jekyll": JekyllWriter}
 RENDER = {"hugo": render_hugo, "jekyll": render_jekyll}
 HOSTILE = '<img src=x onerror=alert(1)> "</script><script>alert(1)</script>'
+OPEN, CLOSE = f"{{{{< {SHORTCODE} >}}}}", f"{{{{< /{SHORTCODE} >}}}}"
 GENERATED = dt.datetime(2021, 4, 20, 9, 43, 48, 123456, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
 
@@ -40,10 +41,11 @@ def _digest(*papers: RankedPaper, title: str = "Hot Papers 2021-04-19") -> Diges
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
-    """The front matter parsed by PyYAML, and the body."""
+    """The front matter parsed by PyYAML, and the body (a Hugo page's own shortcode delimiters taken out)."""
     assert text.startswith("---\n")
     matter, body = text[4:].split("\n---\n", 1)
-    return yaml.safe_load(matter), body
+    assert body.count(OPEN) == body.count(CLOSE)
+    return yaml.safe_load(matter), body.replace(OPEN, "").replace(CLOSE, "")
 
 
 def _golden_name(kind: str, day: str) -> str:
@@ -54,22 +56,23 @@ def _golden_name(kind: str, day: str) -> str:
 @pytest.mark.parametrize("day", GOLDEN_DAYS)
 def test_golden_static(kind: str, day: str, tmp_path: Path, update_golden: bool) -> None:
     """The default (static embeds) file of a sample day is byte-identical to its golden file."""
-    (path,) = WRITERS[kind]("static").write(sample_digest(day), tmp_path)
+    path = WRITERS[kind]("static").write(sample_digest(day), tmp_path)[0]
     check_golden(GOLDEN / kind / _golden_name(kind, day), path.read_bytes(), update_golden)
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
 def test_golden_official(kind: str, tmp_path: Path, update_golden: bool) -> None:
     """The official-embeds file of 2021-01-15 is byte-identical to its golden file."""
-    (path,) = WRITERS[kind]("official").write(sample_digest("2021-01-15"), tmp_path)
+    path = WRITERS[kind]("official").write(sample_digest("2021-01-15"), tmp_path)[0]
     check_golden(GOLDEN / kind / "official" / _golden_name(kind, "2021-01-15"), path.read_bytes(), update_golden)
 
 
 def test_hugo_file_name_and_front_matter(tmp_path: Path) -> None:
     """Hugo: content/posts/hot-papers-DATE.md; title, RFC 3339 date, draft false, slug, tags, categories."""
     digest = sample_digest("2021-04-19")
-    (path,) = HugoWriter().write(digest, tmp_path)
+    path, shortcode = HugoWriter().write(digest, tmp_path)
     assert path == tmp_path / "content" / "posts" / "hot-papers-2021-04-19.md"
+    assert shortcode == tmp_path / SHORTCODE_PATH and shortcode.read_text(encoding="utf-8") == SHORTCODE_TEMPLATE
     matter, _ = _split(path.read_text(encoding="utf-8"))
     assert matter["title"] == "Hot Papers 2021-04-19" and matter["draft"] is False
     assert matter["date"] == digest.generated_at  # PyYAML reads the unquoted RFC 3339 timestamp
@@ -110,8 +113,8 @@ def test_section_layout(kind: str) -> None:
     assert (
         "\n## 1. Paper 2104.08223\n\nAda Lovelace, Alan Turing\n\n"
         "- score: 42 · reposts: 10 · likes: 20 (as of 2021-04-20 00:43 UTC)\n"
-        "- links: [abs](https://arxiv.org/abs/2104.08223) | [pdf](https://arxiv.org/pdf/2104.08223)\n"
-        "- categories: [cs.CV](https://arxiv.org/list/cs.CV/recent) | [cs.LG](https://arxiv.org/list/cs.LG/recent)\n"
+        "- links: [abs](https://arxiv.org/abs/2104.08223) &#124; [pdf](https://arxiv.org/pdf/2104.08223)\n"
+        "- categories: [cs.CV](https://arxiv.org/list/cs.CV/recent) &#124; [cs.LG](https://arxiv.org/list/cs.LG/recent)\n"
         '\nWe study things.\n\n<blockquote class="hp-post hp-static hp-x"'
     ) in body
 
@@ -180,7 +183,7 @@ def test_official_mode_loads_each_script_once_at_the_end(kind: str) -> None:
         post("b"), platform="bluesky", post_id="at://did:plc:a/app.bsky.feed.post/b", url="https://bsky.app/x"
     )
     digest = _digest(_ranked(posts=(post("1"), post("2"), bsky)))
-    text = RENDER[kind](digest, "official")
+    _, text = _split(RENDER[kind](digest, "official"))
     assert text.count("<script") == 2 and text.endswith(f"\n\n{X_SCRIPT}\n\n{BLUESKY_SCRIPT}\n")
     assert text.count('<blockquote class="twitter-tweet"') == 2 and 'class="bluesky-embed"' in text
 
@@ -220,3 +223,34 @@ def test_any_text_stays_text(title: str, abstract: str, text: str, author: str) 
         tree = lxml.html.fragment_fromstring(body, create_parent="div")
         assert {e.tag for e in tree.iter()} <= {"div", "blockquote", "p", "span", "a", "time", "br"}
         assert all(h.startswith(("http://", "https://")) for h in tree.xpath(".//a/@href"))
+
+
+def test_hugo_wraps_every_html_block_in_its_shortcode() -> None:
+    """Each post and each platform script of a Hugo page is one `hotpapers-embed` shortcode on its own line."""
+    digest = sample_digest("2021-01-15")
+    text = render_hugo(digest, "official")
+    html_blocks = [b for b in text.rstrip("\n").split("\n\n") if b.startswith(("<", OPEN))]
+    assert html_blocks and all(re.fullmatch(f"{re.escape(OPEN)}<[^\n]*{re.escape(CLOSE)}", b) for b in html_blocks)
+    assert text.count(OPEN) == sum(len(p.posts) for p in digest.papers) + text.count("<script")
+
+
+def test_hugo_shortcode_template_inserts_its_content_as_it_is() -> None:
+    """The shortcode the writer ships prints `.Inner` unescaped (the HTML is hotpapers' own, its text escaped)."""
+    assert "{{- .Inner | safeHTML -}}" in SHORTCODE_TEMPLATE and SHORTCODE_PATH.as_posix() == (
+        "layouts/shortcodes/hotpapers-embed.html"
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_pipes_never_reach_markdown(kind: str) -> None:
+    """No `|` of the writer's or of outside text is left for kramdown to make a table of: all are `&#124;`."""
+    hostile = paper(title="a | b", abstract="|x| < 1 | y", authors=("A|B",), categories=("cs.LG", "x|y"))
+    _, body = _split(RENDER[kind](_digest(_ranked(hostile, posts=(post(text="p | q"),)))))
+    assert "|" not in body and body.count("&#124;") >= 7
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_kramdown_end_of_block_marker_is_text(kind: str) -> None:
+    """An abstract that is a lone `^` (kramdown's end-of-block marker) is written `&#94;`."""
+    _, body = _split(RENDER[kind](_digest(_ranked(paper(abstract="^")))))
+    assert "\n&#94;\n" in body

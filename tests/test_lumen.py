@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from hotpapers.models import Digest, Paper, Post, RankedPaper, RankedPost
+from hotpapers.writers._tex import math_spans
 from hotpapers.writers.lumen import LumenWriter, render_lumen
 
 from factories import DAY, T0, paper, post, snapshot
+from hostile import texts
 
 SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
 GENERATED = dt.datetime(2021, 4, 20, 9, 43, 48, 123456, tzinfo=dt.timezone(dt.timedelta(hours=9)))
@@ -207,16 +208,27 @@ _OWN_LINK = re.compile(r'<a href="https?://[^"<>\s]*">[^<>]*</a>')
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(), st.text(), st.text(), st.text())
+@given(texts, texts, texts, texts)
 def test_any_text_stays_text(title: str, author: str, abstract: str, tweet_text: str) -> None:
-    """Whatever the title, authors, abstract and tweet say, no tag, link or code span comes from them."""
+    """Whatever the title, authors, abstract and tweet say, no tag, link or code span comes from them.
+
+    Outside math nothing of theirs can open markup; inside a math span (kept as written, for KaTeX) no ``<`` that
+    a later ``>`` could close into a tag, comment or autolink is followed by a letter, ``/``, ``!`` or ``?``, and
+    no ``](`` can end a link.
+    """
     shown = post(text=tweet_text, author_name=author)
     digest = _digest(_ranked(paper(title=title, authors=(author,), abstract=abstract), posts=(shown,)), title=title)
     text = render_lumen(digest)
     assert _front_matter(text)["title"] == title
     lines = _body(text).split("\n")
     for line in (lines[1], lines[3], lines[10]):  # heading, authors, abstract
-        assert not re.search(r"[<>\[\]`]", line)
+        assert not re.search(r"<[A-Za-z/!?].*>", line)
+        for is_math, piece in math_spans(line):
+            if is_math:
+                assert "](" not in piece
+            else:
+                assert not re.search(r"[<>\[\]`$]", piece.replace("\\$", ""))
+    assert "$" not in lines[3].replace("\\$", "")  # authors: no math, every dollar escaped
     match = re.fullmatch(
         r'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">(.*)</p>&mdash; (.*) \(@ak92501\) .*', lines[12]
     )

@@ -1,8 +1,12 @@
 """Real digests for the writer tests: the bundled sample imported into a temporary SQLite store, ranked with
-``classic`` for a day and generated at a fixed time (the morning after, 00:43:48 UTC)."""
+``classic`` for a day and generated at a fixed time (the morning after, 00:43:48 UTC).
+
+The pipeline dates a day whose window has closed at that close (``pipeline.digest_time``); the writers' golden
+files take the generation time as an input instead, the time the original's seed post was made."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import tempfile
@@ -31,7 +35,12 @@ def sample_digests() -> dict[str, Digest]:
         try:
             import_files(store, [SAMPLE])
             days = store.announced_dates()
-            return {d.isoformat(): build_digest(store, d, preset="classic", now=generated_at(d)) for d in days}
+            return {
+                d.isoformat(): dataclasses.replace(
+                    build_digest(store, d, preset="classic", now=generated_at(d)), generated_at=generated_at(d)
+                )
+                for d in days
+            }
         finally:
             store.close()
 

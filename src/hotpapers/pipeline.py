@@ -50,6 +50,7 @@ __all__ = [
     "build_digest",
     "day_window",
     "demo",
+    "digest_time",
     "export",
     "export_to_file",
     "import_files",
@@ -72,6 +73,16 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def digest_time(window_end: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When a digest is dated (its ``generated_at``): the close of its window, from the data, not the clock.
+
+    A day whose window has closed is dated at that close whenever it is ranked (a backfilled, imported or
+    re-rendered day gives the same bytes at any time, and posts sort in listing order); a day still open is
+    dated ``now``, never in the future.
+    """
+    return min(window_end, now)
 
 
 @contextmanager
@@ -342,6 +353,7 @@ def build_digest(
     published digest (with its time) is returned, so re-running a finished day rewrites identical bytes.
     ``options`` are the preset's own keyword arguments (``options=ClassicOptions(...)`` or ``DefaultOptions``);
     they apply when the day is ranked (pass ``refresh`` to rank a published day again with new options).
+    A new ranking is dated :func:`digest_time` (``now`` only while the day's window is still open).
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
@@ -355,7 +367,8 @@ def build_digest(
             raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
         start, end = day_window(day)
         digest = rank(
-            preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
+            preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
+            **(options or {}),
         )
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)

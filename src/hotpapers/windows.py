@@ -21,7 +21,7 @@ from typing import Any
 from hotpapers.arxiv.calendar import is_listing_day
 from hotpapers.errors import UsageError
 from hotpapers.models import Announcement, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
-from hotpapers.pipeline import day_window
+from hotpapers.pipeline import day_window, digest_time
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
 from hotpapers.store.base import Store
@@ -220,8 +220,8 @@ def build_rollup(
             f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"
         )
     start, end = span.window()
-    return rank(preset, evidence, date=span.end, window_start=start, window_end=end, generated_at=now,
-                title=span.title, **(options or {}))
+    return rank(preset, evidence, date=span.end, window_start=start, window_end=end,
+                generated_at=digest_time(end, now), title=span.title, **(options or {}))
 
 
 def build_rising(

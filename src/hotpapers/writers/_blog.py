@@ -11,7 +11,12 @@ Outside text is escaped as in Lumen (:mod:`hotpapers.writers._markup`), and furt
   (``{% … %}``, ``{{ … }}``: Jekyll renders posts with Liquid before Markdown), Hugo shortcode
   (``{{< … >}}``, ``{{% … %}}``) or kramdown extension / attribute list (``{::…}``, ``{:…}``) can form. The
   body has no brace of its own; a brace in a link destination is percent-encoded.
-* A ``:`` that starts the authors or abstract line becomes ``&#58;`` (kramdown reads it as a definition).
+* ``|`` is ``&#124;`` everywhere in the body: kramdown (both its parsers, so Jekyll) makes a table of any line
+  holding an unescaped pipe, list items included, so ``- links: [abs](…) | [pdf](…)`` became a table row.
+* A ``:`` that starts the authors or abstract line becomes ``&#58;`` (kramdown reads it as a definition), a
+  ``^`` ``&#94;`` (kramdown's end-of-block marker).
+* Each HTML block (a post, a platform's script) can be wrapped (``wrap_html``): the Hugo writer puts it in its
+  ``hotpapers-embed`` shortcode, which Hugo inserts as it is whatever ``markup.goldmark.renderer.unsafe`` says.
 * Control characters (but tab and line breaks), lone surrogates, U+FFFE and U+FFFF are dropped from the body
   (HTML calls them parse errors); the front matter keeps them as YAML escapes.
 """
@@ -20,14 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hotpapers._fs import atomic_write_text
 from hotpapers.errors import ConfigError
 from hotpapers.models import Digest, RankedPaper
 from hotpapers.writers._markup import http_url, markdown_block, markdown_text, markdown_url, yaml_string
-from hotpapers.writers._text import CATEGORY_RE, one_line, score_text, scrub, xml_safe
+from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, score_text, scrub, xml_safe
 from hotpapers.writers.embeds import BLUESKY_SCRIPT, X_SCRIPT, EmbedMode, parse_embed_mode, render_embed
 
 __all__ = [
@@ -42,7 +47,8 @@ __all__ = [
 
 EMBED_MODE_ENV = "HOTPAPERS_EMBED_MODE"
 _SCRIPTS = {"x": X_SCRIPT, "bluesky": BLUESKY_SCRIPT}
-_INERT = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
+_KRAMDOWN_LINE_START = {":": "&#58;", "^": "&#94;"}
 
 
 def resolve_embed_mode(value: str | None, default: EmbedMode, env: Mapping[str, str] | None = None) -> EmbedMode:
@@ -94,14 +100,25 @@ class BlogWriter:
         raise NotImplementedError
 
 
-def render_body(digest: Digest, mode: EmbedMode) -> str:
-    """The Markdown body of ``digest`` (everything after the front matter), ending with a newline."""
-    parts = [_intro(digest)]
-    parts.extend(_paper(item, digest.generated_at, mode) for item in digest.papers)
+def render_body(digest: Digest, mode: EmbedMode, wrap_html: Callable[[str], str] | None = None) -> str:
+    """The Markdown body of ``digest`` (everything after the front matter), ending with a newline.
+
+    ``wrap_html`` is applied to each HTML block (after it was made inert), e.g. to put it in a shortcode.
+    """
+    wrap = wrap_html or _same
+    blocks = [_intro(digest).translate(_INERT)]
+    for item in digest.papers:
+        markdown, embeds = _paper(item, digest.generated_at, mode)
+        blocks.append(markdown.translate(_INERT))
+        blocks.extend(wrap(html.translate(_INERT)) for html in embeds)
     if mode == "official":
         shown = {p.post.platform for item in digest.papers for p in item.posts if not p.post.deleted}
-        parts.extend(script for platform, script in _SCRIPTS.items() if platform in shown)
-    return xml_safe("\n\n".join(parts).translate(_INERT) + "\n")
+        blocks.extend(wrap(script) for platform, script in _SCRIPTS.items() if platform in shown)
+    return xml_safe("\n\n".join(blocks) + "\n")
+
+
+def _same(html: str) -> str:
+    return html
 
 
 def _intro(digest: Digest) -> str:
@@ -111,16 +128,24 @@ def _intro(digest: Digest) -> str:
     what = "No new arXiv paper" if count == 0 else f"The {count} new arXiv paper{'s' if count != 1 else ''}"
     return (
         f"{what} of {digest.date.isoformat()} most discussed on social media between "
-        f"{start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC (ranking: {markdown_text(digest.preset)})."
+        f"{start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC (ranking: {markdown_text(_line(digest.preset))})."
     )
 
 
+def _line(text: str) -> str:
+    """Outside text on one line, cleaned before it is escaped (a dropped character cannot join a backslash to
+    what follows it)."""
+    return one_line(xml_safe(scrub(text)))
+
+
 def _block(text: str) -> str:
-    escaped = markdown_block(one_line(text))
-    return "&#58;" + escaped[1:] if escaped.startswith(":") else escaped
+    escaped = markdown_block(_line(text))
+    first = _KRAMDOWN_LINE_START.get(escaped[:1])
+    return first + escaped[1:] if first else escaped
 
 
-def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> str:
+def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> tuple[str, list[str]]:
+    """The paper's Markdown (heading to abstract) and its posts' HTML blocks."""
     paper = item.paper
     counted = (item.counted_at or generated_at).astimezone(dt.UTC)
     abs_url = http_url(paper.abs_url) or f"https://arxiv.org/abs/{paper.arxiv_id}"
@@ -133,20 +158,19 @@ def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> str
             "- categories: " + " | ".join(_category(c) for c in paper.categories),
         )
     )
-    parts = [f"## {item.rank}. {markdown_text(one_line(paper.title))}"]
+    parts = [f"## {item.rank}. {markdown_text(_line(paper.title))}"]
     if any(a.strip() for a in paper.authors):
         parts.append(_block(", ".join(paper.authors)))
     parts.append(details)
     if paper.abstract.strip():
         parts.append(_block(paper.abstract))
-    parts.extend(render_embed(p.post, p.engagement, mode, script=False) for p in item.posts)
-    return "\n\n".join(parts)
+    return "\n\n".join(parts), [render_embed(p.post, p.engagement, mode, script=False) for p in item.posts]
 
 
 def _category(category: str) -> str:
     if CATEGORY_RE.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return markdown_text(category)
+    return markdown_text(_line(category))
 
 
 def yaml_list(key: str, values: list[str]) -> list[str]:
@@ -157,8 +181,8 @@ def yaml_list(key: str, values: list[str]) -> list[str]:
 
 
 def primary_categories(digest: Digest) -> list[str]:
-    """The distinct primary categories of the digest's papers, sorted: the post's tags."""
-    return sorted({item.paper.primary_category for item in digest.papers if item.paper.primary_category})
+    """The distinct primary categories of the digest's papers that are arXiv codes, sorted: the post's tags."""
+    return sorted(arxiv_categories(item.paper.primary_category for item in digest.papers))
 
 
 def description(digest: Digest) -> str:

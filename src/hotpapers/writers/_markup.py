@@ -25,12 +25,16 @@ import re
 from urllib.parse import quote, urlsplit
 
 __all__ = [
+    "block_start",
+    "closing_hashes",
     "html_attr",
     "html_text",
     "http_url",
     "markdown_block",
+    "markdown_inline",
     "markdown_text",
     "markdown_url",
+    "one_line_html",
     "yaml_string",
 ]
 
@@ -59,6 +63,7 @@ _BLOCK_START = {
 _ORDERED_RE = re.compile(r"(\d{1,9})([.)])")
 _YAML_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _URL_BAD_RE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_LINE_BREAK_RE = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def html_text(text: str) -> str:
@@ -73,20 +78,39 @@ def html_attr(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Escape outside text for inline Markdown: inert as HTML and unable to form links or code spans."""
-    escaped = _INLINE_RE.sub(lambda m: _INLINE_REFS[m[0]], text)
-    stripped = escaped.rstrip("#")  # a closing "#" sequence would be cut from a heading
+    return closing_hashes(markdown_inline(text))
+
+
+def markdown_inline(text: str) -> str:
+    """:func:`markdown_text` without the rule for trailing ``#`` (for a piece of a longer line)."""
+    return _INLINE_RE.sub(lambda m: _INLINE_REFS[m[0]], text)
+
+
+def closing_hashes(escaped: str) -> str:
+    """Write trailing ``#`` as references: a closing ``#`` sequence would be cut from a heading."""
+    stripped = escaped.rstrip("#")
     return stripped + "&#35;" * (len(escaped) - len(stripped))
 
 
 def markdown_block(text: str) -> str:
     """Escape outside text that starts a Markdown line: :func:`markdown_text` plus block-start markers."""
-    escaped = markdown_text(text)
+    return block_start(markdown_text(text))
+
+
+def block_start(escaped: str) -> str:
+    """Escaped text made unable to open a block at the start of a line (``1.``, ``#``, ``-``, ``|``, …)."""
     match = _ORDERED_RE.match(escaped)
     if match:
         return f"{match[1]}&#{ord(match[2])};{escaped[match.end() :]}"
     if escaped[:1] in _BLOCK_START:
         return _BLOCK_START[escaped[0]] + escaped[1:]
     return escaped
+
+
+def one_line_html(fragment: str) -> str:
+    """An HTML fragment (outside text in it escaped) on one line, so that Markdown keeps it one HTML block:
+    a line break in a stored handle or name must not end the block and hand the rest to Markdown."""
+    return _LINE_BREAK_RE.sub(" ", fragment)
 
 
 def yaml_string(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from hotpapers.errors import ConfigError
@@ -20,6 +20,7 @@ __all__ = [
     "CATEGORY_RE",
     "DEFAULT_SITE_URL",
     "SITE_URL_ENV",
+    "arxiv_categories",
     "one_line",
     "rfc3339",
     "score_text",
@@ -30,13 +31,24 @@ __all__ = [
 
 SITE_URL_ENV = "HOTPAPERS_SITE_URL"
 DEFAULT_SITE_URL = "https://example.invalid/"
-CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
-"""An arXiv category code (``cs.LG``, ``hep-th``, ``q-bio.NC``): safe as a path segment and in a URL."""
+CATEGORY_RE = re.compile(r"(?=[A-Za-z.-]{1,40}\Z)[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
+"""An arXiv category code (``cs.LG``, ``hep-th``, ``q-bio.NC``, ``cond-mat.stat-mech``, old ``cmp-lg``): an archive
+of lower-case words joined by ``-``, then optionally ``.`` and a subject class, at most 40 characters. Safe as a
+path segment, in a URL, an XML attribute, a YAML scalar and a tag of any blog engine."""
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # XML 1.0 Char excludes C0 controls but tab, LF and CR, the surrogates, U+FFFE and U+FFFF; DEL and the C1
 # controls are allowed but "discouraged", and never meant as text here, so they go too.
 _XML_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def arxiv_categories(values: Iterable[str]) -> list[str]:
+    """The values that are arXiv category codes (:data:`CATEGORY_RE`), in order, each once; the rest dropped.
+
+    Outputs that name categories as data (front-matter tags, feed categories) use only these: a stored category
+    is outside text (imported files can hold anything), and shown elsewhere only escaped, as text.
+    """
+    return list(dict.fromkeys(v for v in values if CATEGORY_RE.fullmatch(v)))
 
 
 def scrub(text: str) -> str:

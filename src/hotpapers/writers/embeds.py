@@ -22,7 +22,15 @@ import re
 from typing import Final, Literal, get_args
 
 from hotpapers.models import EngagementSnapshot, Post, PostKind
-from hotpapers.writers._markup import LANG_RE, html_attr, html_text, http_url, text_direction, tweet_date
+from hotpapers.writers._markup import (
+    LANG_RE,
+    html_attr,
+    html_text,
+    http_url,
+    one_line_html,
+    text_direction,
+    tweet_date,
+)
 
 __all__ = [
     "BLUESKY_SCRIPT",
@@ -98,8 +106,8 @@ def render_embed(
     if mode == "official" and not post.deleted:
         official = _official(post, script=script)
         if official is not None:
-            return official
-    return _static(post, engagement)
+            return one_line_html(official)
+    return one_line_html(_static(post, engagement))
 
 
 def text_html(text: str) -> str:

@@ -6,17 +6,21 @@ paper at its rank in the digest (a category feed keeps the digest's rank). Its i
 (RFC 4151) minted from the site's host, the digest's date, its preset and the arXiv id
 (``tag:example.org,2021-04-19:classic/2104.08223``): the same in every feed that lists it and in every
 rebuild, and a new entry when the paper is ranked again on another day.
+
+Outside text (titles, names, a stored preset or category) is escaped for each target by the format modules; here,
+only arXiv category codes (:func:`~hotpapers.writers._text.arxiv_categories`) are ever a feed, a category or a
+tag, and a preset name is percent-encoded in entry ids, so every id is a valid ``tag:`` URI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from hotpapers.models import Digest, RankedPaper
 from hotpapers.writers._markup import html_attr, html_text, http_url
-from hotpapers.writers._text import CATEGORY_RE, one_line, score_text, site_url
+from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, score_text, site_url
 from hotpapers.writers.embeds import render_embed
 
 __all__ = [
@@ -24,6 +28,7 @@ __all__ = [
     "Feed",
     "FeedSettings",
     "abs_url",
+    "entry_categories",
     "entry_html",
     "entry_id",
     "entry_title",
@@ -76,7 +81,7 @@ class Feed:
 def feeds(digest: Digest, settings: FeedSettings) -> list[Feed]:
     """The whole digest's feed, then one per category (sorted), with the digest's papers in rank order."""
     result = [Feed("feeds", settings.title, None, digest.papers)]
-    categories = sorted({c for p in digest.papers for c in p.paper.categories if CATEGORY_RE.fullmatch(c)})
+    categories = sorted(arxiv_categories(c for p in digest.papers for c in p.paper.categories))
     for category in categories:
         papers = tuple(p for p in digest.papers if category in p.paper.categories)
         result.append(Feed(f"feeds/categories/{category}", f"{settings.title}: {category}", category, papers))
@@ -91,12 +96,18 @@ def feed_description(digest: Digest, feed: Feed) -> str:
 
 def entry_id(digest: Digest, item: RankedPaper, settings: FeedSettings) -> str:
     """The entry's stable ``tag:`` URI (see the module docstring)."""
-    return f"tag:{settings.host},{digest.date.isoformat()}:{digest.preset}/{item.paper.arxiv_id}"
+    preset = quote(digest.preset, safe="")
+    return f"tag:{settings.host},{digest.date.isoformat()}:{preset}/{quote(item.paper.arxiv_id, safe='/')}"
 
 
 def entry_title(item: RankedPaper) -> str:
     """``"1. Title"``: the rank and the whitespace-normalised title (plain text, TeX as it is)."""
     return f"{item.rank}. {one_line(item.paper.title)}"
+
+
+def entry_categories(item: RankedPaper) -> list[str]:
+    """The paper's categories that are arXiv codes (primary first, as stored): the entry's categories or tags."""
+    return arxiv_categories(item.paper.categories)
 
 
 def abs_url(item: RankedPaper) -> str:

@@ -17,6 +17,7 @@ from hotpapers.writers.feeds_common import (
     Feed,
     FeedSettings,
     abs_url,
+    entry_categories,
     entry_html,
     entry_id,
     entry_title,
@@ -53,7 +54,7 @@ def _item(digest: Digest, item: RankedPaper, settings: FeedSettings) -> dict[str
         "date_published": rfc3339(digest.generated_at),
         "date_modified": rfc3339(digest.generated_at),
         "authors": [{"name": one_line(a)} for a in paper.authors],
-        "tags": list(paper.categories),
+        "tags": entry_categories(item),
     }
     pdf = http_url(paper.pdf_url)
     if pdf:

@@ -3,10 +3,16 @@
 Every string is passed through :func:`~hotpapers.writers._text.xml_safe` before it enters the tree, so control
 characters that XML 1.0 forbids are dropped; markup characters are escaped by the serializer. HTML content is
 carried as escaped text (Atom ``type="html"``, RSS ``<description>``).
+
+Escaped for each target: Atom says what its text constructs hold, and its titles, subtitle and summary are
+``type="text"`` (plain text, shown as typed). RSS 2.0 does not, and readers (feedparser among them) read its
+titles and descriptions as HTML, so in RSS the channel title and description and each item's title are
+HTML-escaped before the XML serializer escapes them again: ``<img …>`` in a title is shown, never run.
 """
 
 from __future__ import annotations
 
+import html
 from email.utils import format_datetime
 
 from lxml import etree
@@ -18,6 +24,7 @@ from hotpapers.writers.feeds_common import (
     Feed,
     FeedSettings,
     abs_url,
+    entry_categories,
     entry_html,
     entry_id,
     entry_title,
@@ -36,6 +43,11 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     if text is not None:
         element.text = xml_safe(text)
     return element
+
+
+def _html(text: str) -> str:
+    """Plain text for an RSS element that readers take as HTML: ``&``, ``<`` and ``>`` as references."""
+    return html.escape(text, quote=False)
 
 
 def _serialize(root: etree._Element) -> bytes:
@@ -78,7 +90,7 @@ def _atom_entry(root: etree._Element, digest: Digest, item: RankedPaper, setting
     pdf = http_url(item.paper.pdf_url)
     if pdf:
         _sub(entry, f"{_A}link", rel="related", type="application/pdf", href=pdf, title="PDF")
-    for category in item.paper.categories:
+    for category in entry_categories(item):
         _sub(entry, f"{_A}category", term=category, scheme="https://arxiv.org/category_taxonomy")
     _sub(entry, f"{_A}summary", one_line(item.paper.abstract), type="text")
     _sub(entry, f"{_A}content", entry_html(item, digest.generated_at), type="html")
@@ -93,9 +105,9 @@ def render_rss(digest: Digest, feed: Feed, settings: FeedSettings) -> bytes:
     self_url = settings.site_url + feed.path("rss.xml")
     rss = etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS})
     channel = _sub(rss, "channel")
-    _sub(channel, "title", feed.title)
+    _sub(channel, "title", _html(feed.title))
     _sub(channel, "link", settings.site_url)
-    _sub(channel, "description", feed_description(digest, feed))
+    _sub(channel, "description", _html(feed_description(digest, feed)))
     _sub(channel, f"{_A}link", href=self_url, rel="self", type="application/rss+xml")
     when = format_datetime(digest.generated_at.replace(microsecond=0), usegmt=True)
     _sub(channel, "pubDate", when)
@@ -104,10 +116,10 @@ def render_rss(digest: Digest, feed: Feed, settings: FeedSettings) -> bytes:
     _sub(channel, "docs", "https://www.rssboard.org/rss-specification")
     for item in feed.papers:
         element = _sub(channel, "item")
-        _sub(element, "title", entry_title(item))
+        _sub(element, "title", _html(entry_title(item)))
         _sub(element, "link", abs_url(item))
         _sub(element, "description", entry_html(item, digest.generated_at))
-        for category in item.paper.categories:
+        for category in entry_categories(item):
             _sub(element, "category", category)
         _sub(element, "guid", entry_id(digest, item, settings), isPermaLink="false")
         _sub(element, "pubDate", when)

@@ -13,8 +13,11 @@ Deliberate differences from the original, each fixing one of its defects (see ``
   ``Z`` on Japan wall-clock time);
 * every front-matter string is a YAML double-quoted scalar (``draft`` stays the boolean ``false``);
 * titles, authors and abstracts are whitespace-normalised and escaped for HTML and Markdown
-  (:mod:`hotpapers.writers._markup`); tweet text, author names and dates in the embeds are HTML-escaped,
-  tweet newlines become ``<br>`` and only http(s) URLs become links;
+  (:mod:`hotpapers.writers._markup`), except the TeX math spans of titles and abstracts, which reach the blog's
+  KaTeX as written (:mod:`hotpapers.writers._tex`); tweet text, author names and dates in the embeds are HTML-escaped,
+  tweet newlines become ``<br>`` and only http(s) URLs become links; characters HTML calls parse errors
+  (controls but tab and line breaks, U+FFFE, U+FFFF) are dropped from the body and a lone surrogate is U+FFFD
+  everywhere, so any stored text gives a UTF-8 file;
 * the counts timestamp is UTC (the latest snapshot among all the paper's posts, else ``generated_at``), not the
   generator's local clock; the embed is built from the stored post instead of an oEmbed call, so the
   writer never touches the network.
@@ -33,13 +36,14 @@ from hotpapers.writers._markup import (
     html_attr,
     html_text,
     http_url,
-    markdown_block,
-    markdown_text,
     markdown_url,
+    one_line_html,
     text_direction,
     tweet_date,
     yaml_string,
 )
+from hotpapers.writers._tex import markdown_tex
+from hotpapers.writers._text import CATEGORY_RE, scrub, xml_safe
 
 __all__ = ["LumenWriter", "render_lumen"]
 
@@ -47,7 +51,6 @@ WIDGETS_SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" ch
 SOCIAL_IMAGE = "/media/flying-marine.jpg"
 TAGS = ("arXiv", "Twitter", "Machine Learning", "Computer Science")
 
-_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?")
 _URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
@@ -83,9 +86,8 @@ def render_lumen(digest: Digest) -> str:
     Returns:
         The whole file, ending with a newline.
     """
-    parts = [_front_matter(digest)]
-    parts.extend(_paper(item, digest.generated_at) for item in digest.papers)
-    return "".join(parts)
+    body = "".join(_paper(item, digest.generated_at) for item in digest.papers)
+    return _front_matter(digest) + xml_safe(scrub(body))
 
 
 def _front_matter(digest: Digest) -> str:
@@ -93,7 +95,7 @@ def _front_matter(digest: Digest) -> str:
     date = digest.generated_at.astimezone(dt.UTC).replace(microsecond=0).isoformat()
     lines = [
         "---",
-        f"title: {yaml_string(digest.title)}",
+        f"title: {yaml_string(scrub(digest.title))}",
         f"date: {yaml_string(date)}",
         f"template: {yaml_string('post')}",
         "draft: false",
@@ -110,7 +112,9 @@ def _front_matter(digest: Digest) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Outside text on one line, cleaned before it is escaped: a character dropped after escaping could join a
+    backslash to what follows it (``\\`` NUL ``$`` would become an escaped ``\\$``)."""
+    return " ".join(xml_safe(scrub(text)).split())
 
 
 def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
@@ -123,16 +127,16 @@ def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
         links += f" | [pdf]({markdown_url(pdf_url)})"
     lines = [
         "",
-        f"# {item.rank}. {markdown_text(_one_line(paper.title))}",
+        f"# {item.rank}. {markdown_tex(_one_line(paper.title))}",
         "",
-        markdown_block(", ".join(_one_line(a) for a in paper.authors)),
+        markdown_tex(", ".join(_one_line(a) for a in paper.authors), block=True, math=False),
         "",
         f"- retweets: {item.reposts}, favorites: {item.likes} ({counted:%m/%d/%Y %H:%M:%S})",
         "",
         links,
         "- " + " | ".join(_category(c) for c in paper.categories),
         "",
-        markdown_block(_one_line(paper.abstract)),
+        markdown_tex(_one_line(paper.abstract), block=True),
         "",
     ]
     for post in item.posts:
@@ -141,9 +145,9 @@ def _paper(item: RankedPaper, generated_at: dt.datetime) -> str:
 
 
 def _category(category: str) -> str:
-    if _CATEGORY_RE.fullmatch(category):
+    if CATEGORY_RE.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return markdown_text(category)
+    return markdown_tex(_one_line(category), math=False)
 
 
 def _tweet_html(text: str) -> str:
@@ -175,4 +179,4 @@ def _embed(item: RankedPost) -> str:
     author = f"{html_text(_one_line(post.author_name))} (@{html_text(post.author_handle)})"
     opening = '<blockquote class="twitter-tweet">' if post.platform == "x" else "<blockquote>"
     paragraph = f'<p lang="{html_attr(lang)}" dir="{direction}">{_tweet_html(post.text)}</p>'
-    return f"{opening}{paragraph}&mdash; {author} {link}</blockquote>"
+    return one_line_html(f"{opening}{paragraph}&mdash; {author} {link}</blockquote>")
