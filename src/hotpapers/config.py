@@ -46,6 +46,8 @@ class Settings:
     sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
+    # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
+    firehose_max_line_bytes: int = 16 << 20
     config_path: Path | None = None
 
 
@@ -65,6 +67,10 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: {name} must be true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {name} must be a positive integer")
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
