@@ -99,12 +99,13 @@ max_line_bytes_option = click.option(
 
 def run_listen(
     store: Store, *, url: str, cursor: int | None, max_events: int | None, rewind_us: int,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, max_message_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> ConsumeResult:
     """Follow Jetstream at ``url`` from ``cursor`` (else the stored cursor minus ``rewind_us``, else live).
 
     When resuming from the stored cursor, the cursor written never goes below it (the first batches replay
-    the rewound seconds).
+    the rewound seconds). A message longer than ``max_message_bytes`` is refused, counted as malformed, and
+    skipped (see ``hotpapers.sources.jetstream``).
     """
     stored = store.get_state(PLATFORM, CURSOR_KEY)
     floor = int(stored) if cursor is None and stored and stored.isdigit() else 0
@@ -115,6 +116,7 @@ def run_listen(
         return consume(
             url, cursor=cursor, max_events=max_events, rewind_us=rewind_us, stop=stop, known=known_posts(store),
             on_batch=lambda records, time_us: _commit(store, records, CURSOR_KEY, str(max(floor, time_us))),
+            max_message_bytes=max_message_bytes,
         )
 
 
@@ -130,17 +132,23 @@ def run_listen(
     "--rewind", type=click.FloatRange(min=0), default=5.0, show_default=True,
     help="Seconds to go back from the stored cursor when resuming; events seen twice are stored once.",
 )
+@max_line_bytes_option
 @pass_ctx
-def listen_bluesky(ctx: Context, url: str, cursor: int | None, max_events: int | None, rewind: float) -> None:
+def listen_bluesky(
+    ctx: Context, url: str, cursor: int | None, max_events: int | None, rewind: float, max_line_bytes: int | None
+) -> None:
     """Store Bluesky posts that link arXiv, live from Jetstream, and the cursor with them.
 
     Runs until Ctrl-C (or SIGTERM), which stops it after committing. The next run resumes at the stored
-    cursor. Engagement is not read here: `hotpapers` refreshes it with app.bsky.feed.getPosts.
+    cursor. Engagement is not read here: `hotpapers` refreshes it with app.bsky.feed.getPosts. A message
+    longer than --max-line-bytes is skipped with a warning and counted as malformed.
     """
+    cap = max_line_bytes or ctx.settings.firehose_max_line_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "listen bluesky", now_utc()) as summary:
-        result = run_listen(store, url=url, cursor=cursor, max_events=max_events, rewind_us=round(rewind * 1e6))
+        result = run_listen(store, url=url, cursor=cursor, max_events=max_events, rewind_us=round(rewind * 1e6),
+                            max_message_bytes=cap)
         summary.update(events=result.events, kept=result.kept, gone=result.gone, malformed=result.malformed,
-                       cursor=result.cursor, connections=result.connections)
+                       refused=result.refused, cursor=result.cursor, connections=result.connections)
     click.echo(
         f"listen bluesky: events {result.events}, posts kept {result.kept}, deleted {result.gone}, "
         f"malformed {result.malformed}, cursor {result.cursor if result.cursor is not None else 'none'}"
