@@ -25,22 +25,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
-from hotpapers.plugins import Record
-from hotpapers.sources.bluesky import PLATFORM
-from hotpapers.sources.jetstream import (
-    DEFAULT_JETSTREAM_URL,
-    ConsumeResult,
-    KnownPosts,
-    consume,
-)
-from hotpapers.sources.jetstream_events import DEFAULT_MAX_LINE_BYTES
+from hotpapers.sources.bluesky_records import PLATFORM
+from hotpapers.sources.jetstream_events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
 from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, scan_dump
 from hotpapers.store import Store
+
+if TYPE_CHECKING:  # only annotations: replay starts without the websocket and HTTP stacks (see run_listen)
+    from hotpapers.plugins import Record
+    from hotpapers.sources.jetstream import ConsumeResult
 
 __all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]
 
@@ -107,6 +105,8 @@ def run_listen(
     the rewound seconds). A message longer than ``max_message_bytes`` is refused, counted as malformed, and
     skipped (see ``hotpapers.sources.jetstream``).
     """
+    from hotpapers.sources.jetstream import consume  # noqa: PLC0415  (websockets: only listen needs it)
+
     stored = store.get_state(PLATFORM, CURSOR_KEY)
     floor = int(stored) if cursor is None and stored and stored.isdigit() else 0
     if cursor is None and floor:

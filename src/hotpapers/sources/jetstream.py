@@ -40,7 +40,13 @@ from hotpapers.http import redact_url, user_agent
 from hotpapers.models import Post
 from hotpapers.plugins import Record
 from hotpapers.sources.bluesky import POST_COLLECTION
-from hotpapers.sources.jetstream_events import DEFAULT_MAX_LINE_BYTES, JetstreamEvent, KnownPosts, parse_event
+from hotpapers.sources.jetstream_events import (
+    DEFAULT_JETSTREAM_URL,
+    DEFAULT_MAX_LINE_BYTES,
+    JetstreamEvent,
+    KnownPosts,
+    parse_event,
+)
 
 __all__ = [
     "DEFAULT_JETSTREAM_URL",
@@ -58,7 +64,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 V2_PATH = "/xrpc/network.bsky.jetstream.subscribeEvents"
 DEFAULT_REWIND_US = 5_000_000
 _TIME_CURSOR = 10**15  # a cursor at least this large is unix µs (v2 takes smaller ones as a seq)

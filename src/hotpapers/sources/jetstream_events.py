@@ -47,7 +47,9 @@ from hotpapers.sources.bluesky_records import (
     record_links,
 )
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "JetstreamEvent", "KnownPosts", "parse_event"]
+__all__ = ["DEFAULT_JETSTREAM_URL", "DEFAULT_MAX_LINE_BYTES", "JetstreamEvent", "KnownPosts", "parse_event"]
+
+DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 
 DEFAULT_MAX_LINE_BYTES = 16 << 20
 """The longest message (``listen``) or dump line (``replay``) accepted, in bytes: the config key
