@@ -438,3 +438,12 @@ def test_messages_under_the_cap_pass() -> None:
         result = consume(js.url + "/subscribe", cursor=None, on_batch=Batches(), max_events=152, known=KnownPosts(),
                          max_message_bytes=max(len(line) for line in DERIVED_LINES))
     assert (result.refused, result.malformed, result.kept, result.connections) == (0, 0, 8, 1)
+
+
+def test_first_message_over_the_cap_at_a_seq_cursor_is_skipped() -> None:
+    """v2, started at the seq of the oversized frame: the next connection starts at the seq after it."""
+    lines = _with_big_message(_HIGH + 500)
+    with serve_jetstream(lines) as js:
+        result = consume(js.url + "/xrpc/network.bsky.jetstream.subscribeEvents", cursor=_AFTER + 2,
+                         on_batch=Batches(), max_events=2, max_message_bytes=2000)
+    assert js.requests[1].endswith(f"&cursor={_AFTER + 3}") and (result.refused, result.events) == (1, 2)

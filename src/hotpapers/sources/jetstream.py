@@ -192,7 +192,7 @@ def _skip_refused(url: str, stream: _Stream, at: int | None, cap: int) -> int | 
     stream.result.events += 1
     stream.result.malformed += 1
     stream.result.refused += 1
-    v2 = stream.seq is not None and urlsplit(url).path.rstrip("/").endswith(V2_PATH)
+    v2 = urlsplit(url).path.rstrip("/").endswith(V2_PATH)
     position = stream.seq if v2 else stream.high
     if position is None and at is not None:
         position = at - 1  # nothing received yet: the refused message was the first at the cursor asked for
@@ -200,12 +200,13 @@ def _skip_refused(url: str, stream: _Stream, at: int | None, cap: int) -> int | 
         log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused; "
                     "reconnecting at the live tip", cap)
         return None
-    stream.step = max(1 if v2 else _SKIP_US, stream.step * 2) if stream.refused_at == position else 0
+    seqs = v2 and (stream.seq is not None or position + 1 < _TIME_CURSOR)  # the cursor counts seqs, not µs
+    stream.step = max(1 if seqs else _SKIP_US, stream.step * 2) if stream.refused_at == position else 0
     stream.refused_at = position
-    resume = position + (2 if v2 else 1) + stream.step
+    resume = position + (2 if seqs else 1) + stream.step  # v2: past the seq after the last one received
     skipped = f"; what is between {position} and {resume} is skipped" if stream.step else ""
     log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused after "
-                "%s %d: resuming at cursor %d%s", cap, "seq" if v2 else "time_us", position, resume, skipped)
+                "%s %d: resuming at cursor %d%s", cap, "seq" if seqs else "time_us", position, resume, skipped)
     return resume
 
 
