@@ -162,6 +162,19 @@ def test_listen_v2_endpoint(
     assert js.requests == ["/xrpc/network.bsky.jetstream.subscribeEvents?collections=app.bsky.feed.post&kinds=commit"]
 
 
+def test_listen_refuses_a_message_over_the_cap(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, uninterrupted: list[tuple[Any, ...]]
+) -> None:
+    """--max-line-bytes: a 6 kB message is refused (counted malformed) and the listener goes on past it."""
+    high = max(TIMES[:101])
+    big = orjson.dumps({"did": "did:plc:big", "time_us": high + 500, "kind": "identity", "pad": "x" * 6000})
+    db = tmp_path / "s.db"
+    with serve_jetstream([*LINES[:101], big + b"\n", *LINES[101:]]) as js:  # refused twice: then 1 ms past it
+        code, out = run(capsys, db, "listen", "bluesky", "--url", js.url + "/subscribe", "--max-line-bytes", "2000",
+                        "--max-events", str(152 + 2))
+    assert code == 0 and "malformed 2," in out and stored(db) == uninterrupted
+
+
 def test_sigint_stops_after_committing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Ctrl-C (SIGINT) stops the listener cleanly: exit 0, summary printed, records and cursor committed."""
     db = tmp_path / "s.db"

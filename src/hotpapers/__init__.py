@@ -6,7 +6,7 @@ Everything else is private to the package and may change.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from hotpapers.errors import HotpapersError, InputError, StoreError, UsageError
 from hotpapers.models import (
@@ -20,12 +20,37 @@ from hotpapers.models import (
     PostKind,
     RankedPaper,
 )
-from hotpapers.plugins import Registry, Source, Writer
 
-try:
-    __version__ = version("hotpapers")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from hotpapers.plugins import Registry, Source, Writer
+
+    __version__: str
+
+# The extension protocols bring the HTTP stack (httpx), and the version the package metadata reader: both are
+# loaded on first use (PEP 562), so that a command that needs neither (replay, resolve) starts without them.
+_LAZY = {"Registry": "hotpapers.plugins", "Source": "hotpapers.plugins", "Writer": "hotpapers.plugins"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            value = version("hotpapers")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
+            value = "0.0.0"
+    elif name in _LAZY:
+        import importlib  # noqa: PLC0415
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'hotpapers' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, "__version__"})
 
 __all__ = [
     "AnnounceType",

@@ -64,6 +64,8 @@ class Settings:
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the largest record `hotpapers import` reads
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
+    # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
+    firehose_max_line_bytes: int = 16 << 20
     config_path: Path | None = None
 
 
@@ -91,6 +93,10 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
             return value if isinstance(value, int) and value > 0 else parse_size(str(value), name)
         except ValueError as e:
             raise ConfigError(f"{where}: {e}") from None
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {name} must be a positive integer")
+        return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(f"{where}: {name} must be a non-negative number")

@@ -36,7 +36,6 @@ from hotpapers.models import (
     PostKind,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
-from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
@@ -401,6 +400,8 @@ def render(
         UsageError: unknown format or preset, or no papers for the day.
         WriterError: an output could not be written.
     """
+    from hotpapers.plugins import load_registry  # noqa: PLC0415  (the plugins bring the HTTP stack: not at start-up)
+
     registry = load_registry()
     unknown = [f for f in formats if f not in registry.writers]
     if unknown:

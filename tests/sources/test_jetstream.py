@@ -390,3 +390,60 @@ def test_consume_warns_when_resume_skips_events(caplog: pytest.LogCaptureFixture
     with serve_jetstream(DERIVED_LINES) as js:
         consume(js.url + "/subscribe", cursor=time_us(DERIVED_LINES[0]) - 700_000_000, on_batch=Batches(), max_events=1)
     assert "events in between are missing" in caplog.text
+
+
+# --- the message cap --------------------------------------------------------------------------------------------
+
+_AFTER = 100  # the oversized message comes after this line: every later line is newer than all before it
+_HIGH = max(time_us(line) for line in DERIVED_LINES[:_AFTER + 1])
+
+
+def _with_big_message(at_us: int) -> list[bytes]:
+    """The derived capture with a 6 kB like event (a commit) stamped ``at_us`` inserted after line _AFTER."""
+    big = orjson.dumps({"did": "did:plc:big", "time_us": at_us, "kind": "commit", "commit": {
+        "rev": "3mptbypluud2a", "operation": "create", "collection": "app.bsky.feed.like", "rkey": "3kbig",
+        "record": {"$type": "app.bsky.feed.like", "pad": "x" * 6000}}}) + b"\n"
+    return [*DERIVED_LINES[:_AFTER + 1], big, *DERIVED_LINES[_AFTER + 1:]]
+
+
+def test_message_over_the_cap_is_refused_and_stepped_past(caplog: pytest.LogCaptureFixture) -> None:
+    """v1: the oversized message closes the connection; the consumer resumes after the last event (no rewind),
+    gets the same message again, steps 1 ms further, and reads the rest: every post, the message counted twice."""
+    batches = Batches()
+    assert all(time_us(line) > _HIGH + 1001 for line in DERIVED_LINES[_AFTER + 1:])
+    with serve_jetstream(_with_big_message(_HIGH + 500)) as js:
+        result = consume(js.url + "/subscribe", cursor=None, on_batch=batches, max_events=152 + 2,
+                         known=KnownPosts(), max_message_bytes=2000)
+    assert [r.split("cursor=")[-1] for r in js.requests[1:]] == [str(_HIGH + 1), str(_HIGH + 1001)]
+    assert (result.refused, result.malformed, result.connections) == (2, 2, 3)
+    assert {r.post_id for r in batches.records} == {p.post_id for p in _kept(DERIVED_LINES, KnownPosts()).values()}
+    assert f"longer than 2000 bytes (the message cap, --max-line-bytes) was refused after time_us {_HIGH}" in caplog.text
+    assert f"what is between {_HIGH} and {_HIGH + 1001} is skipped" in caplog.text
+
+
+def test_message_over_the_cap_on_v2_skips_its_seq() -> None:
+    """v2: the consumer resumes at the seq after the refused one, and reads every other frame."""
+    lines = _with_big_message(_HIGH + 500)
+    with serve_jetstream(lines) as js:
+        result = consume(js.url + "/xrpc/network.bsky.jetstream.subscribeEvents", cursor=None, on_batch=Batches(),
+                         max_events=150 + 1, max_message_bytes=2000, known=KnownPosts())
+    assert js.requests[1].endswith(f"&cursor={_AFTER + 3}")  # seqs are 1-based lines: the big one is _AFTER + 2
+    assert js.sent[1] == [n for n in range(_AFTER + 2, len(lines)) if v2_frame(lines[n], 0)]
+    assert (result.refused, result.events, result.kept) == (1, 151, 8)
+
+
+def test_messages_under_the_cap_pass() -> None:
+    """A cap just above the largest message changes nothing."""
+    with serve_jetstream(DERIVED_LINES) as js:
+        result = consume(js.url + "/subscribe", cursor=None, on_batch=Batches(), max_events=152, known=KnownPosts(),
+                         max_message_bytes=max(len(line) for line in DERIVED_LINES))
+    assert (result.refused, result.malformed, result.kept, result.connections) == (0, 0, 8, 1)
+
+
+def test_first_message_over_the_cap_at_a_seq_cursor_is_skipped() -> None:
+    """v2, started at the seq of the oversized frame: the next connection starts at the seq after it."""
+    lines = _with_big_message(_HIGH + 500)
+    with serve_jetstream(lines) as js:
+        result = consume(js.url + "/xrpc/network.bsky.jetstream.subscribeEvents", cursor=_AFTER + 2,
+                         on_batch=Batches(), max_events=2, max_message_bytes=2000)
+    assert js.requests[1].endswith(f"&cursor={_AFTER + 3}") and (result.refused, result.events) == (1, 2)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -14,7 +16,6 @@ from hypothesis import strategies as st
 
 from hotpapers import links
 from hotpapers.models import Post, PostGone
-from hotpapers.plugins import Record
 from hotpapers.sources.jetstream import KnownPosts, parse_event
 from hotpapers.sources.jetstream_scan import (
     LINK_WORDS,
@@ -23,7 +24,6 @@ from hotpapers.sources.jetstream_scan import (
     ScanResult,
     default_matcher,
     hyperscan_matcher,
-    offset_after_lines,
     scan_dump,
 )
 
@@ -44,37 +44,44 @@ needs_hyperscan = pytest.mark.skipif(HYPERSCAN is None, reason="the hyperscan pa
 class Scan:
     """What a scan gave: its records, its counts, and the offsets passed to ``on_batch``."""
 
-    records: list[Record] = field(default_factory=list)
+    records: list[Post | PostGone] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)
     result: ScanResult = field(default_factory=ScanResult)
 
 
 def scan(data: bytes, *, block: int = 1 << 20, matcher: Matcher | None = None, known: KnownPosts | None = None,
-         start: int = 0, stop: int | None = None) -> Scan:
+         start: int = 0, stop: int | None = None, max_line: int = 1 << 20, max_lines: int | None = None) -> Scan:
     """Scan ``data`` as a dump (with the default matcher unless another is given)."""
     out = Scan()
 
-    def on_batch(records: list[Record], offset: int) -> None:
+    def on_batch(records: list[Post | PostGone], offset: int) -> None:
         out.records += records
         out.offsets.append(offset)
 
     out.result = scan_dump(io.BytesIO(data), known=KnownPosts() if known is None else known, now=NOW,
                            on_batch=on_batch, start=start, stop=stop, block_bytes=block,
-                           matcher=matcher or default_matcher())
+                           matcher=matcher or default_matcher(), max_line_bytes=max_line, max_lines=max_lines)
     return out
 
 
-def reference(data: bytes, known: KnownPosts | None = None) -> tuple[list[Record], tuple[int, int, int]]:
-    """Every non-blank line decoded, in order: (records, (kept, gone, malformed))."""
+def reference(
+    data: bytes, known: KnownPosts | None = None, cap: int | None = None
+) -> tuple[list[Post | PostGone], tuple[int, int, int]]:
+    """Every non-blank line decoded, in order: (records, (kept, gone, malformed)); an unterminated last line
+    that does not parse is not malformed (it may be still being written); a line longer than ``cap`` is."""
     known = KnownPosts() if known is None else known
-    records: list[Record] = []
+    records: list[Post | PostGone] = []
     malformed = 0
-    for line in data.split(b"\n"):
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, 1):
+        if cap is not None and len(line) > cap:
+            malformed += 1
+            continue
         if not line.strip():
             continue
         event = parse_event(line, NOW, known)
         if event is None:
-            malformed += 1
+            malformed += number < len(lines)
         elif isinstance(event.record, Post):
             known.add(event.record)
             records.append(event.record)
@@ -179,12 +186,15 @@ def build(ops: list[tuple[str, int, int, int]], newline: bytes, final_newline: b
 def test_prefilter_finds_what_decoding_every_line_finds(
     name: str, ops: list[tuple[str, int, int, int]], newline: bytes, final_newline: bool, block: int
 ) -> None:
-    """Any dump, any block size (needles across raw reads), CRLF or not: the same records and counts."""
+    """Any dump, any block size (needles across raw reads), CRLF or not: the same records and counts; the
+    offset reached is the end of the last whole line."""
     data = build(ops, newline, final_newline)
     records, expected = reference(data)
     got = scan(data, block=block, matcher=MATCHERS[name])
+    line_end = data.rfind(b"\n") + 1
     assert got.records == records and counts(got.result) == expected
-    assert got.result.offset == len(data) and got.offsets[-1:] == ([len(data)] if data else [])
+    assert got.result.offset == line_end and got.result.tail == len(data) - line_end
+    assert got.offsets[-1:] == ([line_end] if line_end or records else [])
 
 
 @settings(max_examples=100, deadline=None)
@@ -256,10 +266,11 @@ def test_likes_reposts_and_follow_deletions_are_not_decoded() -> None:
     assert HYPERSCAN is not None and list(HYPERSCAN.candidates(bytearray(data), len(data))) == []
 
 
-def test_last_line_without_newline_is_read() -> None:
-    """The unterminated last line of a file is a line."""
+def test_last_line_without_newline_is_read_but_not_passed() -> None:
+    """The unterminated last line of a file gives its post, but the offset stays at its start."""
     data = b"\n" + _post(1, "text", "arXiv:2104.08223", None)
-    assert scan(data).result.kept == 1
+    got = scan(data)
+    assert got.result.kept == 1 and got.offsets[-1] == 1 and got.result.tail == len(data) - 1
 
 
 def test_line_longer_than_the_block_is_read_whole() -> None:
@@ -283,7 +294,132 @@ def test_stop_ends_at_a_line() -> None:
     assert got.result.kept == 2 and got.result.offset == len(line) * 2
 
 
-def test_offset_after_lines() -> None:
-    """The offset after N lines from a start, or the size when fewer remain."""
-    data = b"a\nbb\nccc\n"
-    assert [offset_after_lines(io.BytesIO(data), 2, n) for n in (1, 2, 5)] == [5, 9, 9]
+def test_max_lines_stops_after_that_many_lines() -> None:
+    """``max_lines`` ends the scan after N lines (blank ones counted), or at the end when fewer remain."""
+    data = b"a\n\nccc\n"
+    assert [scan(data, max_lines=n, block=2).result.offset for n in (1, 2, 5)] == [2, 3, 7]
+
+
+# --- bounds: the line cap ---------------------------------------------------------------------------------------
+
+
+def _long_line(n: int, length: int, kind: int) -> bytes:
+    """A line of about ``length`` bytes: a post linking arXiv padded with text, or junk with no JSON in it."""
+    if kind == 0:
+        return _post(n, "text", "x" * max(0, length - 420) + " arXiv:2104.08223", None)
+    return (b"\0", b"arxiv ", b"{")[kind - 1] * length
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(OPS, max_size=30), longs=st.lists(st.tuples(st.integers(0, 30), st.integers(300, 3000),
+       st.integers(0, 3)), max_size=6), cap=st.integers(400, 2500), block=st.integers(1, 4000),
+       final_newline=st.booleans())
+def test_lines_over_the_cap_are_refused_and_the_rest_is_read(
+    ops: list[tuple[str, int, int, int]], longs: list[tuple[int, int, int]], cap: int, block: int,
+    final_newline: bool,
+) -> None:
+    """Lines longer than the cap, anywhere (the last one too), are counted malformed and skipped; every other
+    line gives what decoding it gives, and the offset reached is a line start."""
+    posts: list[str] = []
+    lines = [_line(n, op, posts) for n, op in enumerate(ops, 1)]
+    for at, length, kind in longs:
+        lines.insert(at % (len(lines) + 1), _long_line(1000 + at, length, kind))
+    data = b"\n".join(lines) + (b"\n" if final_newline else b"")
+    records, expected = reference(data, cap=cap)
+    got = scan(data, block=block, max_line=cap)
+    assert got.records == records and counts(got.result) == expected
+    assert got.result.too_long == sum(len(line) > cap for line in data.split(b"\n"))
+    assert all(offset == 0 or data[offset - 1:offset] == b"\n" for offset in got.offsets)
+
+
+def test_a_refused_line_is_named_with_its_offset(caplog: pytest.LogCaptureFixture) -> None:
+    """The warning says where the refused line starts and what the cap is; the next line is read."""
+    first, long = _post(1, "text", "arXiv:2104.08223", None) + b"\n", b"y" * 5000 + b"\n"
+    data = first + long + _post(2, "text", "arXiv:1706.03762", None) + b"\n"
+    got = scan(data, max_line=1000, block=256)
+    assert got.result.kept == 2 and (got.result.malformed, got.result.too_long) == (1, 1)
+    assert f"the line at byte {len(first)} is longer than 1000 bytes" in caplog.text
+
+
+def test_an_unfinished_line_over_the_cap_is_not_passed() -> None:
+    """A last line over the cap without its newline is refused, and the offset stays before it."""
+    head = _post(1, "text", "arXiv:2104.08223", None) + b"\n"
+    got = scan(head + b"z" * 3000, max_line=1000, block=512)
+    assert got.result.offset == len(head) and got.result.too_long == 1 and got.result.tail == 0
+
+
+class _Endless(io.RawIOBase):
+    """``size`` bytes of one byte, no newline: /dev/zero, cut short so that the test ends."""
+
+    def __init__(self, size: int, byte: bytes = b"\0") -> None:
+        self.left, self.chunk = size, byte * (1 << 16)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with memoryview(buffer) as view:
+            n = min(len(view), self.left, len(self.chunk))
+            view[:n] = self.chunk[:n]
+        self.left -= n
+        return n
+
+
+def test_memory_stays_bounded_without_any_newline() -> None:
+    """256 MiB with no newline, and a cap of 1 MiB: the scan holds about the cap, never the input."""
+    tracemalloc.start()
+    try:
+        result = scan_dump(io.BufferedReader(_Endless(256 << 20)), known=KnownPosts(), now=NOW,
+                           on_batch=lambda records, offset: None, max_line_bytes=1 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (result.too_long, result.offset, result.tail) == (1, 0, 0) and peak < 4 << 20
+
+
+# --- hostile lines: the scan never raises ------------------------------------------------------------------------
+
+_HUGE = "9" * 5000
+_HOSTILE_TEXT = st.sampled_from([
+    f"arXiv:2104.08223v{_HUGE}", f"https://arxiv.org/abs/2104.{_HUGE}", f"arxiv.org/abs/{_HUGE}.08223",
+    f"https://arxiv.org/abs/hep-th/{_HUGE}", "arXiv:2104.08223\u0000", "\U0001f600 arxiv \u202e\u0301 \ufeff",
+    "\uff41\uff52\uff58\uff49\uff56:2104.08223", "ARX\u0130V:2104.08223", "arxiv" * 2000, "https://hf.co/papers/" + "1" * 4400,
+])
+_HOSTILE_RAW = st.sampled_from([
+    b'{"did":"did:plc:x","time_us":' + _HUGE.encode() + b',"kind":"commit"}',
+    b'{"did":"did:plc:x","time_us":-1,"kind":"commit"}', b'{"time_us":1e400,"kind":"identity"}',
+    b"[" * 5000 + b"]" * 5000, b'{"a":' * 3000 + b"1" + b"}" * 3000, b'"\\ud800 arxiv"', b"\xff\xfe arxiv \xc0\x80",
+    b'{"did":"did:plc:x","time_us":1,"kind":"commit","commit":{"collection":"app.bsky.feed.post",'
+    b'"operation":"delete","rkey":"' + b"k" * 5000 + b'"}}',
+])
+
+
+def _hostile_post(n: int, text: str, created: str, nested: int) -> bytes:
+    record: dict[str, object] = {"$type": POST, "createdAt": created, "text": text,
+                                 "facets": [{"features": [{"$type": "app.bsky.richtext.facet#link", "uri": text}]}]}
+    if nested:
+        deep: object = "arxiv"
+        for _ in range(nested):
+            deep = {"record": deep}
+        record["embed"] = {"$type": "app.bsky.embed.record", "record": deep}
+    return _commit(n, POST, "create", record)
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # the huge examples' repr
+@pytest.mark.parametrize("name", MATCHERS)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(st.one_of(
+    st.builds(_hostile_post, st.integers(1, 10**6), _HOSTILE_TEXT, st.sampled_from(
+        ["2026-07-04T14:38:06.240Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999+14:00", "-1", "2026"]),
+        st.sampled_from([0, 1, 200])),
+    _HOSTILE_RAW, st.binary(max_size=200).map(lambda b: b.replace(b"\n", b"")),
+    st.text(max_size=200).map(lambda t: t.replace("\n", "").encode("utf-8", "surrogatepass")),
+), max_size=12), block=st.integers(1, 5000), cap=st.sampled_from([600, 20_000, 1 << 20]))
+def test_hostile_lines_never_stop_the_scan(name: str, items: list[bytes], block: int, cap: int) -> None:
+    """Huge numbers, huge lines, odd Unicode and deep nesting: the scan never raises, and finds what decoding
+    every line finds (a pre-filter leaves an object-shaped line without a word unchecked: fewer malformed)."""
+    data = b"\n".join([*items, _post(1, "text", "arXiv:2104.08223", None)]) + b"\n"
+    records, (kept, gone, malformed) = reference(data, cap=cap)
+    got = scan(data, block=block, max_line=cap, matcher=MATCHERS[name])
+    assert got.records == records and (got.result.kept, got.result.gone) == (kept, gone) and kept >= 1
+    assert got.result.malformed == malformed if name == "every-line" else got.result.malformed <= malformed

@@ -7,19 +7,23 @@ import traceback
 
 import click
 
-from hotpapers.cli import collecting as _collecting  # noqa: F401 - registers its commands
-from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers its commands
 from hotpapers.cli.app import cli
-from hotpapers.cli.bluesky import listen, replay
-from hotpapers.cli.site import site
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.redact import redact
 
 __all__ = ["cli", "main"]
 
-cli.add_command(listen)
-cli.add_command(replay)
-cli.add_command(site)
+# The commands defined outside cli/app.py, imported on first use (hotpapers.cli.lazy): a module that registers
+# its commands with @cli.command(), or module:attribute for a command object.
+cli.lazy.update({
+    "run": "hotpapers.cli.collecting",
+    "collect": "hotpapers.cli.collecting",
+    "sources": "hotpapers.cli.collecting",
+    "publish": "hotpapers.cli.publishing",
+    "listen": "hotpapers.cli.bluesky:listen",
+    "replay": "hotpapers.cli.bluesky:replay",
+    "site": "hotpapers.cli.site:site",
+})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,19 +10,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
 
-from hotpapers import __version__, ingest_job, pipeline, windows
+from hotpapers import pipeline
 from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, MAX_COUNT, supported
+from hotpapers.cli.lazy import LazyGroup
 from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
-from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
 from hotpapers.store import Store, check_store_url, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
+
+if TYPE_CHECKING:
+    from hotpapers import windows
+    from hotpapers.ingest_job import DaySummary
 
 __all__ = ["cli"]
 
@@ -155,8 +159,8 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="hotpapers")
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="hotpapers", prog_name="hotpapers")  # read on use, not at start-up
 @click.option(
     "--db", metavar="PATH|URL",
     help="The store: a SQLite file or a postgresql:// URL. Default: $HOTPAPERS_DB, else ./hotpapers.db.",
@@ -188,6 +192,8 @@ def resolve(texts: tuple[str, ...]) -> None:
 
 
 def _ingest_days(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> list[dt.date] | None:
+    from hotpapers.ingest_job import listing_days  # noqa: PLC0415  (commands import their jobs on use)
+
     if day is not None and (start or end):
         raise click.UsageError("give either --date or --from/--to, not both")
     if (start is None) != (end is None):
@@ -211,6 +217,8 @@ def ingest(
     The latest listing is read from arXiv's RSS feed; earlier days from the API (and OAI-PMH with
     --replacements). Categories come from the config (default: cs and stat.ML).
     """
+    from hotpapers import ingest_job  # noqa: PLC0415  (commands import their jobs on use: a light start-up)
+
     days = _ingest_days(day, start, end)
 
     def report(summary: DaySummary) -> None:
@@ -358,6 +366,8 @@ def _render_scope(
     day: dt.date | None, start: dt.date | None, end: dt.date | None, week: dt.date | None, month: str | None
 ) -> windows.DateRange | None:
     """The range of a roll-up (or of ``rising``) from the render options; None for one --date or no scope."""
+    from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
+
     given = [name for name, value in (("--date", day), ("--from/--to", start or end), ("--week", week),
                                       ("--month", month)) if value is not None]
     if len(given) > 1:
@@ -430,6 +440,8 @@ def render(
     range, or by default the last 7 announced days). Writers name files by date, and a view is dated its last
     day: write views to their own --out folder, not the daily one, or a view overwrites that day's post.
     """
+    from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
+
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
         raise UsageError("--hours applies only to --window rising")

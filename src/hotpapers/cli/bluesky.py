@@ -17,27 +17,28 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import signal
+import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
-from hotpapers.plugins import Record
-from hotpapers.sources.bluesky import PLATFORM
-from hotpapers.sources.jetstream import (
-    DEFAULT_JETSTREAM_URL,
-    ConsumeResult,
-    KnownPosts,
-    consume,
-)
-from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, offset_after_lines, scan_dump
+from hotpapers.sources.bluesky_records import PLATFORM
+from hotpapers.sources.jetstream_events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
+from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, scan_dump
 from hotpapers.store import Store
+
+if TYPE_CHECKING:  # only annotations: replay starts without the websocket and HTTP stacks (see run_listen)
+    from hotpapers.plugins import Record
+    from hotpapers.sources.jetstream import ConsumeResult
 
 __all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]
 
@@ -58,7 +59,7 @@ def known_posts(store: Store) -> KnownPosts:
     return known
 
 
-def _commit(store: Store, records: list[Record], key: str, value: str) -> None:
+def _commit(store: Store, records: Sequence[Record], key: str, value: str) -> None:
     """Store a batch and its checkpoint in one transaction."""
     with store.transaction():
         counts = pipeline.store_records(store, records)
@@ -87,15 +88,25 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+max_line_bytes_option = click.option(
+    "--max-line-bytes", type=click.IntRange(min=1), metavar="N",
+    help="The longest message (listen) or line (replay) accepted, in bytes: a longer one is skipped with a "
+    "warning and counted as malformed. Default: firehose_max_line_bytes of the config, else 16 MiB.",
+)
+
+
 def run_listen(
     store: Store, *, url: str, cursor: int | None, max_events: int | None, rewind_us: int,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, max_message_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> ConsumeResult:
     """Follow Jetstream at ``url`` from ``cursor`` (else the stored cursor minus ``rewind_us``, else live).
 
     When resuming from the stored cursor, the cursor written never goes below it (the first batches replay
-    the rewound seconds).
+    the rewound seconds). A message longer than ``max_message_bytes`` is refused, counted as malformed, and
+    skipped (see ``hotpapers.sources.jetstream``).
     """
+    from hotpapers.sources.jetstream import consume  # noqa: PLC0415  (websockets: only listen needs it)
+
     stored = store.get_state(PLATFORM, CURSOR_KEY)
     floor = int(stored) if cursor is None and stored and stored.isdigit() else 0
     if cursor is None and floor:
@@ -105,6 +116,7 @@ def run_listen(
         return consume(
             url, cursor=cursor, max_events=max_events, rewind_us=rewind_us, stop=stop, known=known_posts(store),
             on_batch=lambda records, time_us: _commit(store, records, CURSOR_KEY, str(max(floor, time_us))),
+            max_message_bytes=max_message_bytes,
         )
 
 
@@ -120,17 +132,23 @@ def run_listen(
     "--rewind", type=click.FloatRange(min=0), default=5.0, show_default=True,
     help="Seconds to go back from the stored cursor when resuming; events seen twice are stored once.",
 )
+@max_line_bytes_option
 @pass_ctx
-def listen_bluesky(ctx: Context, url: str, cursor: int | None, max_events: int | None, rewind: float) -> None:
+def listen_bluesky(
+    ctx: Context, url: str, cursor: int | None, max_events: int | None, rewind: float, max_line_bytes: int | None
+) -> None:
     """Store Bluesky posts that link arXiv, live from Jetstream, and the cursor with them.
 
     Runs until Ctrl-C (or SIGTERM), which stops it after committing. The next run resumes at the stored
-    cursor. Engagement is not read here: `hotpapers` refreshes it with app.bsky.feed.getPosts.
+    cursor. Engagement is not read here: `hotpapers` refreshes it with app.bsky.feed.getPosts. A message
+    longer than --max-line-bytes is skipped with a warning and counted as malformed.
     """
+    cap = max_line_bytes or ctx.settings.firehose_max_line_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "listen bluesky", now_utc()) as summary:
-        result = run_listen(store, url=url, cursor=cursor, max_events=max_events, rewind_us=round(rewind * 1e6))
+        result = run_listen(store, url=url, cursor=cursor, max_events=max_events, rewind_us=round(rewind * 1e6),
+                            max_message_bytes=cap)
         summary.update(events=result.events, kept=result.kept, gone=result.gone, malformed=result.malformed,
-                       cursor=result.cursor, connections=result.connections)
+                       refused=result.refused, cursor=result.cursor, connections=result.connections)
     click.echo(
         f"listen bluesky: events {result.events}, posts kept {result.kept}, deleted {result.gone}, "
         f"malformed {result.malformed}, cursor {result.cursor if result.cursor is not None else 'none'}"
@@ -144,10 +162,12 @@ class ReplayResult:
     decoded: int = 0  # lines decoded (the pre-filter's candidates, see hotpapers.sources.jetstream_scan)
     kept: int = 0
     gone: int = 0
-    malformed: int = 0
+    malformed: int = 0  # lines refused for their length included
     start: int = 0
-    offset: int = 0
+    offset: int = 0  # the line start committed: the next run starts here
     size: int = 0
+    tail: int = 0  # bytes of an unterminated last line after ``offset``, read again by the next run
+    too_long: int = 0
 
 
 def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: int) -> int:
@@ -160,19 +180,36 @@ def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: in
 
 
 def run_replay(
-    store: Store, path: Path, *, batch_bytes: int, max_lines: int | None, from_start: bool, now: dt.datetime
+    store: Store, path: Path, *, batch_bytes: int, max_lines: int | None, from_start: bool, now: dt.datetime,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> ReplayResult:
-    """Replay the Jetstream JSON-lines dump at ``path`` from its checkpoint, one transaction per block."""
+    """Replay the Jetstream JSON-lines dump at ``path`` from its checkpoint, one transaction per batch.
+
+    The checkpoint is always a line start: an unterminated last line (a dump still being written) is read,
+    and what it gives stored, but the checkpoint stays before it, so the next run reads it again, complete.
+    A line longer than ``max_line_bytes`` is refused (a warning with its offset), counted as malformed and
+    skipped. ``path`` may be any readable file, also a pipe or a device (read from the start; not seekable).
+    """
     key = f"replay:{path.name}"
-    size = path.stat().st_size
-    start = _replay_start(store, path, key, from_start, size)
     with path.open("rb") as handle:
-        stop = None if max_lines is None else offset_after_lines(handle, start, max_lines)
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        size = os.fstat(handle.fileno()).st_size if regular else 0
+        start = _replay_start(store, path, key, from_start, size) if regular else 0
         scanned = scan_dump(
-            handle, known=known_posts(store), now=now, start=start, stop=stop, block_bytes=batch_bytes,
+            handle, known=known_posts(store), now=now, start=start, block_bytes=batch_bytes, max_lines=max_lines,
+            max_line_bytes=max_line_bytes, label=str(path),
             on_batch=lambda records, offset: _commit(store, records, key, str(offset)),
         )
-    return ReplayResult(scanned.decoded, scanned.kept, scanned.gone, scanned.malformed, start, scanned.offset, size)
+    return ReplayResult(scanned.decoded, scanned.kept, scanned.gone, scanned.malformed, start, scanned.offset,
+                        max(size, scanned.offset + scanned.tail), scanned.tail, scanned.too_long)
+
+
+def _replay_state(result: ReplayResult) -> str:
+    """How the replay ended, for its summary line."""
+    if result.tail:
+        return (f"done; the last line ({result.tail} bytes from byte {result.offset}) has no newline yet: "
+                "read again by the next run")
+    return f"stopped at byte {result.offset} of {result.size}" if result.offset < result.size else "done"
 
 
 @replay.command("bluesky")
@@ -181,21 +218,26 @@ def run_replay(
               help="Bytes of FILE read per commit (whole lines).")
 @click.option("--max-lines", type=click.IntRange(min=1), help="Stop after this many lines (a later run goes on).")
 @click.option("--from-start", is_flag=True, help="Ignore the checkpoint and read FILE from its first line.")
+@max_line_bytes_option
 @pass_ctx
-def replay_bluesky(ctx: Context, file: Path, batch_bytes: int, max_lines: int | None, from_start: bool) -> None:
+def replay_bluesky(
+    ctx: Context, file: Path, batch_bytes: int, max_lines: int | None, from_start: bool, max_line_bytes: int | None
+) -> None:
     """Store the posts that link arXiv from FILE, a Jetstream dump (one JSON event per line).
 
-    The file is read in batches, each committed with a checkpoint, so a replay that is stopped goes on where
-    it stopped when run again, and replaying a finished file adds nothing (use --from-start to read it again).
+    The file is read in batches, each committed with a checkpoint at a line end, so a replay that is stopped
+    goes on where it stopped when run again, and replaying a finished file adds nothing (use --from-start to
+    read it again). A line longer than --max-line-bytes is skipped with a warning and counted as malformed.
     """
+    cap = max_line_bytes or ctx.settings.firehose_max_line_bytes
     with ctx.store() as store, pipeline.recorded_run(store, "replay bluesky", now_utc()) as summary:
         result = run_replay(store, file, batch_bytes=batch_bytes, max_lines=max_lines, from_start=from_start,
-                            now=now_utc())
+                            now=now_utc(), max_line_bytes=cap)
         summary.update(file=str(file), bytes=result.offset - result.start, decoded=result.decoded, kept=result.kept,
-                       gone=result.gone, malformed=result.malformed, offset=result.offset)
+                       gone=result.gone, malformed=result.malformed, too_long=result.too_long, offset=result.offset)
     where = f" (resumed at byte {result.start})" if result.start else ""
-    state = "done" if result.offset >= result.size else f"stopped at byte {result.offset} of {result.size}"
     click.echo(
         f"replay bluesky {file.name}: bytes read {result.offset - result.start}, lines decoded {result.decoded}, "
-        f"posts kept {result.kept}, deleted {result.gone}, malformed lines skipped {result.malformed}{where}; {state}"
+        f"posts kept {result.kept}, deleted {result.gone}, malformed lines skipped {result.malformed}{where}; "
+        f"{_replay_state(result)}"
     )

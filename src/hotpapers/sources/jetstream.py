@@ -4,6 +4,14 @@ The two wires (``/subscribe``, v1, and ``/xrpc/network.bsky.jetstream.subscribeE
 one message are in ``hotpapers.sources.jetstream_events`` (``parse_event``, re-exported here); the fast scan of
 a saved dump is in ``hotpapers.sources.jetstream_scan``.
 
+Messages over the cap. A message longer than ``max_message_bytes`` (``DEFAULT_MAX_LINE_BYTES``, 16 MiB) is
+refused by the websocket library before it is read, which closes the connection (code 1009: the protocol has no
+way to skip one message). The consumer says so in one warning, counts it as malformed, and reconnects just
+after the last event it received (v1: its ``time_us`` + 1, without the rewind; v2: the seq after the refused
+one); if the same message closes the next connection before any newer event arrives, the cursor moves on in
+doubling steps (1 ms, 2 ms, … on v1; 1, 2, … seqs on v2) until it is past it, saying which stretch is skipped.
+So memory stays bounded and a hostile or corrupt message never stops the listener.
+
 Cursor and duplicates. ``time_us`` is not monotonic in the order events arrive (the recorded production
 capture shows it), so a consumer that resumed exactly at the highest ``time_us`` it committed could miss an
 event stamped a little earlier that had not arrived yet. Resuming therefore rewinds ``rewind_us`` (5 s by
@@ -24,6 +32,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.frames import CloseCode
 from websockets.sync.client import ClientConnection, connect
 
 from hotpapers.errors import APIError, NetworkError, UsageError
@@ -31,10 +40,17 @@ from hotpapers.http import redact_url, user_agent
 from hotpapers.models import Post
 from hotpapers.plugins import Record
 from hotpapers.sources.bluesky import POST_COLLECTION
-from hotpapers.sources.jetstream_events import JetstreamEvent, KnownPosts, parse_event
+from hotpapers.sources.jetstream_events import (
+    DEFAULT_JETSTREAM_URL,
+    DEFAULT_MAX_LINE_BYTES,
+    JetstreamEvent,
+    KnownPosts,
+    parse_event,
+)
 
 __all__ = [
     "DEFAULT_JETSTREAM_URL",
+    "DEFAULT_MAX_LINE_BYTES",
     "DEFAULT_REWIND_US",
     "V2_PATH",
     "Backoff",
@@ -48,11 +64,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 V2_PATH = "/xrpc/network.bsky.jetstream.subscribeEvents"
 DEFAULT_REWIND_US = 5_000_000
 _TIME_CURSOR = 10**15  # a cursor at least this large is unix µs (v2 takes smaller ones as a seq)
 _GAP_US = 600_000_000  # a resumed stream whose first event is 10 min past the cursor has skipped some
+_SKIP_US = 1000  # the first step past a refused message that comes back (v1, µs; v2: 1 seq)
+_QUICK_SKIPS = 16  # refusals in a row with no event between them retried at once (steps up to 33 s); then backoff
 
 
 def subscribe_url(url: str, *, cursor: int | None, collections: Iterable[str]) -> str:
@@ -94,7 +111,8 @@ class ConsumeResult:
     events: int = 0
     kept: int = 0
     gone: int = 0
-    malformed: int = 0
+    malformed: int = 0  # refused messages included
+    refused: int = 0  # messages over the cap
     cursor: int | None = None  # the highest time_us committed
     connections: int = 0
     reason: str = ""  # why it stopped: "max-events" or "stop"
@@ -116,6 +134,8 @@ class _Stream:
     unflushed: int = 0
     deadline: float = 0.0
     asked: int | None = None  # the time_us cursor of the current connection, until its first event
+    refused_at: int | None = None  # the position (time_us or seq) after which the last message was refused
+    step: int = 0  # how far past that position the next connection starts
 
     def handle(self, message: bytes) -> None:
         self.result.events += 1
@@ -161,6 +181,35 @@ class _Stream:
         self.result.cursor = self.high
 
 
+def _too_big(problem: Exception) -> bool:
+    """Whether the connection was closed because a message was over the cap (close code 1009, sent by us)."""
+    return isinstance(problem, ConnectionClosed) and problem.sent is not None and (
+        problem.sent.code == CloseCode.MESSAGE_TOO_BIG)
+
+
+def _skip_refused(url: str, stream: _Stream, at: int | None, cap: int) -> int | None:
+    """Count a message refused for its size and return the cursor that resumes after it (None: the live tip)."""
+    stream.result.events += 1
+    stream.result.malformed += 1
+    stream.result.refused += 1
+    v2 = urlsplit(url).path.rstrip("/").endswith(V2_PATH)
+    position = stream.seq if v2 else stream.high
+    if position is None and at is not None:
+        position = at - 1  # nothing received yet: the refused message was the first at the cursor asked for
+    if position is None:
+        log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused; "
+                    "reconnecting at the live tip", cap)
+        return None
+    seqs = v2 and (stream.seq is not None or position + 1 < _TIME_CURSOR)  # the cursor counts seqs, not µs
+    stream.step = max(1 if seqs else _SKIP_US, stream.step * 2) if stream.refused_at == position else 0
+    stream.refused_at = position
+    resume = position + (2 if seqs else 1) + stream.step  # v2: past the seq after the last one received
+    skipped = f"; what is between {position} and {resume} is skipped" if stream.step else ""
+    log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused after "
+                "%s %d: resuming at cursor %d%s", cap, "seq" if seqs else "time_us", position, resume, skipped)
+    return resume
+
+
 class _StreamError(Exception):
     """The server sent an error frame (v2), which ends the connection."""
 
@@ -183,11 +232,12 @@ def _pump(ws: ClientConnection, stream: _Stream, stop: threading.Event | None, m
             stream.flush()
 
 
-def _connect(target: str) -> ClientConnection:
+def _connect(target: str, max_size: int) -> ClientConnection:
     """Open a connection. The receive queue is deep (4,096 messages) so that the server's closing frame is not
     stuck behind unread events when we stop reading to close; and a close that still hangs gives up after 2 s.
+    A message over ``max_size`` bytes closes the connection (see the module docstring).
     """
-    return connect(target, user_agent_header=user_agent(), max_size=2**24, max_queue=4096, open_timeout=30,
+    return connect(target, user_agent_header=user_agent(), max_size=max_size, max_queue=4096, open_timeout=30,
                    close_timeout=2)
 
 
@@ -211,6 +261,7 @@ def consume(
     backoff: Backoff = Backoff(),
     known: KnownPosts | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    max_message_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> ConsumeResult:
     """Follow a Jetstream endpoint, handing records and the cursor to ``on_batch`` every batch.
 
@@ -229,6 +280,8 @@ def consume(
         backoff: reconnection delays.
         known: the posts kept so far (see ``parse_event``); the posts kept here are added to it.
         now: the clock.
+        max_message_bytes: the longest message accepted; a longer one is refused, counted as malformed, and
+            the consumer resumes after it (see the module docstring).
 
     Returns:
         Counts and the last committed cursor.
@@ -239,14 +292,15 @@ def consume(
         NetworkError: ``backoff.attempts`` consecutive connections failed.
     """
     stream = _Stream(on_batch, known, now, batch_size, batch_seconds, ConsumeResult())
-    failures, start = 0, cursor
+    failures, start, skip_to, refusals = 0, cursor, False, 0
+    at: int | None = None
     while True:
-        at = _resume_at(url, stream, start, rewind_us)
+        at = at if skip_to else _resume_at(url, stream, start, rewind_us)
         stream.asked = at if at is not None and at >= _TIME_CURSOR else None
         target = subscribe_url(url, cursor=at, collections=collections)
         seen = stream.result.events
         try:
-            with _connect(target) as ws:
+            with _connect(target, max(1, max_message_bytes)) as ws:
                 stream.result.connections += 1
                 stream.result.reason = _pump(ws, stream, stop, max_events)
                 break
@@ -262,7 +316,18 @@ def consume(
         except (ConnectionClosed, InvalidHandshake, OSError, _StreamError) as e:
             problem = e
         stream.flush()
-        failures = 1 if stream.result.events > seen else failures + 1  # a working connection resets it
+        received = stream.result.events > seen  # a working connection resets the failure counts
+        skip_to = _too_big(problem)
+        if skip_to:
+            refusals = 0 if received else refusals + 1
+            at = _skip_refused(url, stream, at, max_message_bytes)
+            if max_events is not None and stream.result.events >= max_events:
+                stream.result.reason = "max-events"
+                break
+            if refusals <= _QUICK_SKIPS:
+                continue  # not a network failure: step past it at once
+            problem = NetworkError(f"{refusals} connections in a row closed by a message over the cap")
+        failures = 1 if received else failures + 1
         if backoff.attempts is not None and failures > backoff.attempts:
             raise NetworkError(f"Jetstream {redact_url(url)}: {failures} connections failed: {problem}")
         delay = backoff.delay(failures)

@@ -39,9 +39,25 @@ import orjson
 
 from hotpapers.bounds import is_count, supported
 from hotpapers.models import ArxivId, Post, PostGone
-from hotpapers.sources.bluesky import POST_COLLECTION, ItemError, at_uri, post_from_record, quoted_uri, record_links
+from hotpapers.sources.bluesky_records import (
+    POST_COLLECTION,
+    ItemError,
+    at_uri,
+    post_from_record,
+    quoted_uri,
+    record_links,
+)
 
-__all__ = ["JetstreamEvent", "KnownPosts", "parse_event"]
+__all__ = ["DEFAULT_JETSTREAM_URL", "DEFAULT_MAX_LINE_BYTES", "JetstreamEvent", "KnownPosts", "parse_event"]
+
+DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
+
+DEFAULT_MAX_LINE_BYTES = 16 << 20
+"""The longest message (``listen``) or dump line (``replay``) accepted, in bytes: the config key
+``firehose_max_line_bytes``, the option ``--max-line-bytes``. A Jetstream event carries one record, taken from a
+repository commit whose blocks the relay's lexicon (``com.atproto.sync.subscribeRepos#commit``) limits to
+2,000,000 bytes of CBOR, so a real event stays far below it; only hostile or corrupt input reaches it. A longer
+one is refused, counted as malformed, and the stream goes on after it."""
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _US = dt.timedelta(microseconds=1)
@@ -176,8 +192,10 @@ def parse_event(
     """
     try:
         obj = orjson.loads(line)
-    except orjson.JSONDecodeError:
+        if not isinstance(obj, dict):
+            return None
+        return _v2(obj, observed_at, known) if "$type" in obj else _v1(obj, observed_at, known)
+    except (ValueError, OverflowError, RecursionError):
+        # orjson's errors are ValueErrors; a field the link finder or a date cannot take (a version of
+        # thousands of digits, a year out of range) makes the event malformed, never stops the stream.
         return None
-    if not isinstance(obj, dict):
-        return None
-    return _v2(obj, observed_at, known) if "$type" in obj else _v1(obj, observed_at, known)
