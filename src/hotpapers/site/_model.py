@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hotpapers.models import Archive, ArxivId, Digest, Paper, RankedPaper
+from hotpapers.models import ArxivId, Digest, Paper, RankedPaper
 
 __all__ = [
     "Appearance",
@@ -22,6 +22,8 @@ __all__ = [
     "Month",
     "PaperEntry",
     "SiteModel",
+    "build_model",
+    "category_month_path",
     "category_path",
     "day_path",
     "paper_path",
@@ -55,6 +57,11 @@ def category_path(category: str) -> str:
     return f"categories/{slug(category)}.html"
 
 
+def category_month_path(category: str, month: str) -> str:
+    """The page of a category's papers in one month (``YYYY-MM``), relative to the site root."""
+    return f"categories/{slug(category)}/{month}.html"
+
+
 @dataclass(frozen=True, slots=True)
 class Appearance:
     """A paper ranked in one digest."""
@@ -83,6 +90,19 @@ class CategoryEntry:
     name: str
     items: tuple[Appearance, ...]
 
+    @property
+    def months(self) -> tuple[tuple[str, tuple[Appearance, ...]], ...]:
+        """The items by month (``YYYY-MM``), newest month first."""
+        found: dict[str, list[Appearance]] = {}
+        for item in self.items:
+            found.setdefault(f"{item.digest.date:%Y-%m}", []).append(item)
+        return tuple((month, tuple(found[month])) for month in found)
+
+    def recent(self, days: int) -> tuple[Appearance, ...]:
+        """The items of the newest ``days`` days that have any."""
+        dates = sorted({item.digest.date for item in self.items}, reverse=True)[:days]
+        return tuple(item for item in self.items if item.digest.date in dates)
+
 
 @dataclass(frozen=True, slots=True)
 class Month:
@@ -103,16 +123,11 @@ class Month:
 class SiteModel:
     """What the pages are made of."""
 
-    archive: Archive
     days: tuple[Digest, ...]  # newest first, one per date
+    fingerprints: dict[dt.date, str]  # of each day's digest
     papers: dict[ArxivId, PaperEntry]  # by id, sorted
     categories: tuple[CategoryEntry, ...]  # sorted by name
     months: tuple[Month, ...]  # newest first
-
-    @property
-    def preset(self) -> str:
-        """The ranking preset of the archive's digests ('' when there are none)."""
-        return self.days[0].preset if self.days else ""
 
     def neighbours(self, day: dt.date) -> tuple[Digest | None, Digest | None]:
         """The (previous = older, next = newer) digests around ``day``."""
@@ -123,18 +138,12 @@ class SiteModel:
         return older, newer
 
 
-def build_model(archive: Archive) -> SiteModel:
-    """Gather days, papers, categories and calendar months from ``archive``."""
-    days = _unique_days(archive.digests)
+def build_model(digests: Iterable[tuple[Digest, str]]) -> SiteModel:
+    """Gather days, papers, categories and calendar months from (digest, fingerprint) pairs, one per date."""
+    pairs = sorted(digests, key=lambda pair: pair[0].date, reverse=True)
+    days = tuple(d for d, _ in pairs)
     papers = _papers(days)
-    return SiteModel(archive, days, papers, _categories(days), _months(d.date for d in days))
-
-
-def _unique_days(digests: Iterable[Digest]) -> tuple[Digest, ...]:
-    by_date: dict[dt.date, Digest] = {}
-    for digest in digests:  # newest first already; keep the first digest of a date
-        by_date.setdefault(digest.date, digest)
-    return tuple(by_date[d] for d in sorted(by_date, reverse=True))
+    return SiteModel(days, {d.date: fp for d, fp in pairs}, papers, _categories(days), _months(d.date for d in days))
 
 
 def _papers(days: tuple[Digest, ...]) -> dict[ArxivId, PaperEntry]:

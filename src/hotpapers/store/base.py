@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
@@ -15,6 +15,7 @@ from hotpapers.models import (
     Paper,
     PaperEvidence,
     Post,
+    PostEvidence,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -152,4 +153,16 @@ class Store(Protocol):
 
     def iter_digests(self) -> Iterator[Digest]:
         """All published digests, by date then preset."""
+        ...
+
+    def digest_index(self) -> list[tuple[dt.date, str, str]]:
+        """Every published digest as (day, preset, fingerprint of its content), by day then preset."""
+        ...
+
+    def paper_post_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
+        """For each paper some post links, a fingerprint that changes whenever its posts or snapshots change."""
+        ...
+
+    def paper_posts(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, tuple[PostEvidence, ...]]:
+        """Every post linking each paper (reposts left out), with its latest snapshot."""
         ...
