@@ -67,9 +67,9 @@ class StoreSource:
         """Every post linking each paper (reposts left out), with its latest snapshot."""
         return self.store.paper_posts(arxiv_ids)
 
-    def snapshot_series(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
-        """Every snapshot of each post, oldest first."""
-        return self.store.snapshot_series(keys)
+    def snapshot_series(self, arxiv_ids: Collection[ArxivId]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of each post linking one of the papers, oldest first."""
+        return self.store.paper_snapshot_series(arxiv_ids)
 
 
 def build_site_from_store(

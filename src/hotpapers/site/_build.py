@@ -280,8 +280,7 @@ class _Renderer:
         if not papers:
             return
         self.posts = dict(self.source.paper_posts(papers))
-        keys = sorted({(e.post.platform, e.post.post_id) for posts in self.posts.values() for e in posts})
-        self.series = self.source.snapshot_series(keys)
+        self.series = self.source.snapshot_series(papers)
 
     def _render(self, path: str, template: str, root: str | None = None, **values: Any) -> bytes:
         context: dict[str, Any] = {

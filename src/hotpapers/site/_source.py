@@ -52,8 +52,8 @@ class SiteSource(Protocol):
         posts its digests picked."""
         ...
 
-    def snapshot_series(self, keys: Iterable[SeriesKey]) -> Mapping[SeriesKey, tuple[EngagementSnapshot, ...]]:
-        """Every snapshot of each (platform, post_id), oldest first."""
+    def snapshot_series(self, arxiv_ids: Collection[ArxivId]) -> Mapping[SeriesKey, tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of each post that links one of the papers, by (platform, post_id), oldest first."""
         ...
 
 
@@ -92,6 +92,6 @@ class ArchiveSource:
         posts = self.archive.paper_posts
         return {arxiv_id: posts[arxiv_id] for arxiv_id in arxiv_ids if arxiv_id in posts}
 
-    def snapshot_series(self, keys: Iterable[SeriesKey]) -> dict[SeriesKey, tuple[EngagementSnapshot, ...]]:
-        """The archive's series of each key (empty when it has none)."""
-        return {key: self.archive.series.get(key, ()) for key in keys}
+    def snapshot_series(self, arxiv_ids: Collection[ArxivId]) -> Mapping[SeriesKey, tuple[EngagementSnapshot, ...]]:
+        """The archive's series (all of them: a page looks up only its own posts)."""
+        return self.archive.series

@@ -166,3 +166,9 @@ class Store(Protocol):
     def paper_posts(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, tuple[PostEvidence, ...]]:
         """Every post linking each paper (reposts left out), with its latest snapshot."""
         ...
+
+    def paper_snapshot_series(
+        self, arxiv_ids: Collection[ArxivId]
+    ) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of every post linking any of the papers, by (platform, post_id), oldest first."""
+        ...

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from hotpapers.models import ArxivId, PostEvidence, PostKind
+from hotpapers.models import ArxivId, EngagementSnapshot, PostEvidence, PostKind
 from hotpapers.store import rows
 
 __all__ = ["SiteReads", "fingerprint"]
@@ -130,6 +130,34 @@ class SiteReads(ABC):
                     by_paper[row[0]].append(PostEvidence(post, snap))
                 found.update((ArxivId(key), tuple(value)) for key, value in by_paper.items())
         return found
+
+    def paper_snapshot_series(
+        self, arxiv_ids: Collection[ArxivId]
+    ) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of every post linking any of ``arxiv_ids``, by (platform, post_id), oldest first: the
+        same as ``snapshot_series`` of those posts, in one query per 500 papers instead of one per post."""
+        found: dict[tuple[str, str], tuple[EngagementSnapshot, ...]] = {}
+        with self.snapshot():
+            for batch in _chunks(arxiv_ids):
+                found.update(
+                    _series_rows(
+                        self._execute(
+                            f"SELECT {_prefixed('e', rows.SNAPSHOT_COLUMNS)} FROM engagement e "
+                            "WHERE EXISTS (SELECT 1 FROM post_papers pp WHERE pp.platform = e.platform "
+                            f"AND pp.post_id = e.post_id AND pp.arxiv_id IN ({_marks(batch)})) "
+                            "ORDER BY e.platform, e.post_id, e.observed_at",
+                            batch,
+                        )
+                    )
+                )
+        return found
+
+
+def _series_rows(rows_found: Iterator[Sequence[Any]]) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+    series: dict[tuple[str, str], list[EngagementSnapshot]] = defaultdict(list)
+    for row in rows_found:
+        series[row[0], row[1]].append(rows.snapshot_from_row(row))
+    return {key: tuple(value) for key, value in series.items()}
 
 
 def _prefixed(alias: str, columns: str) -> str:
