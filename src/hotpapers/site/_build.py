@@ -408,7 +408,10 @@ def _update(out_dir: Path, build: str, pages: list[_Page], renderer: _Renderer, 
     files = dict(old.files)
     new_paths = sorted(wanted - old.files.keys())
     if new_paths:  # list every file this build may create before creating any (see _manifest.py)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WriterError(f"{out_dir}: cannot create the output folder: {e.strerror or e}") from e
         files.update((path, Entry(None, -1, -1)) for path in new_paths)
         save_manifest(out_dir, Manifest(old.build, files))
     renderer.prepare([p.paper for p in todo if p.paper is not None])
