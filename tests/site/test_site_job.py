@@ -90,10 +90,10 @@ def test_digest_index_fingerprint_changes_when_a_digest_is_saved_again(tmp_path:
     """Saving a digest with other content changes its fingerprint in the index."""
     archive = sample_archive(tmp_path)
     with open_store(str(tmp_path / "sample.db")) as store:
-        before = dict(((d, p), f) for d, p, f in store.digest_index())
+        before = {(d, p): f for d, p, f in store.digest_index()}
         digest = archive.digests[0]
         store.save_digest(dataclasses.replace(digest, title=digest.title + " (again)"))
-        after = dict(((d, p), f) for d, p, f in store.digest_index())
+        after = {(d, p): f for d, p, f in store.digest_index()}
     key = (digest.date, digest.preset)
     assert after[key] != before[key] and {k: v for k, v in after.items() if k != key} == {
         k: v for k, v in before.items() if k != key

@@ -54,7 +54,7 @@ def test_text_without_dollars_is_only_escaped() -> None:
 _PIECES = st.sampled_from(
     ["$", "$$", "\\", "{", "}", "<", ">", "&", '"', "'", "x", "^", "_", " ", "\\frac", "\\text", "\\href",
      "\\color", "\\style", "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "<math>",
-     "<mtext>", "&lt;", "<!--", "\\mathrm", "\\begin{array}", "\\end{array}", "α", "\u2028", "0", "1"]
+     "<mtext>", "&lt;", "<!--", "\\mathrm", "\\begin{array}", "\\end{array}", "\u03b1", "\u2028", "0", "1"]
 )  # fmt: skip
 
 
