@@ -429,3 +429,20 @@ def test_cli_site_build_refuses_an_unknown_embed_mode(tmp_path: Path) -> None:
 def test_files_are_readable_by_a_web_server(out: Path) -> None:
     """Every file is world-readable (rw-r--r--), so a server running as another user can serve it."""
     assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o644"}
+
+
+PAGE_BUDGET = 150_000  # bytes of a day page with the stylesheet and scripts it loads, before images (docs/site.md)
+
+
+def page_weight(out: Path, page: Path) -> int:
+    """The bytes of ``page`` and of the local stylesheets and scripts it loads."""
+    doc = lxml.html.fromstring(page.read_bytes())
+    assets = doc.xpath("//link[@rel='stylesheet']/@href | //script/@src")
+    return page.stat().st_size + sum((page.parent / a).resolve().stat().st_size for a in assets if "://" not in a)
+
+
+def test_day_pages_stay_within_the_page_weight_budget(out: Path) -> None:
+    """Every day page (and the index), with its stylesheet and scripts, is under 150 KB before images."""
+    pages = [out / "index.html", *sorted((out / "days").glob("*.html"))]
+    weights = {p.name: page_weight(out, p) for p in pages}
+    assert max(weights.values()) < PAGE_BUDGET, weights
