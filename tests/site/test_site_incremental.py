@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import orjson
 import pytest
 
 from hotpapers.errors import WriterError
-from hotpapers.models import Archive, EngagementSnapshot
-from hotpapers.site import MANIFEST_NAME, build_site
+from hotpapers.models import Archive, Digest, EngagementSnapshot
+from hotpapers.site import MANIFEST_NAME, ArchiveSource, build_site
 from hotpapers.site import _build as site_build
 from hotpapers.site._model import paper_path
 
@@ -194,3 +195,40 @@ def test_output_that_is_a_file_is_a_writer_error(archive: Archive, tmp_path: Pat
     with pytest.raises(WriterError, match="out"):
         build_site(archive, tmp_path / "out")
     assert (tmp_path / "out").read_text(encoding="utf-8") == "a file"
+
+
+class CountingSource(ArchiveSource):
+    """An ArchiveSource that counts the digests read in full."""
+
+    def __init__(self, archive: Archive) -> None:
+        super().__init__(archive)
+        self.read: list[dt.date] = []
+
+    def digest(self, date: dt.date) -> Digest:
+        """The digest of ``date``, counted."""
+        self.read.append(date)
+        return super().digest(date)
+
+
+def test_rebuild_reads_only_the_digests_it_renders(archive: Archive, tmp_path: Path) -> None:
+    """With the manifest's plans, a rebuild with nothing new reads no digest in full, and a new day (in a
+    category of its own) reads only its own digest and the previous day's (whose page links it)."""
+    build_site(upto(archive, 4), tmp_path)
+    noop = CountingSource(upto(archive, 4))
+    build_site(noop, tmp_path)
+    assert noop.read == []
+    newest = archive.digests[0]
+    ranked = newest.papers[0]
+    alone = dataclasses.replace(ranked, paper=dataclasses.replace(ranked.paper, categories=("cs.CR",)))
+    grown = dataclasses.replace(archive, digests=(dataclasses.replace(newest, papers=(alone,)), *archive.digests[1:]))
+    new_day = CountingSource(grown)
+    build_site(new_day, tmp_path)
+    assert sorted(set(new_day.read)) == [archive.digests[1].date, newest.date]
+
+
+def test_plans_of_another_build_key_are_not_used(archive: Archive, tmp_path: Path) -> None:
+    """Another option (build key) re-plans every day from the digests themselves."""
+    build_site(archive, tmp_path)
+    source = CountingSource(archive)
+    build_site(source, tmp_path, base_url="/papers/")
+    assert sorted(set(source.read)) == sorted(d.date for d in archive.digests)

@@ -47,17 +47,21 @@ class StoreSource:
         self.store = store
         self.preset = preset
         self.prefer = prefer
+        self._presets: dict[dt.date, str] = {}
 
-    def digests(self) -> list[tuple[Digest, str]]:
-        """The digests to publish with the store's fingerprints of their content, newest first."""
-        found = []
+    def days(self) -> list[tuple[dt.date, str]]:
+        """The days to publish with the store's fingerprints of their digests' content, newest first."""
         chosen = choose_digests(self.store.digest_index(), preset=self.preset, prefer=self.prefer)
-        for day, preset, fingerprint in chosen:
-            digest = self.store.load_digest(day, preset)
-            if digest is None:  # removed between the two reads
-                raise StoreError(f"{day} ({preset}): the digest disappeared while the site was being built")
-            found.append((digest, fingerprint))
-        return found
+        self._presets = {day: preset for day, preset, _ in chosen}
+        return [(day, fingerprint) for day, _, fingerprint in chosen]
+
+    def digest(self, date: dt.date) -> Digest:
+        """The chosen digest of ``date``, read from the store."""
+        preset = self._presets[date]
+        digest = self.store.load_digest(date, preset)
+        if digest is None:  # removed between the two reads
+            raise StoreError(f"{date} ({preset}): the digest disappeared while the site was being built")
+        return digest
 
     def paper_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
         """The store's fingerprints of each paper's posts and snapshots."""

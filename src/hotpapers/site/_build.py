@@ -42,12 +42,16 @@ from hotpapers.models import Archive, ArxivId, Digest, EngagementSnapshot, PostE
 from hotpapers.site._chart import engagement_series, make_chart, total
 from hotpapers.site._manifest import Entry, Manifest, load_manifest, save_manifest
 from hotpapers.site._model import (
-    CategoryEntry,
+    Appearance,
+    CategoryInfo,
+    DayInfo,
     PaperEntry,
     SiteModel,
     build_model,
+    category_items,
     category_month_path,
     category_path,
+    day_info,
     day_path,
     paper_path,
 )
@@ -115,10 +119,13 @@ def build_site(
         raise UsageError(f"embeds {embeds!r}: unknown mode (known: {', '.join(EMBED_MODES)})")
     base = _base_url(base_url)
     source: SiteSource = ArchiveSource(archive) if isinstance(archive, Archive) else archive
-    model = build_model(source.digests())
-    renderer = _Renderer(model, source, embeds, base)
     build = build_key(embeds, base)
-    return _update(out_dir, build, list(renderer.pages(build)), renderer, full=full)
+    old = load_manifest(out_dir)
+    digests = _Digests(source)
+    days = plan_days(source, digests, old.days if old.build == build else {})
+    renderer = _Renderer(build_model(days), source, digests, embeds, base)
+    plans: dict[str, object] = {day.fingerprint: day.to_json() for day in days}
+    return _update(out_dir, old, build, plans, list(renderer.pages(build)), renderer, full=full)
 
 
 def _base_url(value: str) -> str:
@@ -176,12 +183,58 @@ def _post_order(evidence: PostEvidence) -> tuple[int, dt.datetime, str, str]:
     return (-engaged, evidence.post.created_at, evidence.post.platform, evidence.post.post_id)
 
 
-class _Renderer:
-    """Renders the pages of one model; reads paper posts from the source only for the pages it renders."""
+class _Digests:
+    """The source's digests, each read once, with its papers by id."""
 
-    def __init__(self, model: SiteModel, source: SiteSource, embeds: EmbedMode, base_url: str) -> None:
+    def __init__(self, source: SiteSource) -> None:
+        self.source = source
+        self._digests: dict[dt.date, Digest] = {}
+        self._ranked: dict[dt.date, dict[ArxivId, RankedPaper]] = {}
+
+    def get(self, date: dt.date) -> Digest:
+        """The digest of ``date``."""
+        if date not in self._digests:
+            self._digests[date] = self.source.digest(date)
+        return self._digests[date]
+
+    def ranked(self, date: dt.date, arxiv_id: ArxivId) -> RankedPaper:
+        """The paper ``arxiv_id`` as ranked on ``date``."""
+        if date not in self._ranked:
+            self._ranked[date] = {}
+            for ranked in self.get(date).papers:  # the first of a paper listed twice, as a reader sees it
+                self._ranked[date].setdefault(ranked.paper.arxiv_id, ranked)
+        return self._ranked[date][arxiv_id]
+
+    def entry(self, arxiv_id: ArxivId, dates: tuple[dt.date, ...]) -> PaperEntry:
+        """The paper with its appearances on ``dates`` (newest first)."""
+        appearances = tuple(Appearance(self.get(d), self.ranked(d, arxiv_id)) for d in dates)
+        return PaperEntry(appearances[0].ranked.paper, appearances)
+
+
+def plan_days(source: SiteSource, digests: _Digests, cache: Mapping[str, object]) -> list[DayInfo]:
+    """The ``DayInfo`` of every day of ``source``: from ``cache`` (by fingerprint) when it has it, else from the
+    digest itself."""
+    found = []
+    for date, fp in source.days():
+        info = None
+        with contextlib.suppress(ValueError, TypeError):
+            if fp in cache:
+                info = DayInfo.from_json(fp, cache[fp])
+        if info is None or info.date != date:
+            info = day_info(digests.get(date), fp)
+        found.append(info)
+    return found
+
+
+class _Renderer:
+    """Renders the pages of one plan; reads digests and paper posts only for the pages it renders."""
+
+    def __init__(
+        self, model: SiteModel, source: SiteSource, digests: _Digests, embeds: EmbedMode, base_url: str
+    ) -> None:
         self.model = model
         self.source = source
+        self.digests = digests
         self.embeds = embeds
         self.base_url = base_url
         self.absolute = base_url if http_url(base_url) else None
@@ -191,8 +244,8 @@ class _Renderer:
 
     # keys
 
-    def _day_key(self, digest: Digest) -> str:
-        return f"{digest.date}:{self.model.fingerprints[digest.date]}"
+    def _day_key(self, date: dt.date) -> str:
+        return f"{date}:{self.model.day(date).fingerprint}"
 
     def pages(self, build: str) -> Iterator[_Page]:
         """Every page of the site with its key, in a fixed order (index first, assets last)."""
@@ -203,35 +256,36 @@ class _Renderer:
 
         html: list[str] = []
         if model.days:
-            yield _Page("index.html", key("index", *self._day_keys(model.days[0])), self._day(model.days[0], True))
+            newest = model.days[0].date
+            yield _Page("index.html", key("index", *self._day_keys(newest)), self._day(newest, True))
         else:
             yield _Page("index.html", key("empty"), lambda: self._render("index.html", "empty.html"))
         html.append("index.html")
-        for digest in model.days:
-            path = day_path(digest.date)
-            yield _Page(path, key("day", *self._day_keys(digest)), self._day(digest, False))
+        for day in model.days:
+            path = day_path(day.date)
+            yield _Page(path, key("day", *self._day_keys(day.date)), self._day(day.date, False))
             html.append(path)
         fingerprints = self.source.paper_fingerprints(list(model.papers))
-        for arxiv_id, entry in model.papers.items():
+        for arxiv_id, dates in model.papers.items():
             path = paper_path(arxiv_id)
-            parts = [self._day_key(a.digest) for a in entry.appearances]
+            parts = [self._day_key(d) for d in dates]
             page_key = key("paper", arxiv_id, fingerprints.get(arxiv_id, "-"), *parts)
-            yield _Page(path, page_key, self._paper(entry), arxiv_id)
+            yield _Page(path, page_key, self._paper(arxiv_id, dates), arxiv_id)
             html.append(path)
-        counts = [f"{c.name}:{len(c.items)}" for c in model.categories]
+        counts = [f"{c.name}:{c.total}" for c in model.categories]
         categories = self._simple("categories/index.html", "categories.html")
         yield _Page("categories/index.html", key("categories", *counts), categories)
         html.append("categories/index.html")
         for category in model.categories:
             yield from self._category_pages(category, key, html)
-        yield _Page("archive.html", key("archive", *(self._day_key(d) for d in model.days)),
+        yield _Page("archive.html", key("archive", *(self._day_key(d.date) for d in model.days)),
                     self._simple("archive.html", "archive.html"))  # fmt: skip
         html.append("archive.html")
         shards = self._shards()
         yield _Page("search.html", key("search", *shards), self._search(sorted(shards)))
         html.append("search.html")
         for month, papers in sorted(shards.items()):
-            parts = [f"{a}:{self._day_key(model.papers[a].latest.digest)}" for a in papers]
+            parts = [f"{a}:{self._day_key(model.papers[a][0])}" for a in papers]
             yield _Page(shard_path(month), key("shard", month, *parts), self._shard(papers))
         yield _Page("404.html", key("404"), lambda: self._render("404.html", "404.html", root=self.base_url))
         if self.absolute:
@@ -242,35 +296,32 @@ class _Renderer:
             yield _Page(f"assets/{name}", key("asset", name), _asset(name))
         yield _Page(".nojekyll", key("nojekyll"), lambda: b"")
 
-    def _day_keys(self, digest: Digest) -> list[str]:
-        older, newer = self.model.neighbours(digest.date)
-        return [self._day_key(digest), str(older.date if older else "-"), str(newer.date if newer else "-")]
+    def _day_keys(self, date: dt.date) -> list[str]:
+        older, newer = self.model.neighbours(date)
+        return [self._day_key(date), str(older.date if older else "-"), str(newer.date if newer else "-")]
 
-    def _category_pages(
-        self, category: CategoryEntry, key: Callable[..., str], html: list[str]
-    ) -> Iterator[_Page]:
-        months = category.months
-        listing = [f"{month}:{len(items)}" for month, items in months]
-        recent = category.recent(CATEGORY_RECENT_DAYS)
-        recent_days = sorted({self._day_key(item.digest) for item in recent})
+    def _category_pages(self, category: CategoryInfo, key: Callable[..., str], html: list[str]) -> Iterator[_Page]:
+        months = self.model.category_months[category.name]
+        listing = [f"{month}:{count}" for month, count in months]
+        recent = category.dates[:CATEGORY_RECENT_DAYS]
         path = category_path(category.name)
-        yield _Page(path, key("category", category.name, *listing, "|", *recent_days),
-                    self._simple(path, "category.html", category=category, items=recent, months=months))  # fmt: skip
+        yield _Page(path, key("category", category.name, *listing, "|", *(self._day_key(d) for d in recent)),
+                    self._category(path, category, recent, months=months))  # fmt: skip
         html.append(path)
-        for i, (month, items) in enumerate(months):
+        for i, (month, _count) in enumerate(months):
             newer = months[i - 1][0] if i > 0 else None
             older = months[i + 1][0] if i + 1 < len(months) else None
-            days = sorted({self._day_key(item.digest) for item in items})
+            dates = category.month_dates(month)
             path = category_month_path(category.name, month)
-            values = {"category": category, "month": month, "items": items, "older": older, "newer": newer}
-            yield _Page(path, key("category-month", category.name, month, older or "-", newer or "-", *days),
-                        self._simple(path, "category_month.html", **values))  # fmt: skip
+            parts = [self._day_key(d) for d in dates]
+            yield _Page(path, key("category-month", category.name, month, older or "-", newer or "-", *parts),
+                        self._category(path, category, dates, month=month, older=older, newer=newer))  # fmt: skip
             html.append(path)
 
     def _shards(self) -> dict[str, list[ArxivId]]:
         shards: dict[str, list[ArxivId]] = {}
-        for arxiv_id, entry in self.model.papers.items():
-            shards.setdefault(shard_month(entry), []).append(arxiv_id)
+        for arxiv_id, dates in self.model.papers.items():
+            shards.setdefault(shard_month(dates[0]), []).append(arxiv_id)
         return shards
 
     # rendering
@@ -301,23 +352,34 @@ class _Renderer:
     def _simple(self, path: str, template: str, **values: Any) -> Callable[[], bytes]:
         return lambda: self._render(path, template, **values)
 
-    def _day(self, digest: Digest, is_index: bool) -> Callable[[], bytes]:
-        path = "index.html" if is_index else day_path(digest.date)
+    def _category(
+        self, path: str, category: CategoryInfo, dates: tuple[dt.date, ...], **values: Any
+    ) -> Callable[[], bytes]:
+        template = "category_month.html" if "month" in values else "category.html"
 
         def render() -> bytes:
-            older, newer = self.model.neighbours(digest.date)
+            items = category_items(category.name, (self.digests.get(d) for d in dates))
+            return self._render(path, template, category=category, items=items, **values)
+
+        return render
+
+    def _day(self, date: dt.date, is_index: bool) -> Callable[[], bytes]:
+        path = "index.html" if is_index else day_path(date)
+
+        def render() -> bytes:
+            digest = self.digests.get(date)
+            older, newer = self.model.neighbours(date)
             shown = tuple(e for ranked in digest.papers for e in _shown(ranked))
             return self._render(
                 path, "day.html", posts_shown=shown, stamp=digest.generated_at,
                 digest=digest, older=older, newer=newer, is_index=is_index,
-            )
+            )  # fmt: skip
 
         return render
 
-    def _paper(self, entry: PaperEntry) -> Callable[[], bytes]:
-        arxiv_id = entry.paper.arxiv_id
-
+    def _paper(self, arxiv_id: ArxivId, dates: tuple[dt.date, ...]) -> Callable[[], bytes]:
         def render() -> bytes:
+            entry = self.digests.entry(arxiv_id, dates)
             posts = self.posts.get(arxiv_id)
             if posts is None:  # nothing stored for it: the posts its digests showed
                 shown = {(e.post.platform, e.post.post_id): e for a in entry.appearances for e in _shown(a.ranked)}
@@ -335,7 +397,7 @@ class _Renderer:
 
     def _shard(self, papers: list[ArxivId]) -> Callable[[], bytes]:
         def render() -> bytes:
-            return shard_script((a, self.model.papers[a]) for a in papers)
+            return shard_script((a, self.digests.entry(a, self.model.papers[a][:1])) for a in papers)
 
         return render
 
@@ -399,9 +461,17 @@ def _stat(target: Path, key: str) -> Entry:
     return Entry(key, st.st_size, st.st_mtime_ns)
 
 
-def _update(out_dir: Path, build: str, pages: list[_Page], renderer: _Renderer, *, full: bool) -> SiteReport:
+def _update(
+    out_dir: Path,
+    old: Manifest,
+    build: str,
+    plans: dict[str, object],
+    pages: list[_Page],
+    renderer: _Renderer,
+    *,
+    full: bool,
+) -> SiteReport:
     """Render the pages whose key or file changed, write those whose bytes changed, remove stale files."""
-    old = load_manifest(out_dir)
     notes = (old.note,) if old.note else ()
     wanted = {page.path for page in pages}
     todo = [p for p in pages if full or not _current(out_dir, p.path, old.files.get(p.path), p.key)]
@@ -413,7 +483,7 @@ def _update(out_dir: Path, build: str, pages: list[_Page], renderer: _Renderer, 
         except OSError as e:
             raise WriterError(f"{out_dir}: cannot create the output folder: {e.strerror or e}") from e
         files.update((path, Entry(None, -1, -1)) for path in new_paths)
-        save_manifest(out_dir, Manifest(old.build, files))
+        save_manifest(out_dir, Manifest(old.build, files, old.days))
     renderer.prepare([p.paper for p in todo if p.paper is not None])
     written: list[Path] = []
     for page in todo:
@@ -427,8 +497,8 @@ def _update(out_dir: Path, build: str, pages: list[_Page], renderer: _Renderer, 
     removed = _remove_stale(out_dir, stale)
     for path in stale:
         del files[path]
-    if written or removed or files != old.files or old.build != build:
-        save_manifest(out_dir, Manifest(build, files))
+    if written or removed or files != old.files or old.build != build or plans != old.days:
+        save_manifest(out_dir, Manifest(build, files, plans))
     return SiteReport(out_dir, tuple(written), tuple(removed), len(pages) - len(written), len(todo), notes)
 
 

@@ -2,8 +2,10 @@
 
 ``OUT/.hotpapers-site.json`` holds the manifest format, the *build key* (the hotpapers version, a hash of the
 site's and writers' code, templates and assets, the versions of the libraries that shape the bytes, and the
-options) and, for every file the site wrote, ``[key, size, mtime_ns]``: the key of the inputs it was rendered
-from and the size and modification time it had once written.
+options), for every file the site wrote ``[key, size, mtime_ns]`` (the key of the inputs it was rendered from
+and the size and modification time it had once written), and the plan of each digest by its fingerprint
+(``DayInfo``: its papers' ids and categories), so that a rebuild reads in full only the digests it renders. The
+plans are used only under the same build key.
 
 A page is rendered again when the build key changed, its own key changed, or its file is missing or no longer
 has the recorded size and time (deleted or edited by hand); a rendered page is written only when its bytes
@@ -48,6 +50,7 @@ class Manifest:
 
     build: str = ""
     files: dict[str, Entry] = field(default_factory=dict)
+    days: dict[str, object] = field(default_factory=dict)  # digest fingerprint -> DayInfo.to_json()
     note: str | None = None  # why an existing manifest was ignored
 
 
@@ -82,9 +85,12 @@ def load_manifest(out_dir: Path) -> Manifest:
             files[name] = Entry(key, size, mtime_ns)
         if not isinstance(build, str):
             raise ValueError("bad build key")
+        days = data.get("days", {})
+        if not isinstance(days, dict):
+            raise ValueError("bad days")
     except (ValueError, TypeError, KeyError, AttributeError) as e:
         return Manifest(note=f"{path}: not a hotpapers site manifest ({e}); rendering every page")
-    return Manifest(build, files)
+    return Manifest(build, files, days)
 
 
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
@@ -93,6 +99,7 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
         "format": FORMAT,
         "build": manifest.build,
         "files": {name: [e.key, e.size, e.mtime_ns] for name, e in sorted(manifest.files.items())},
+        "days": dict(sorted(manifest.days.items())),
     }
     try:
         atomic_write_bytes(out_dir / MANIFEST_NAME, orjson.dumps(data) + b"\n")

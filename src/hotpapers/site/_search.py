@@ -10,6 +10,7 @@ the JSON stays the same data and can never close a ``<script>`` element or break
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,9 +26,9 @@ INDEX_SUFFIX = ");\n"
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def shard_month(entry: PaperEntry) -> str:
+def shard_month(newest: dt.date) -> str:
     """The shard of a paper: the month (``YYYY-MM``) of its newest appearance."""
-    return f"{entry.latest.digest.date:%Y-%m}"
+    return f"{newest:%Y-%m}"
 
 
 def shard_path(month: str) -> str:

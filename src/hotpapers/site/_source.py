@@ -4,7 +4,8 @@ A fingerprint is a short string that changes whenever the data behind it changes
 page, a key made of the fingerprints the page was rendered from (see ``_manifest.py``), and renders a page again
 only when its key changes. So a source must change a fingerprint whenever anything a page shows changes:
 
-* ``digests``: every digest to publish, with a fingerprint of its whole content;
+* ``days``: the date and a fingerprint of the whole content of every digest to publish, and ``digest`` each
+  digest in full, asked for only when a page that shows it is rendered (or when the manifest has no plan of it);
 * ``paper_fingerprints``: for each paper, everything its page shows that its digests do not hold (the posts that
   link it and their snapshots; a stream that adds per-paper data to the page adds it here too);
 * ``paper_posts`` and ``snapshot_series``: that data, asked for only for the pages being rendered.
@@ -15,6 +16,7 @@ field); ``hotpapers.jobs.site.StoreSource`` serves a store, with fingerprints co
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol
@@ -39,8 +41,12 @@ def fingerprint(*parts: str) -> str:
 class SiteSource(Protocol):
     """Where a site build gets its data (see the module docstring)."""
 
-    def digests(self) -> Sequence[tuple[Digest, str]]:
-        """The digests to publish with their fingerprints, newest first, one per date."""
+    def days(self) -> Sequence[tuple[dt.date, str]]:
+        """(date, fingerprint of the digest) of every digest to publish, newest first, one per date."""
+        ...
+
+    def digest(self, date: dt.date) -> Digest:
+        """The digest to publish for ``date`` (one of ``days()``)."""
         ...
 
     def paper_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> Mapping[ArxivId, str]:
@@ -59,10 +65,10 @@ class SiteSource(Protocol):
 
 def unique_days(digests: Iterable[Digest]) -> list[Digest]:
     """One digest per date, newest date first; of several for one date, the first given wins."""
-    by_date: dict[object, Digest] = {}
+    by_date: dict[dt.date, Digest] = {}
     for digest in digests:
         by_date.setdefault(digest.date, digest)
-    return [by_date[d] for d in sorted(by_date, reverse=True)]  # type: ignore[type-var]
+    return [by_date[d] for d in sorted(by_date, reverse=True)]
 
 
 class ArchiveSource:
@@ -70,10 +76,15 @@ class ArchiveSource:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
+        self._digests = {d.date: d for d in unique_days(archive.digests)}
 
-    def digests(self) -> list[tuple[Digest, str]]:
+    def days(self) -> list[tuple[dt.date, str]]:
         """The archive's digests (one per date, newest first), fingerprinted by their ``repr``."""
-        return [(d, fingerprint("digest", repr(d))) for d in unique_days(self.archive.digests)]
+        return [(d.date, fingerprint("digest", repr(d))) for d in self._digests.values()]
+
+    def digest(self, date: dt.date) -> Digest:
+        """The archive's digest of ``date``."""
+        return self._digests[date]
 
     def paper_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
         """A fingerprint of each paper's posts and of their snapshot series."""
