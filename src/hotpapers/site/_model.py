@@ -140,10 +140,11 @@ class CategoryInfo:
     name: str
     dates: tuple[dt.date, ...]
     total: int
+    by_month: dict[str, tuple[dt.date, ...]]  # YYYY-MM -> its dates, newest first
 
     def month_dates(self, month: str) -> tuple[dt.date, ...]:
         """The days of ``month`` (``YYYY-MM``) with papers of the category, newest first."""
-        return tuple(d for d in self.dates if f"{d:%Y-%m}" == month)
+        return self.by_month[month]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +205,21 @@ def build_model(days: Iterable[DayInfo]) -> SiteModel:
     return SiteModel(
         ordered,
         {key: tuple(dict.fromkeys(papers[key])) for key in sorted(papers)},
-        tuple(CategoryInfo(name, tuple(categories[name]), totals[name]) for name in sorted(categories)),
+        tuple(
+            CategoryInfo(name, tuple(categories[name]), totals[name], _by_month(categories[name]))
+            for name in sorted(categories)
+        ),
         {name: tuple(months[name].items()) for name in sorted(months)},
         _months(d.date for d in ordered),
         {d.date: i for i, d in enumerate(ordered)},
     )
+
+
+def _by_month(dates: Iterable[dt.date]) -> dict[str, tuple[dt.date, ...]]:
+    found: dict[str, list[dt.date]] = {}
+    for date in dates:
+        found.setdefault(f"{date:%Y-%m}", []).append(date)
+    return {month: tuple(value) for month, value in found.items()}
 
 
 def category_items(name: str, digests: Iterable[Digest]) -> tuple[Appearance, ...]:

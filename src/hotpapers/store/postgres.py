@@ -69,6 +69,8 @@ def _placeholders(sql: str) -> str:
 class PostgresStore(SQLStore):
     """A ``Store`` on a PostgreSQL database (or one schema of it)."""
 
+    _TEXT_AGG = "string_agg({value}, '|' ORDER BY {order})"  # site_reads.py: PostgreSQL has no group_concat
+
     def __init__(self, url: str) -> None:
         self.url = display_url(url)
         self._depth = 0

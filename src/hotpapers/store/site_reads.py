@@ -9,10 +9,12 @@ whenever the data behind a page changes — and reads in full only what it must 
 
 Exactness of ``paper_post_fingerprints`` rests on the store's write rules (``sql.py``): a post's ``url``,
 ``kind``, ``text``, ``created_at`` and ``reference_id`` are written once, at its first sighting; later sightings
-may change only its author fields, language and ``deleted`` flag, which the fingerprint reads; links and
-snapshots are only ever added (one snapshot per post and instant). So the set of linking posts, their mutable
-fields, and the count, newest instant and sums of their snapshots identify the data exactly. A new write rule
-that changes another column must add it here (``tests/site/test_site_job.py`` checks each kind of change).
+may change only its author fields, language and ``deleted`` flag, which the fingerprint reads (all but
+``author_followers``, which no page shows); links and snapshots are only ever added (one snapshot per post and
+instant). So the set of linking posts, their mutable fields, and the count, newest instant and sums of their
+snapshots identify the data exactly. The database aggregates them (one text per paper), so that the cost is a
+scan in the database, not a row per post in Python. A new write rule that changes another column, or a page
+that shows another one, must add it here (``tests/site/test_site_job.py`` checks each kind of change).
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def _marks(batch: Sequence[str]) -> str:
 class SiteReads(ABC):
     """The site's read queries, shared by both backends (mixed into ``SQLStore``)."""
 
+    _TEXT_AGG = "group_concat({value}, '|')"
+    """The dialect's aggregate that joins text. SQLite joins in the order it reads the rows, here the order of the
+    index ``post_papers_by_paper_post`` (paper, platform, post); PostgreSQL's orders explicitly. An order that
+    changed would only make a page render again, never keep one stale."""
+
     @abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement; returns a cursor."""
@@ -77,16 +84,20 @@ class SiteReads(ABC):
         Two set-based queries per 500 ids; a paper no post links is absent from the result.
         """
         parts: dict[str, list[str]] = defaultdict(list)
+        post = (
+            "p.platform || ':' || p.post_id || ':' || p.kind || ':' || length(p.author_handle) || ':' || "
+            "p.author_handle || length(p.author_name) || ':' || p.author_name || ':' || "
+            "coalesce(p.language, '-') || ':' || p.deleted"
+        )
         with self.snapshot():
             for batch in _chunks(arxiv_ids):
-                for row in self._execute(
-                    "SELECT pp.arxiv_id, p.platform, p.post_id, p.kind, p.author_handle, p.author_name, "
-                    "p.author_followers, p.language, p.deleted FROM post_papers pp "
-                    "JOIN posts p ON p.platform = pp.platform AND p.post_id = pp.post_id "
-                    f"WHERE pp.arxiv_id IN ({_marks(batch)}) ORDER BY pp.arxiv_id, p.platform, p.post_id",
+                for arxiv_id, count, posts in self._execute(
+                    f"SELECT pp.arxiv_id, count(*), {self._TEXT_AGG.format(value=post, order='p.platform, p.post_id')} "
+                    "FROM post_papers pp JOIN posts p ON p.platform = pp.platform AND p.post_id = pp.post_id "
+                    f"WHERE pp.arxiv_id IN ({_marks(batch)}) GROUP BY pp.arxiv_id",
                     batch,
                 ):
-                    parts[row[0]].append(repr(tuple(row[1:])))
+                    parts[arxiv_id].append(f"{count}|{posts}")
                 for row in self._execute(
                     "SELECT pp.arxiv_id, count(*), max(e.observed_at), sum(e.reposts), sum(e.likes), "
                     "sum(e.replies), sum(e.quotes) FROM post_papers pp "
