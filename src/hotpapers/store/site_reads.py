@@ -153,9 +153,9 @@ class SiteReads(ABC):
                 found.update(
                     _series_rows(
                         self._execute(
-                            f"SELECT {_prefixed('e', rows.SNAPSHOT_COLUMNS)} FROM engagement e "
-                            "WHERE EXISTS (SELECT 1 FROM post_papers pp WHERE pp.platform = e.platform "
-                            f"AND pp.post_id = e.post_id AND pp.arxiv_id IN ({_marks(batch)})) "
+                            f"SELECT DISTINCT {_prefixed('e', rows.SNAPSHOT_COLUMNS)} FROM post_papers pp "
+                            "JOIN engagement e ON e.platform = pp.platform AND e.post_id = pp.post_id "
+                            f"WHERE pp.arxiv_id IN ({_marks(batch)}) "
                             "ORDER BY e.platform, e.post_id, e.observed_at",
                             batch,
                         )
