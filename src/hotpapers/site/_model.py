@@ -193,15 +193,16 @@ def build_model(days: Iterable[DayInfo]) -> SiteModel:
     totals: dict[str, int] = {}
     months: dict[str, dict[str, int]] = {}
     for day in ordered:
+        date, month = day.date, f"{day.date:%Y-%m}"
         for arxiv_id, cats in day.papers:
-            papers.setdefault(arxiv_id, []).append(day.date)
+            papers.setdefault(arxiv_id, []).append(date)
             for name in cats:
                 dates = categories.setdefault(name, [])
-                if not dates or dates[-1] != day.date:
-                    dates.append(day.date)
+                if not dates or dates[-1] != date:
+                    dates.append(date)
                 totals[name] = totals.get(name, 0) + 1
                 per_month = months.setdefault(name, {})
-                per_month[f"{day.date:%Y-%m}"] = per_month.get(f"{day.date:%Y-%m}", 0) + 1
+                per_month[month] = per_month.get(month, 0) + 1
     return SiteModel(
         ordered,
         {key: tuple(dict.fromkeys(papers[key])) for key in sorted(papers)},

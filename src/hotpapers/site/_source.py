@@ -29,13 +29,9 @@ SeriesKey = tuple[str, str]
 
 
 def fingerprint(*parts: str) -> str:
-    """A short hash (blake2b, 128 bits, hex) of ``parts``; the parts are kept apart, so order and cuts count."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+    """A short hash (blake2b, 128 bits, hex) of ``parts``; the parts are kept apart (hashed as the ``repr`` of
+    the tuple, which quotes each), so order and cuts count."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class SiteSource(Protocol):

@@ -11,8 +11,8 @@ Exactness of ``paper_post_fingerprints`` rests on the store's write rules (``sql
 ``kind``, ``text``, ``created_at`` and ``reference_id`` are written once, at its first sighting; later sightings
 may change only its author fields, language and ``deleted`` flag, which the fingerprint reads (all but
 ``author_followers``, which no page shows); links and snapshots are only ever added (one snapshot per post and
-instant). So the set of linking posts, their mutable fields, and the count, newest instant and sums of their
-snapshots identify the data exactly. The database aggregates them (one text per paper), so that the cost is a
+instant, written with ``ON CONFLICT DO NOTHING``, so a snapshot's values never change). So the set of linking
+posts, their mutable fields, and the count and newest instant of their snapshots identify the data exactly. The database aggregates them (one text per paper), so that the cost is a
 scan in the database, not a row per post in Python. A new write rule that changes another column, or a page
 that shows another one, must add it here (``tests/site/test_site_job.py`` checks each kind of change).
 """
@@ -53,6 +53,9 @@ def _marks(batch: Sequence[str]) -> str:
 class SiteReads(ABC):
     """The site's read queries, shared by both backends (mixed into ``SQLStore``)."""
 
+    _CONTENT_BYTES = "CAST(content AS BLOB)"
+    """A digest's content as bytes (its UTF-8), so that hashing it needs no decoding and encoding again."""
+
     _TEXT_AGG = "group_concat({value}, '|')"
     """The dialect's aggregate that joins text. SQLite joins in the order it reads the rows, here the order of the
     index ``post_papers_by_paper_post`` (paper, platform, post); PostgreSQL's orders explicitly. An order that
@@ -73,7 +76,9 @@ class SiteReads(ABC):
     def digest_index(self) -> list[tuple[dt.date, str, str]]:
         """Every published digest as (day, preset, fingerprint of its stored content), by day then preset."""
         found = []
-        for day, preset, content in self._stream("SELECT day, preset, content FROM digests ORDER BY day, preset"):
+        for day, preset, content in self._stream(
+            f"SELECT day, preset, {self._CONTENT_BYTES} FROM digests ORDER BY day, preset"
+        ):
             data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
             found.append((dt.date.fromisoformat(str(day)), str(preset), fingerprint(data)))
         return found
@@ -98,9 +103,8 @@ class SiteReads(ABC):
                     batch,
                 ):
                     parts[arxiv_id].append(f"{count}|{posts}")
-                for row in self._execute(
-                    "SELECT pp.arxiv_id, count(*), max(e.observed_at), sum(e.reposts), sum(e.likes), "
-                    "sum(e.replies), sum(e.quotes) FROM post_papers pp "
+                for row in self._execute(  # from the engagement key's index alone
+                    "SELECT pp.arxiv_id, count(*), max(e.observed_at) FROM post_papers pp "
                     "JOIN engagement e ON e.platform = pp.platform AND e.post_id = pp.post_id "
                     f"WHERE pp.arxiv_id IN ({_marks(batch)}) GROUP BY pp.arxiv_id",
                     batch,
