@@ -446,3 +446,22 @@ def test_day_pages_stay_within_the_page_weight_budget(out: Path) -> None:
     pages = [out / "index.html", *sorted((out / "days").glob("*.html"))]
     weights = {p.name: page_weight(out, p) for p in pages}
     assert max(weights.values()) < PAGE_BUDGET, weights
+
+
+def test_absolute_base_url_adds_the_newest_digests_feeds(archive: Archive, tmp_path: Path) -> None:
+    """With an absolute base URL the site has the newest digest's Atom, RSS and JSON feeds, linked from every
+    page; feedparser reads them with the day's papers."""
+    feedparser = pytest.importorskip("feedparser")
+    build_site(archive, tmp_path, base_url="https://me.github.io/papers/")
+    atom = feedparser.parse((tmp_path / "feeds" / "atom.xml").read_bytes())
+    assert not atom.bozo and len(atom.entries) == len(archive.digests[0].papers)
+    assert feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes()).entries
+    assert orjson.loads((tmp_path / "feeds" / "feed.json").read_bytes())["items"]
+    doc = lxml.html.fromstring((tmp_path / "archive.html").read_bytes())
+    assert doc.xpath("//link[@rel='alternate']/@href") == ["feeds/atom.xml", "feeds/rss.xml", "feeds/feed.json"]
+
+
+def test_relative_base_url_has_no_feeds(out: Path) -> None:
+    """Without an absolute base URL (feeds need absolute links) there are no feeds and no links to them."""
+    assert not (out / "feeds").exists()
+    assert lxml.html.fromstring((out / "index.html").read_bytes()).xpath("//link[@rel='alternate']") == []

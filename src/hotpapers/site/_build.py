@@ -60,10 +60,18 @@ from hotpapers.site._search import shard_month, shard_path, shard_script
 from hotpapers.site._source import ArchiveSource, SiteSource, fingerprint
 from hotpapers.writers._markup import http_url
 from hotpapers.writers.embeds import EMBED_MODES, EmbedMode
+from hotpapers.writers.feeds_common import Feed, FeedSettings, feeds
+from hotpapers.writers.feeds_json import render_json_feed
+from hotpapers.writers.feeds_xml import render_atom, render_rss
 
 __all__ = ["CATEGORY_RECENT_DAYS", "SiteReport", "build_key", "build_site"]
 
 ASSETS = ("style.css", "theme.js", "site.js", "favicon.svg")
+FEEDS: dict[str, Callable[[Digest, Feed, FeedSettings], bytes]] = {
+    "atom.xml": render_atom,
+    "rss.xml": render_rss,
+    "feed.json": render_json_feed,
+}  # the newest digest's feeds, with an absolute base URL (feed readers need absolute links)
 SITE_NAME = "Hot Papers"
 CATEGORY_RECENT_DAYS = 10  # a category's own page lists its newest days; its month pages list everything
 _SHAPING_LIBRARIES = ("jinja2", "markupsafe", "nh3", "latex2mathml", "orjson")
@@ -293,6 +301,10 @@ class _Renderer:
             absolute = self.absolute
             urls = [absolute + ("" if path == "index.html" else path) for path in sorted(html)]
             yield _Page("sitemap.xml", key("sitemap", *urls), lambda: self._sitemap(urls))
+            if model.days:
+                newest = model.days[0].date
+                for name in FEEDS:
+                    yield _Page(f"feeds/{name}", key("feed", name, self._day_key(newest)), self._feed(name, newest))
         for name in ASSETS:
             yield _Page(f"assets/{name}", key("asset", name), _asset(name))
         yield _Page(".nojekyll", key("nojekyll"), lambda: b"")
@@ -346,6 +358,7 @@ class _Renderer:
             "embeds": self.embeds,
             "post_html": lambda evidence: post_html(evidence, self.embeds),
             "stamp": None,
+            "feeds": self.absolute is not None and bool(self.model.days),
             **values,
         }
         return self.env.get_template(template).render(context).encode("utf-8")
@@ -399,6 +412,14 @@ class _Renderer:
     def _shard(self, papers: list[ArxivId]) -> Callable[[], bytes]:
         def render() -> bytes:
             return shard_script((a, self.digests.entry(a, self.model.papers[a][:1])) for a in papers)
+
+        return render
+
+    def _feed(self, name: str, date: dt.date) -> Callable[[], bytes]:
+        def render() -> bytes:
+            digest = self.digests.get(date)
+            settings = FeedSettings.create(self.absolute, SITE_NAME)
+            return FEEDS[name](digest, feeds(digest, settings)[0], settings)
 
         return render
 

@@ -12,9 +12,10 @@ Exactness of ``paper_post_fingerprints`` rests on the store's write rules (``sql
 may change only its author fields, language and ``deleted`` flag, which the fingerprint reads (all but
 ``author_followers``, which no page shows); links and snapshots are only ever added (one snapshot per post and
 instant, written with ``ON CONFLICT DO NOTHING``, so a snapshot's values never change). So the set of linking
-posts, their mutable fields, and the count and newest instant of their snapshots identify the data exactly. The database aggregates them (one text per paper), so that the cost is a
-scan in the database, not a row per post in Python. A new write rule that changes another column, or a page
-that shows another one, must add it here (``tests/site/test_site_job.py`` checks each kind of change).
+posts, their mutable fields, and the count and newest instant of their snapshots identify the data exactly.
+The database aggregates them (one text per paper), so that the cost is a scan in the database, not a row per
+post in Python. A new write rule that changes another column, or a page that shows another one, must add it
+here (``tests/site/test_site_job.py`` checks each kind of change).
 """
 
 from __future__ import annotations
