@@ -151,7 +151,7 @@ def row(step: str, wall: float, cpu: float, out: Path | None = None) -> list[str
     if out is None:
         return [step, f"{wall:.2f}", f"{cpu:.2f}", "", "", "", ""]
     files, size = files_in(out)
-    pages = len(list(out.rglob("*.html")))
+    pages = len(list(out.rglob("*.html"))) or files  # the hugo writer writes Markdown: per file
     per_page = f"{1000 * wall / pages:.2f}"
     return [step, f"{wall:.2f}", f"{cpu:.2f}", str(files), f"{size / 1e6:.1f}", str(pages), per_page]
 

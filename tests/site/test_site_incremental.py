@@ -6,13 +6,13 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import orjson
 import pytest
 
 from hotpapers.errors import WriterError
 from hotpapers.models import Archive, Digest, EngagementSnapshot
 from hotpapers.site import MANIFEST_NAME, ArchiveSource, build_site
 from hotpapers.site import _build as site_build
+from hotpapers.site._manifest import Entry, load_manifest, save_manifest
 from hotpapers.site._model import paper_path
 
 from sitedata import HOSTILE_ID, NOW, combined_archive
@@ -172,13 +172,24 @@ def test_manifest_naming_a_path_outside_is_ignored(archive: Archive, tmp_path: P
     build_site(archive, out)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
-    manifest = orjson.loads((out / MANIFEST_NAME).read_bytes())
-    manifest["files"]["../victim.txt"] = [None, 7, 0]
-    manifest["files"][str(victim)] = [None, 7, 0]
-    (out / MANIFEST_NAME).write_bytes(orjson.dumps(manifest))
+    manifest = load_manifest(out)  # a manifest made to pass its checksum
+    manifest.files["../victim.txt"] = Entry(None, 7, 0)
+    manifest.files[str(victim)] = Entry(None, 7, 0)
+    save_manifest(out, manifest)
     report = build_site(archive, out)
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert report.rendered == report.files and report.notes and "manifest" in report.notes[0]
+
+
+def test_manifest_edited_by_hand_is_ignored(archive: Archive, tmp_path: Path) -> None:
+    """A manifest whose content no longer matches its checksum line is ignored with a note: everything is
+    rendered, nothing written that is unchanged, and nothing removed."""
+    build_site(archive, tmp_path)
+    raw = (tmp_path / MANIFEST_NAME).read_bytes()
+    (tmp_path / MANIFEST_NAME).write_bytes(raw.replace(b"index.html", b"indey.html", 1))
+    report = build_site(archive, tmp_path)
+    assert report.rendered == report.files and report.written == () and report.removed == ()
+    assert "checksum" in report.notes[0]
 
 
 def test_unreadable_manifest_means_a_full_render(archive: Archive, tmp_path: Path) -> None:

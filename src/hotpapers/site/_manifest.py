@@ -12,12 +12,16 @@ has the recorded size and time (deleted or edited by hand); a rendered page is w
 differ from the file's. A manifest that cannot be read, or names a path outside the site's own file names, is
 ignored as a whole: the build then renders everything (and removes nothing).
 
+The file is a checksum line (blake2b of the rest) and the JSON: a manifest edited by hand, or cut short, no
+longer matches its checksum and is ignored like an unreadable one.
+
 Crash safety: before the first new file is written, the manifest is rewritten to list it (with no key), so a
 build killed half-way still knows every file it may have left; the final manifest is written last, atomically.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +76,10 @@ def load_manifest(out_dir: Path) -> Manifest:
     except OSError as e:
         return Manifest(note=f"{path}: cannot read ({e.strerror or e}); rendering every page")
     try:
-        data = orjson.loads(raw)
+        check, _, payload = raw.partition(b"\n")
+        if check.decode("ascii", "replace") != _checksum(payload):
+            raise ValueError("its checksum does not match: edited or cut short")
+        data = orjson.loads(payload)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("unknown format")
         build = data["build"]
@@ -93,6 +100,10 @@ def load_manifest(out_dir: Path) -> Manifest:
     return Manifest(build, files, days)
 
 
+def _checksum(payload: bytes) -> str:
+    return "blake2b-128:" + hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
 def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     """Write the manifest atomically (sorted, so equal builds give equal bytes)."""
     data = {
@@ -101,7 +112,8 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
         "files": {name: [e.key, e.size, e.mtime_ns] for name, e in sorted(manifest.files.items())},
         "days": dict(sorted(manifest.days.items())),
     }
+    payload = orjson.dumps(data) + b"\n"
     try:
-        atomic_write_bytes(out_dir / MANIFEST_NAME, orjson.dumps(data) + b"\n")
+        atomic_write_bytes(out_dir / MANIFEST_NAME, _checksum(payload).encode("ascii") + b"\n" + payload)
     except OSError as e:  # pragma: no cover - atomic_write_bytes raises WriterError itself
         raise WriterError(f"{out_dir / MANIFEST_NAME}: cannot write: {e.strerror or e}") from e

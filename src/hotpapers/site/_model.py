@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hotpapers.models import ArxivId, Digest, Paper, RankedPaper
 
@@ -40,6 +41,7 @@ __all__ = [
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """A file-name-safe form of ``name``; names that had to change get a short hash, so two never collide."""
     cleaned = _UNSAFE.sub("_", name).lstrip(".")[:80]
