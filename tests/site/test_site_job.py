@@ -144,3 +144,15 @@ def test_cli_site_build_with_another_preset_finds_no_digest(tmp_path: Path) -> N
     result = CliRunner().invoke(site, ["build", "--out", str(tmp_path / "out"), "--preset", "default"], obj=ctx)
     assert result.exit_code == 0, result.output
     assert "No digests yet" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cli_site_build_full_renders_all_and_writes_nothing_unchanged(tmp_path: Path) -> None:
+    """`site build --full` on an up-to-date site renders every page again and writes no file."""
+    sample_archive(tmp_path)
+    ctx = Context(str(tmp_path / "sample.db"), None, False)
+    out = tmp_path / "out"
+    CliRunner().invoke(site, ["build", "--out", str(out)], obj=ctx)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    result = CliRunner().invoke(site, ["build", "--out", str(out), "--full"], obj=ctx)
+    assert result.exit_code == 0 and result.output.startswith(f"0 files written under {out} (")
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == before
