@@ -49,11 +49,13 @@ def test_rebuild_with_nothing_new_writes_nothing(archive: Archive, tmp_path: Pat
     assert mtimes(tmp_path) == before
 
 
-def test_site_grown_day_by_day_equals_a_full_build(archive: Archive, tmp_path: Path) -> None:
-    """Building after each new day gives, byte for byte, the site one build of the whole archive gives."""
+@pytest.mark.parametrize("base_url", ["/", "https://me.github.io/papers/"])
+def test_site_grown_day_by_day_equals_a_full_build(archive: Archive, tmp_path: Path, base_url: str) -> None:
+    """Building after each new day gives, byte for byte, the site one build of the whole archive gives (with a
+    full base URL: the sitemap and feeds too)."""
     for days in range(1, len(archive.digests) + 1):
-        build_site(upto(archive, days), tmp_path / "grown")
-    build_site(archive, tmp_path / "full")
+        build_site(upto(archive, days), tmp_path / "grown", base_url=base_url)
+    build_site(archive, tmp_path / "full", base_url=base_url)
     assert site_files(tmp_path / "grown") == site_files(tmp_path / "full")
 
 
