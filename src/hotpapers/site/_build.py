@@ -479,7 +479,10 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _stat(target: Path, key: str) -> Entry:
-    st = target.stat()
+    try:
+        st = target.stat()
+    except OSError as e:  # removed by someone else right after it was written
+        raise WriterError(f"{target}: gone right after it was written: {e.strerror or e}") from e
     return Entry(key, st.st_size, st.st_mtime_ns)
 
 
