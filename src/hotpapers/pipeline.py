@@ -23,17 +23,14 @@ from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day,
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError, StoreError, UsageError
+from hotpapers.jobs.site import build_archive, build_site_from_store
 from hotpapers.models import (
     Announcement,
-    Archive,
-    ArxivId,
     Digest,
     EngagementSnapshot,
     Paper,
     Post,
-    PostEvidence,
     PostGone,
-    PostKind,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
 from hotpapers.ranking import rank
@@ -441,8 +438,6 @@ def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "defa
     """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
     post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
     of every day under ``out_dir/site``."""
-    from hotpapers.site import build_site_from_store  # noqa: PLC0415 - the site imports this module
-
     db_path = db or str(out_dir / "hotpapers-demo.db")
     sample = resources.files("hotpapers") / "data" / SAMPLE
     with resources.as_file(sample) as sample_path, open_store(db_path) as store:
@@ -454,21 +449,5 @@ def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "defa
             paths.extend(result.paths)
         feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
                        now=now).paths
-        site = build_site_from_store(store, out_dir / "site", preset=preset, now=now)
+        site = list(build_site_from_store(store, out_dir / "site", preset=preset).written)
     return DemoResult(db_path, paths, feeds, site)
-
-
-def build_archive(store: Store, *, preset: str, now: dt.datetime) -> Archive:
-    """Everything the static site shows: the published digests of ``preset`` (newest first), every post of
-    each listed paper with its latest snapshot (reposts left out), and the snapshot series of those posts."""
-    digests = sorted((d for d in store.iter_digests() if d.preset == preset), key=lambda d: d.date, reverse=True)
-    listed = {p.paper.arxiv_id for d in digests for p in d.papers}
-    paper_posts: dict[ArxivId, tuple[PostEvidence, ...]] = {}
-    for day in sorted({d.date for d in digests}):
-        for evidence in store.evidence_for_day(day):
-            if evidence.paper.arxiv_id in listed:
-                paper_posts[evidence.paper.arxiv_id] = tuple(
-                    e for e in evidence.posts if e.post.kind is not PostKind.REPOST
-                )
-    keys = {(e.post.platform, e.post.post_id) for posts in paper_posts.values() for e in posts}
-    return Archive(tuple(digests), paper_posts, store.snapshot_series(sorted(keys)), now)

@@ -33,7 +33,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".ci" / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / ".ci" / "artifacts"
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"  # tests/js pins it; .ci/run installs it
 TOP_PAPER = "2104.08223"  # #1 of 2021-04-19 in the sample: MeshTalk, by Alexander Richard et al.
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -126,6 +128,12 @@ PAGES = [
     "categories/index.html",
     "archive.html",
     "search.html?q=face",
+]
+# Every kind of page, for the accessibility checks.
+PAGE_TYPES = [
+    *PAGES,
+    "categories/cs.CV/2021-04.html",
+    "404.html",
 ]
 
 
@@ -237,3 +245,36 @@ def test_site_works_from_a_file_url(tab: Tab, server: Server) -> None:
     assert tab.page.url == (server.folder / paper_path(TOP_PAPER)).as_uri()
     assert tab.page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
     assert tab.errors == []
+
+
+def axe_violations(tab: Tab, url: str) -> list[str]:
+    """The serious and critical axe-core violations of the page at ``url`` (its <details> opened)."""
+    visit(tab, url, open_details=True)
+    tab.page.add_script_tag(path=str(AXE))
+    results = tab.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_has_no_serious_accessibility_violation(browser: Any, server: Server, scheme: str) -> None:
+    """axe-core finds no serious or critical violation on any kind of page, in the light and the dark theme."""
+    if not AXE.is_file():
+        pytest.skip(f"{AXE.relative_to(ROOT)} is missing: run `npm ci --prefix tests/js` (CI does)")
+    tab = open_tab(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True)
+    try:
+        found = {name: axe_violations(tab, server.url + name) for name in PAGE_TYPES}
+    finally:
+        tab.page.context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_tex_renders_as_mathml_in_the_browser(tab: Tab, server: Server) -> None:
+    """The hostile abstract's `$x<y$` is drawn by the browser as MathML (a laid-out <math> box), not as text."""
+    visit(tab, server.url + paper_path(HOSTILE_ID))
+    box = tab.page.locator("p.abstract-text math").bounding_box()
+    assert box is not None and box["width"] > 0
+    assert tab.page.evaluate("getComputedStyle(document.querySelector('p.abstract-text math')).display") != "none"

@@ -17,11 +17,12 @@ from click.testing import CliRunner
 from hotpapers.cli.app import Context
 from hotpapers.cli.site import site
 from hotpapers.errors import UsageError
+from hotpapers.jobs.site import build_site_from_store
 from hotpapers.models import Archive, ArxivId, EngagementSnapshot, PostEvidence
-from hotpapers.site import build_site, build_site_from_store
+from hotpapers.site import MANIFEST_NAME, build_site
 from hotpapers.site._chart import engagement_series
 from hotpapers.site._model import paper_path, slug
-from hotpapers.site._search import INDEX_PREFIX
+from hotpapers.site._search import INDEX_PREFIX, INDEX_SUFFIX
 from hotpapers.store import open_store
 
 from factories import post as make_post
@@ -67,10 +68,13 @@ def hostile_pages(out: Path) -> Iterator[tuple[Path, lxml.html.HtmlElement]]:
 
 
 def search_index(out: Path) -> list[dict[str, object]]:
-    """The entries of assets/search-index.js."""
-    text = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith(INDEX_PREFIX) and text.endswith(";\n")
-    return list(orjson.loads(text[len(INDEX_PREFIX) : -2]))
+    """The entries of every shard of the search index (assets/search/YYYY-MM.js)."""
+    entries: list[dict[str, object]] = []
+    for shard in sorted((out / "assets" / "search").glob("*.js")):
+        text = shard.read_text(encoding="utf-8")
+        assert text.startswith(INDEX_PREFIX) and text.endswith(INDEX_SUFFIX)
+        entries.extend(orjson.loads(text[len(INDEX_PREFIX) : -len(INDEX_SUFFIX)]))
+    return entries
 
 
 def test_every_page_exists(archive: Archive, out: Path) -> None:
@@ -80,14 +84,17 @@ def test_every_page_exists(archive: Archive, out: Path) -> None:
     expected += [paper_path(p.paper.arxiv_id) for d in archive.digests for p in d.papers]
     categories = {c for d in archive.digests for p in d.papers for c in (p.paper.primary_category, *p.paper.categories)}
     expected += [f"categories/{c}.html" for c in categories]
-    expected += [f"assets/{n}" for n in ("style.css", "site.js", "theme.js", "favicon.svg", "search-index.js")]
+    expected += [f"assets/{n}" for n in ("style.css", "site.js", "theme.js", "favicon.svg")]
+    expected += sorted({f"assets/search/{d.date:%Y-%m}.js" for d in archive.digests})
     assert [name for name in expected if not (out / name).is_file()] == []
 
 
 def test_build_site_returns_every_file_written(archive: Archive, tmp_path: Path) -> None:
-    """The returned paths are exactly the files in the output folder (none left behind as temporaries)."""
-    written = build_site(archive, tmp_path)
-    assert sorted(written) == sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    """A first build reports every file of the folder as written (none left behind as temporaries), but the
+    manifest."""
+    report = build_site(archive, tmp_path)
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
+    assert sorted(report.written) == files and report.unchanged == 0 and report.files == len(files)
 
 
 def test_relative_links_resolve(out: Path) -> None:
@@ -121,8 +128,8 @@ def test_each_page_has_one_h1_a_title_lang_and_viewport(out: Path) -> None:
 
 def test_build_is_deterministic(archive: Archive, tmp_path: Path) -> None:
     """Building the same archive twice gives the same files with the same bytes."""
-    first = build_site(archive, tmp_path / "a")
-    second = build_site(archive, tmp_path / "b")
+    first = build_site(archive, tmp_path / "a").written
+    second = build_site(archive, tmp_path / "b").written
     assert [p.relative_to(tmp_path / "a") for p in first] == [p.relative_to(tmp_path / "b") for p in second]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
@@ -139,9 +146,9 @@ def test_search_index_lists_every_paper(archive: Archive, out: Path) -> None:
 
 
 def test_search_index_cannot_close_a_script_element(out: Path) -> None:
-    """The index escapes < > & as \\u escapes: no `</script>` in the file, and the data reads back unchanged."""
-    raw = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert not set("<>&") & set(raw)
+    """The index escapes < > & as \\u escapes: no `</script>` in a shard, and the data reads back unchanged."""
+    for shard in (out / "assets" / "search").glob("*.js"):
+        assert not set("<>&") & set(shard.read_text(encoding="utf-8"))
     assert {e["title"] for e in search_index(out)} >= {HOSTILE_TITLE}
 
 
@@ -172,11 +179,14 @@ def test_hostile_title_is_shown_as_text(out: Path) -> None:
 
 
 def test_hostile_abstract_and_author_are_escaped(out: Path) -> None:
-    """`a < b & c` and `O'Hare` appear as text, and markup in them makes no element."""
+    """`a < b & c` and `O'Hare` appear as text, markup in them makes no element, and `$x<y$` is MathML."""
     raw = (out / paper_path(HOSTILE_ID)).read_text(encoding="utf-8")
     assert "a &lt; b &amp; c" in raw and "<b>bold</b>" not in raw
     doc = lxml.html.fromstring(raw)
-    assert HOSTILE_ABSTRACT in doc.text_content() and HOSTILE_AUTHOR in doc.text_content()
+    before, after = HOSTILE_ABSTRACT.split("$x<y$")
+    abstract = doc.xpath("//p[@class='abstract-text']")[0]
+    assert abstract.text_content() == before + "x<y" + after and HOSTILE_AUTHOR in doc.text_content()
+    assert [m.text_content() for m in abstract.iter("math")] == ["x<y"]
     assert doc.xpath("//i | //b") == []
 
 
@@ -216,7 +226,7 @@ def test_hostile_ids_and_categories_stay_inside_the_output(tmp_path: Path) -> No
     evil_id = ArxivId('../../x"><svg onload=alert(1)>')
     paper = dataclasses.replace(ranked.paper, arxiv_id=evil_id, categories=("../../../etc", "cs.LG"))
     digest = dataclasses.replace(base.digests[0], papers=(dataclasses.replace(ranked, paper=paper),))
-    written = build_site(Archive((digest,), {}, {}, NOW), tmp_path / "out")
+    written = build_site(Archive((digest,), {}, {}, NOW), tmp_path / "out").written
     assert all((tmp_path / "out").resolve() in p.resolve().parents for p in written)
     assert (tmp_path / "out" / paper_path(evil_id)).is_file() and "/" not in slug(evil_id)
 
@@ -375,7 +385,7 @@ def test_404_page_links_from_the_base_url(archive: Archive, tmp_path: Path) -> N
 @pytest.mark.parametrize("base_url", ["javascript:alert(1)", "ftp://host/", "//evil.example/", "papers"])
 def test_bad_base_url_is_a_usage_error(archive: Archive, tmp_path: Path, base_url: str) -> None:
     """A base URL that is not a /path or an http(s) URL is refused before anything is written."""
-    with pytest.raises(UsageError, match="--base-url"):
+    with pytest.raises(UsageError, match="base URL"):
         build_site(archive, tmp_path / "out", base_url=base_url)
     assert not (tmp_path / "out").exists()
 
@@ -392,7 +402,7 @@ def test_build_site_from_store_reads_the_published_digests(tmp_path: Path) -> No
     archive = sample_archive(tmp_path)
     store = open_store(str(tmp_path / "sample.db"))
     try:
-        written = build_site_from_store(store, tmp_path / "out", preset="classic", now=NOW)
+        written = build_site_from_store(store, tmp_path / "out", preset="classic").written
     finally:
         store.close()
     assert tmp_path / "out" / "index.html" in written
@@ -405,7 +415,7 @@ def test_cli_site_build_writes_the_site(tmp_path: Path) -> None:
     ctx = Context(str(tmp_path / "sample.db"), None, False)
     result = CliRunner().invoke(site, ["build", "--out", str(tmp_path / "out"), "--embeds", "static"], obj=ctx)
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(f"files written under {tmp_path / 'out'}\n")
+    assert f"files written under {tmp_path / 'out'} (" in result.output
     assert (tmp_path / "out" / "search.html").is_file()
 
 
@@ -419,3 +429,39 @@ def test_cli_site_build_refuses_an_unknown_embed_mode(tmp_path: Path) -> None:
 def test_files_are_readable_by_a_web_server(out: Path) -> None:
     """Every file is world-readable (rw-r--r--), so a server running as another user can serve it."""
     assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o644"}
+
+
+PAGE_BUDGET = 150_000  # bytes of a day page with the stylesheet and scripts it loads, before images (docs/site.md)
+
+
+def page_weight(out: Path, page: Path) -> int:
+    """The bytes of ``page`` and of the local stylesheets and scripts it loads."""
+    doc = lxml.html.fromstring(page.read_bytes())
+    assets = doc.xpath("//link[@rel='stylesheet']/@href | //script/@src")
+    return page.stat().st_size + sum((page.parent / a).resolve().stat().st_size for a in assets if "://" not in a)
+
+
+def test_day_pages_stay_within_the_page_weight_budget(out: Path) -> None:
+    """Every day page (and the index), with its stylesheet and scripts, is under 150 KB before images."""
+    pages = [out / "index.html", *sorted((out / "days").glob("*.html"))]
+    weights = {p.name: page_weight(out, p) for p in pages}
+    assert max(weights.values()) < PAGE_BUDGET, weights
+
+
+def test_absolute_base_url_adds_the_newest_digests_feeds(archive: Archive, tmp_path: Path) -> None:
+    """With an absolute base URL the site has the newest digest's Atom, RSS and JSON feeds, linked from every
+    page; feedparser reads them with the day's papers."""
+    feedparser = pytest.importorskip("feedparser")
+    build_site(archive, tmp_path, base_url="https://me.github.io/papers/")
+    atom = feedparser.parse((tmp_path / "feeds" / "atom.xml").read_bytes())
+    assert not atom.bozo and len(atom.entries) == len(archive.digests[0].papers)
+    assert feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes()).entries
+    assert orjson.loads((tmp_path / "feeds" / "feed.json").read_bytes())["items"]
+    doc = lxml.html.fromstring((tmp_path / "archive.html").read_bytes())
+    assert doc.xpath("//link[@rel='alternate']/@href") == ["feeds/atom.xml", "feeds/rss.xml", "feeds/feed.json"]
+
+
+def test_relative_base_url_has_no_feeds(out: Path) -> None:
+    """Without an absolute base URL (feeds need absolute links) there are no feeds and no links to them."""
+    assert not (out / "feeds").exists()
+    assert lxml.html.fromstring((out / "index.html").read_bytes()).xpath("//link[@rel='alternate']") == []

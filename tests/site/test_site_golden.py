@@ -15,7 +15,7 @@ from hotpapers.site import build_site
 from sitedata import sample_archive
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site"
-PAGES = ("index.html", "archive.html", "papers/2104.08223.html", "assets/search-index.js")
+PAGES = ("index.html", "archive.html", "papers/2104.08223.html", "assets/search/2021-04.js", "categories/cs.CV.html", "categories/cs.CV/2021-04.html")
 
 
 @pytest.fixture(scope="module")

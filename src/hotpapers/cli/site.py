@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from hotpapers.cli.app import Context, now_utc, pass_ctx
-from hotpapers.site import build_site_from_store
+from hotpapers.cli.app import Context, pass_ctx
+from hotpapers.jobs.site import build_site_from_store
 from hotpapers.writers.embeds import EMBED_MODES, parse_embed_mode
 
 __all__ = ["site"]
@@ -23,7 +23,11 @@ def site() -> None:
 
 @site.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
-@click.option("--preset", help="Ranking preset of the digests to publish [default: config, else default].")
+@click.option(
+    "--preset",
+    help="Publish only the digests ranked with this preset [default: every published digest; on a day with "
+    "several, the configured preset's].",
+)
 @click.option(
     "--embeds",
     type=click.Choice(EMBED_MODES),
@@ -37,16 +41,28 @@ def site() -> None:
     show_default=True,
     help="Where the site is served (e.g. https://me.github.io/papers/): for 404.html, canonical links, sitemap.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every page again instead of only those whose data changed (files whose bytes are the same "
+    "are still left untouched).",
+)
 @pass_ctx
-def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str) -> None:
-    """Write the site of the published digests to OUT: index, days, papers, categories, archive, search.
+def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str, full: bool) -> None:
+    """Bring the site of the published digests in OUT up to date: index, days, papers, categories, archive,
+    search.
 
-    Links are relative, so OUT works from any sub-path and from file://. Files are written atomically; files
-    already in OUT that the site does not write are left alone.
+    Only pages whose data changed are rendered, and only files whose bytes change are written; files an earlier
+    build wrote that the site no longer has are removed (a manifest, OUT/.hotpapers-site.json, records them).
+    Links are relative, so OUT works from any sub-path and from file://. Files are written atomically; files in
+    OUT that the site never wrote are left alone.
     """
     with ctx.store() as store:
-        paths = build_site_from_store(
-            store, out, preset=preset or ctx.settings.preset, now=now_utc(), embeds=parse_embed_mode(embeds),
-            base_url=base_url,
+        report = build_site_from_store(
+            store, out, preset=preset, prefer=ctx.settings.preset, embeds=parse_embed_mode(embeds),
+            base_url=base_url, full=full,
         )
-    click.echo(f"{len(paths)} files written under {out}")
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    click.echo(f"{len(report.written)} files written under {out} ({report.files} in the site{removed})")

@@ -1,37 +1,15 @@
 """The static site: the whole archive as plain files that any web server or GitHub Pages can host.
 
-``build_site`` is pure (an ``Archive`` in, files out); ``build_site_from_store`` reads the archive from a store
-first (``pipeline.build_archive``), for the command line. See docs/site.md.
+``build_site`` is pure: an ``Archive`` (or any ``SiteSource``) in, files out, rebuilt incrementally (only the
+pages whose data changed are written; see docs/site.md). Reading the archive from a store is a job:
+``hotpapers.jobs.site.build_site_from_store``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-from hotpapers import pipeline
-from hotpapers.site._build import build_site
-from hotpapers.store.base import Store
+from hotpapers.site._build import SiteReport, build_site
+from hotpapers.site._manifest import MANIFEST_NAME
+from hotpapers.site._source import ArchiveSource, SiteSource
 from hotpapers.writers.embeds import EmbedMode
 
-__all__ = ["EmbedMode", "build_site", "build_site_from_store"]
-
-
-def build_site_from_store(
-    store: Store,
-    out_dir: Path,
-    *,
-    preset: str = "classic",
-    now: dt.datetime,
-    embeds: EmbedMode = "static",
-    base_url: str = "/",
-) -> list[Path]:
-    """Build the archive of ``preset`` from ``store`` (as of ``now``) and write its site under ``out_dir``.
-
-    Raises:
-        UsageError: bad ``embeds`` or ``base_url``.
-        StoreError: the store could not be read.
-        WriterError: a file could not be written.
-    """
-    archive = pipeline.build_archive(store, preset=preset, now=now)
-    return build_site(archive, out_dir, embeds=embeds, base_url=base_url)
+__all__ = ["MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SiteReport", "SiteSource", "build_site"]

@@ -1,8 +1,12 @@
-"""The site's view of an ``Archive``: days, papers and categories, with the file each is written to.
+"""The site's view of the archive: days, papers and categories, with the file each is written to.
 
-Everything here is a pure function of the archive, ordered deterministically, so that the same archive always
-gives the same pages. Names of files come from outside data (arXiv ids, category names) and are made safe by
-``slug``: a path component of letters, digits, ``.``, ``-`` and ``_`` only, never ``.`` or ``..``.
+The site is planned from a ``DayInfo`` per digest (its date, fingerprint, first title, and its papers' ids and
+categories), which a rebuild takes from the manifest instead of reading the digest again; the pages to render
+then read the full digests they show. Everything here is a pure function of its input, ordered
+deterministically, so that the same archive always gives the same pages.
+
+Names of files come from outside data (arXiv ids, category names) and are made safe by ``slug``: a path
+component of letters, digits, ``.``, ``-`` and ``_`` only, never ``.`` or ``..``.
 """
 
 from __future__ import annotations
@@ -13,16 +17,22 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from hotpapers.models import Archive, ArxivId, Digest, Paper, RankedPaper
+from hotpapers.models import ArxivId, Digest, Paper, RankedPaper
 
 __all__ = [
     "Appearance",
-    "CategoryEntry",
+    "CategoryInfo",
+    "DayInfo",
     "Month",
     "PaperEntry",
     "SiteModel",
+    "build_model",
+    "category_items",
+    "category_month_path",
     "category_path",
+    "day_info",
     "day_path",
     "paper_path",
     "slug",
@@ -31,6 +41,7 @@ __all__ = [
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """A file-name-safe form of ``name``; names that had to change get a short hash, so two never collide."""
     cleaned = _UNSAFE.sub("_", name).lstrip(".")[:80]
@@ -55,6 +66,11 @@ def category_path(category: str) -> str:
     return f"categories/{slug(category)}.html"
 
 
+def category_month_path(category: str, month: str) -> str:
+    """The page of a category's papers in one month (``YYYY-MM``), relative to the site root."""
+    return f"categories/{slug(category)}/{month}.html"
+
+
 @dataclass(frozen=True, slots=True)
 class Appearance:
     """A paper ranked in one digest."""
@@ -76,12 +92,61 @@ class PaperEntry:
         return self.appearances[0]
 
 
+def _categories_of(paper: Paper) -> tuple[str, ...]:
+    """The paper's categories as the site lists them: primary first, each once, none empty."""
+    return tuple(name for name in dict.fromkeys((paper.primary_category, *paper.categories)) if name)
+
+
 @dataclass(frozen=True, slots=True)
-class CategoryEntry:
-    """A category with its papers across days: (digest, ranked paper), newest day first, then by rank."""
+class DayInfo:
+    """What planning the site needs of one digest: no abstracts, no posts."""
+
+    date: dt.date
+    fingerprint: str
+    count: int  # papers
+    top_title: str | None  # the title of its first paper
+    papers: tuple[tuple[ArxivId, tuple[str, ...]], ...]  # (id, categories) by rank
+
+    def to_json(self) -> list[object]:
+        """A JSON-able form, for the manifest."""
+        return [self.date.isoformat(), self.count, self.top_title, [[a, list(c)] for a, c in self.papers]]
+
+    @classmethod
+    def from_json(cls, fingerprint: str, data: object) -> DayInfo:
+        """The inverse of ``to_json``; raises ValueError or TypeError on anything else."""
+        if not isinstance(data, list) or len(data) != 4:
+            raise ValueError("a day is [date, count, top title, papers]")
+        day, count, top, papers = data
+        if not isinstance(count, int) or not (top is None or isinstance(top, str)) or not isinstance(papers, list):
+            raise ValueError("bad day")
+        parsed = []
+        for arxiv_id, cats in papers:
+            if not isinstance(arxiv_id, str) or not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+                raise ValueError("bad paper of a day")
+            parsed.append((ArxivId(arxiv_id), tuple(cats)))
+        return cls(dt.date.fromisoformat(str(day)), fingerprint, count, top, tuple(parsed))
+
+
+def day_info(digest: Digest, fingerprint: str) -> DayInfo:
+    """The ``DayInfo`` of a digest."""
+    ranked = sorted(digest.papers, key=lambda r: r.rank)
+    top = digest.papers[0].paper.title if digest.papers else None
+    papers = tuple((r.paper.arxiv_id, _categories_of(r.paper)) for r in ranked)
+    return DayInfo(digest.date, fingerprint, len(digest.papers), top, papers)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    """A category with the days it has papers on (newest first) and its papers' count."""
 
     name: str
-    items: tuple[Appearance, ...]
+    dates: tuple[dt.date, ...]
+    total: int
+    by_month: dict[str, tuple[dt.date, ...]]  # YYYY-MM -> its dates, newest first
+
+    def month_dates(self, month: str) -> tuple[dt.date, ...]:
+        """The days of ``month`` (``YYYY-MM``) with papers of the category, newest first."""
+        return self.by_month[month]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,58 +166,73 @@ class Month:
 
 @dataclass(frozen=True, slots=True)
 class SiteModel:
-    """What the pages are made of."""
+    """The plan of the site: its days, and where each paper and category appears."""
 
-    archive: Archive
-    days: tuple[Digest, ...]  # newest first, one per date
-    papers: dict[ArxivId, PaperEntry]  # by id, sorted
-    categories: tuple[CategoryEntry, ...]  # sorted by name
+    days: tuple[DayInfo, ...]  # newest first, one per date
+    papers: dict[ArxivId, tuple[dt.date, ...]]  # by id, sorted: the days each paper is on, newest first
+    categories: tuple[CategoryInfo, ...]  # sorted by name
+    category_months: dict[str, tuple[tuple[str, int], ...]]  # by name: (YYYY-MM, papers), newest month first
     months: tuple[Month, ...]  # newest first
+    positions: dict[dt.date, int]  # of each date in ``days``
 
-    @property
-    def preset(self) -> str:
-        """The ranking preset of the archive's digests ('' when there are none)."""
-        return self.days[0].preset if self.days else ""
-
-    def neighbours(self, day: dt.date) -> tuple[Digest | None, Digest | None]:
-        """The (previous = older, next = newer) digests around ``day``."""
-        dates = [d.date for d in self.days]
-        i = dates.index(day)
+    def neighbours(self, day: dt.date) -> tuple[DayInfo | None, DayInfo | None]:
+        """The (previous = older, next = newer) days around ``day``."""
+        i = self.positions[day]
         older = self.days[i + 1] if i + 1 < len(self.days) else None
         newer = self.days[i - 1] if i > 0 else None
         return older, newer
 
-
-def build_model(archive: Archive) -> SiteModel:
-    """Gather days, papers, categories and calendar months from ``archive``."""
-    days = _unique_days(archive.digests)
-    papers = _papers(days)
-    return SiteModel(archive, days, papers, _categories(days), _months(d.date for d in days))
+    def day(self, date: dt.date) -> DayInfo:
+        """The day of ``date``."""
+        return self.days[self.positions[date]]
 
 
-def _unique_days(digests: Iterable[Digest]) -> tuple[Digest, ...]:
-    by_date: dict[dt.date, Digest] = {}
-    for digest in digests:  # newest first already; keep the first digest of a date
-        by_date.setdefault(digest.date, digest)
-    return tuple(by_date[d] for d in sorted(by_date, reverse=True))
+def build_model(days: Iterable[DayInfo]) -> SiteModel:
+    """Plan the site of ``days`` (one per date)."""
+    ordered = tuple(sorted(days, key=lambda d: d.date, reverse=True))
+    papers: dict[ArxivId, list[dt.date]] = {}
+    categories: dict[str, list[dt.date]] = {}
+    totals: dict[str, int] = {}
+    months: dict[str, dict[str, int]] = {}
+    for day in ordered:
+        date, month = day.date, f"{day.date:%Y-%m}"
+        for arxiv_id, cats in day.papers:
+            papers.setdefault(arxiv_id, []).append(date)
+            for name in cats:
+                dates = categories.setdefault(name, [])
+                if not dates or dates[-1] != date:
+                    dates.append(date)
+                totals[name] = totals.get(name, 0) + 1
+                per_month = months.setdefault(name, {})
+                per_month[month] = per_month.get(month, 0) + 1
+    return SiteModel(
+        ordered,
+        {key: tuple(dict.fromkeys(papers[key])) for key in sorted(papers)},
+        tuple(
+            CategoryInfo(name, tuple(categories[name]), totals[name], _by_month(categories[name]))
+            for name in sorted(categories)
+        ),
+        {name: tuple(months[name].items()) for name in sorted(months)},
+        _months(d.date for d in ordered),
+        {d.date: i for i, d in enumerate(ordered)},
+    )
 
 
-def _papers(days: tuple[Digest, ...]) -> dict[ArxivId, PaperEntry]:
-    found: dict[ArxivId, list[Appearance]] = {}
-    for digest in days:
-        for ranked in digest.papers:
-            found.setdefault(ranked.paper.arxiv_id, []).append(Appearance(digest, ranked))
-    return {key: PaperEntry(found[key][0].ranked.paper, tuple(found[key])) for key in sorted(found)}
+def _by_month(dates: Iterable[dt.date]) -> dict[str, tuple[dt.date, ...]]:
+    found: dict[str, list[dt.date]] = {}
+    for date in dates:
+        found.setdefault(f"{date:%Y-%m}", []).append(date)
+    return {month: tuple(value) for month, value in found.items()}
 
 
-def _categories(days: tuple[Digest, ...]) -> tuple[CategoryEntry, ...]:
-    found: dict[str, list[Appearance]] = {}
-    for digest in days:
+def category_items(name: str, digests: Iterable[Digest]) -> tuple[Appearance, ...]:
+    """The papers of category ``name`` in ``digests`` (newest first), each day's by rank."""
+    items = []
+    for digest in sorted(digests, key=lambda d: d.date, reverse=True):
         for ranked in sorted(digest.papers, key=lambda r: r.rank):
-            for name in dict.fromkeys((ranked.paper.primary_category, *ranked.paper.categories)):
-                if name:
-                    found.setdefault(name, []).append(Appearance(digest, ranked))
-    return tuple(CategoryEntry(name, tuple(found[name])) for name in sorted(found))
+            if name in _categories_of(ranked.paper):
+                items.append(Appearance(digest, ranked))
+    return tuple(items)
 
 
 def _months(dates: Iterable[dt.date]) -> tuple[Month, ...]:

@@ -18,7 +18,8 @@ import nh3
 from markupsafe import Markup
 
 from hotpapers.models import Paper, PostEvidence, RankedPost
-from hotpapers.site._model import category_path, day_path, paper_path
+from hotpapers.site._math import tex_html
+from hotpapers.site._model import category_month_path, category_path, day_path, paper_path
 from hotpapers.writers._markup import http_url
 from hotpapers.writers.embeds import EmbedMode, render_embed
 
@@ -130,6 +131,11 @@ def _long_date(value: dt.date) -> str:
     return f"{value:%A}, {value.day} {value:%B %Y}"
 
 
+def _month_title(month: str) -> str:
+    """``2021-04`` -> ``April 2021``."""
+    return f"{dt.date.fromisoformat(month + '-01'):%B %Y}"
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -153,6 +159,9 @@ def make_environment() -> jinja2.Environment:
         "paper_path": paper_path,
         "day_path": day_path,
         "category_path": category_path,
+        "category_month_path": category_month_path,
+        "tex": tex_html,
+        "month_title": _month_title,
     }
     env.filters.update(filters)
     return env

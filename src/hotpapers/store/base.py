@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
@@ -15,6 +15,7 @@ from hotpapers.models import (
     Paper,
     PaperEvidence,
     Post,
+    PostEvidence,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -174,4 +175,22 @@ class Store(Protocol):
 
     def replace_snapshots(self, snapshots: Sequence[EngagementSnapshot]) -> int:
         """Write snapshots' counts wholly over the stored ones of the same post and instant."""
+        ...
+
+    def digest_index(self) -> list[tuple[dt.date, str, str]]:
+        """Every published digest as (day, preset, fingerprint of its content), by day then preset."""
+        ...
+
+    def paper_post_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
+        """For each paper some post links, a fingerprint that changes whenever its posts or snapshots change."""
+        ...
+
+    def paper_posts(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, tuple[PostEvidence, ...]]:
+        """Every post linking each paper (reposts left out), with its latest snapshot."""
+        ...
+
+    def paper_snapshot_series(
+        self, arxiv_ids: Collection[ArxivId]
+    ) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
+        """Every snapshot of every post linking any of the papers, by (platform, post_id), oldest first."""
         ...

@@ -77,6 +77,9 @@ def _placeholders(sql: str) -> str:
 class PostgresStore(SQLStore):
     """A ``Store`` on a PostgreSQL database (or one schema of it)."""
 
+    _TEXT_AGG = "string_agg({value}, '|' ORDER BY {order})"  # site_reads.py: PostgreSQL has no group_concat
+    _CONTENT_BYTES = "convert_to(content, 'UTF8')"  # site_reads.py: the digest's UTF-8 bytes
+
     def __init__(self, url: str, *, create: bool = True) -> None:
         register(_password(url))  # a password written in the URL is masked wherever it may be echoed
         self.url = display_url(url)
