@@ -23,7 +23,6 @@ from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day,
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError, StoreError, UsageError
-from hotpapers.jobs.site import build_archive, build_site_from_store
 from hotpapers.models import (
     Announcement,
     Digest,
@@ -42,7 +41,6 @@ from hotpapers.store.sql_imports import import_key
 __all__ = [
     "ImportResult",
     "RenderResult",
-    "build_archive",
     "build_digest",
     "day_window",
     "demo",
@@ -449,5 +447,7 @@ def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "defa
             paths.extend(result.paths)
         feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
                        now=now).paths
+        from hotpapers.jobs.site import build_site_from_store  # noqa: PLC0415  (the site stack: only the demo needs it)
+
         site = list(build_site_from_store(store, out_dir / "site", preset=preset).written)
     return DemoResult(db_path, paths, feeds, site)

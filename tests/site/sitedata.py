@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from hotpapers import pipeline
+from hotpapers.jobs.site import build_archive
 from hotpapers.models import (
     Archive,
     ArxivId,
@@ -43,7 +44,7 @@ def sample_archive(tmp: Path) -> Archive:
             pipeline.import_files(store, [sample])
         for day in store.announced_dates():
             pipeline.build_digest(store, day, preset="classic", now=NOW)
-        return pipeline.build_archive(store, preset="classic", now=NOW)
+        return build_archive(store, preset="classic", now=NOW)
     finally:
         store.close()
 
