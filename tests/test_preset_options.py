@@ -76,13 +76,13 @@ def test_default_is_the_default_preset(tmp_path: Path) -> None:
 
 def test_keyword_flag_filters_the_digest(tmp_path: Path) -> None:
     """--keyword keeps only papers whose title or abstract has the word."""
-    code, text = _render(tmp_path, "--keyword", "MeshTalk")
+    code, text = _render(tmp_path, "--keyword", "MeshTalk", "--min-score", "1")
     assert code == 0 and text.count("\n# ") == 1 and "MeshTalk" in text
 
 
 def test_config_keywords_filter_the_digest(tmp_path: Path) -> None:
     """[ranking.default] keywords in the config filter like the flag."""
-    code, text = _render(tmp_path, config='[ranking.default]\nkeywords = ["MeshTalk"]\n')
+    code, text = _render(tmp_path, config='[ranking.default]\nkeywords = ["MeshTalk"]\nmin_score = 1\n')
     assert code == 0 and text.count("\n# ") == 1
 
 

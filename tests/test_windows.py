@@ -167,12 +167,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+TEXT = "Sparse attention finally beats dense baselines"  # says something (a text that only says "A paper" counts half)
+
+
 def two_day_store(path: Path) -> None:
     """Two papers on two days, each with a post of 100 likes (enough for either preset)."""
     make_store(
         path,
         [announcement("2104.00001", 0, MONDAY), announcement("2104.00002", 0, TUESDAY)],
-        [post("a", "2104.00001"), post("b", "2104.00002", author_handle="someone")],
+        [post("a", "2104.00001", text=TEXT), post("b", "2104.00002", author_handle="someone", text=TEXT)],
         [snapshot("a", 40, 100), snapshot("b", 40, 100)],
     ).close()
 
@@ -207,11 +210,11 @@ def test_render_rising_ranks_growth_over_totals(
     monkeypatch.setattr("hotpapers.cli.app.now_utc", lambda: NOW)
     db = tmp_path / "s.db"
     before, after = NOW - dt.timedelta(hours=30), NOW - dt.timedelta(hours=1)
-    big = [post(f"big{n}", "2104.00001", author_handle=f"fan{n}") for n in range(3)]
+    big = [post(f"big{n}", "2104.00001", author_handle=f"fan{n}", text=f"{TEXT} {'xyz' * n}") for n in range(3)]
     make_store(
         db,
         [announcement("2104.00001", 0, MONDAY), announcement("2104.00002", 1, MONDAY)],
-        [*big, post("small", "2104.00002", author_handle="newcomer")],
+        [*big, post("small", "2104.00002", author_handle="newcomer", text=TEXT)],
         [s for p in big for s in (snapshot(p.post_id, 500, 2000, before), snapshot(p.post_id, 500, 2000, after))]
         + [snapshot("small", 1, 2, before), snapshot("small", 60, 150, after)],
     ).close()
