@@ -568,13 +568,14 @@ def test_a_bot_lifts_a_paper_by_at_most_its_own_post(evidence: list[PaperEvidenc
 
 # ---------------------------------------------------------------- the evidence scripts, on the bundled archive
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _tool(name: str) -> ModuleType:
-    """Import tools/<name>.py (they import each other by module name, as when run as scripts)."""
+def _script(folder: str, name: str) -> ModuleType:
+    """Import ``folder/<name>.py`` (the scripts import each other by module name, as when run as scripts)."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+        sys.path.insert(0, str(ROOT / folder))
+        spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
         assert spec is not None and spec.loader is not None
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
@@ -583,24 +584,26 @@ def _tool(name: str) -> ModuleType:
 
 @pytest.fixture(scope="module")
 def bundled_days() -> list[Any]:
-    agreement = _tool("ranking_agreement")
+    agreement = _script("tools", "ranking_agreement")
     days, failed = agreement.load_days(agreement.BUNDLED_ARCHIVE)
     assert failed == []
-    return [d for d in days if len(d.evidence) > 10]
+    return [d for d in _script("benchmarks", "attack_rings").with_history(days) if len(d.evidence) > 10]
 
 
 def test_default_agrees_with_classic_on_most_of_the_top_10(bundled_days: list[Any]) -> None:
     """On the bundled archive days with more than 10 papers, the two top 10s share at least 7 papers."""
-    agreement = _tool("ranking_agreement")
+    agreement = _script("tools", "ranking_agreement")
     overlaps, _ = agreement._compare(bundled_days, agreement.default(), 11)
     assert overlaps and min(overlaps) >= 7
 
 
-def test_sock_puppet_ring_lifts_its_paper_under_classic_only(bundled_days: list[Any]) -> None:
-    """The identical-text ring lifts the day's last paper into classic's top 10 on most days, default's on none."""
-    robustness = _tool("ranking_robustness")
-    agreement = _tool("ranking_agreement")
-    *_, classic_ranks = robustness.measure(bundled_days, robustness.ring, agreement.classic)
-    *_, default_ranks = robustness.measure(bundled_days, robustness.ring, agreement.default())
-    assert 2 * sum(r <= 10 for r in classic_ranks) > len(classic_ranks)
-    assert all(r > 10 for r in default_ranks)
+@pytest.mark.parametrize("attack", ["short", "varied", "feeds"])
+def test_a_ring_of_new_accounts_lifts_its_paper_under_classic_only(bundled_days: list[Any], attack: str) -> None:
+    """A ring of 40 new accounts lifts the day's weakest paper into classic's top 3 on most days, default's on none."""
+    attacks = _script("benchmarks", "ranking_attacks")
+    agreement = _script("tools", "ranking_agreement")
+    rankers = {"classic": agreement.classic, "default": agreement.default()}
+    clean = {p: [agreement.order(r(d.evidence, d)) for d in bundled_days] for p, r in rankers.items()}
+    outcomes = attacks.measure(bundled_days, attack, 40, rankers, clean)
+    assert 2 * sum(r <= 3 for r in outcomes["classic"].ranks) > len(bundled_days)
+    assert all(r > 3 for r in outcomes["default"].ranks)

@@ -284,7 +284,7 @@ def _score(item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
     """Count, weigh and discount a paper's posts; the score is the sum of the breakdown's values."""
     entries, left_out = _usable(item, options)
     best, more = _one_per_account(entries, options, weights)
-    counted = _weighed(best, item, signals, options)
+    counted = sorted(_weighed(best, item, signals, options), key=Counted.by_gross)  # an order that is not the input's
     found = coordinate(counted, item.paper.title, options)
     pool = bound(counted, options)
     counted.sort(key=Counted.by_net)
