@@ -63,7 +63,7 @@ from hotpapers.models import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from ranking_agreement import Day, classic, order  # noqa: E402 - the tools folder is not a package
+from ranking_agreement import Day, classic, order
 
 __all__ = ["ATTACKS", "Attack", "breadth", "target", "with_history"]
 
@@ -139,7 +139,8 @@ _CLAIMS = ("surprised me", "settles an old argument", "deserves more attention",
            "should be standard practice", "beats my intuition", "is the part to read")  # fmt: skip
 _CLOSERS = ("", "Curious what others think.", "Adding it to the reading list.", "Kudos to the authors.",
             "Worth discussing in our lab.", "Code is out too.", "Would love a replication.", "Saving this.",
-            "More of this please.", "Looking forward to the follow-up.", "Bookmarked.", "Nice writing as well.")  # fmt: skip
+            "More of this please.", "Looking forward to the follow-up.", "Bookmarked.",
+            "Nice writing as well.")  # fmt: skip
 
 
 def varied_texts(n: int, rng: random.Random) -> list[str]:
@@ -175,7 +176,8 @@ def _post(
     arxiv_id = paper.paper.arxiv_id
     link = f"https://arxiv.org/abs/{arxiv_id}"
     if platform == "hackernews":
-        url, text, extras = f"https://news.ycombinator.com/item?id={number}", paper.paper.title, (("points", counts[0]),)
+        url, text = f"https://news.ycombinator.com/item?id={number}", paper.paper.title
+        extras: tuple[tuple[str, int], ...] = (("points", counts[0]),)
     elif platform == "bluesky":
         url, text, extras = f"https://bsky.app/profile/{handle}/post/{number}", f"{text} {link}", ()
     else:

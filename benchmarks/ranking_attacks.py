@@ -54,12 +54,13 @@ class Outcome:
     def cells(self) -> str:
         days = len(self.ranks)
         top3, top10 = sum(r <= 3 for r in self.ranks), sum(r <= TOP for r in self.ranks)
+        overlaps = self.overlaps
         return (f"{statistics.median(self.ranks):g} | {100 * top3 / days:.0f}% | {100 * top10 / days:.0f}% | "
-                f"{statistics.median(self.overlaps):g} / {statistics.mean(self.overlaps):.2f} / {min(self.overlaps)}")  # fmt: skip
+                f"{statistics.median(overlaps):g} / {statistics.mean(overlaps):.2f} / {min(overlaps)}")  # fmt: skip
 
 
 def _seed(day: Day, name: str, size: int) -> random.Random:
-    return random.Random(zlib.crc32(f"{day.date}/{name}/{size}".encode()))  # noqa: S311 - reproducible, no secret
+    return random.Random(zlib.crc32(f"{day.date}/{name}/{size}".encode()))
 
 
 def measure(days: Sequence[Day], name: str, size: int, rankers: dict[str, Ranker],
@@ -89,7 +90,8 @@ def report(days: Sequence[Day], attacks: Sequence[str], sizes: Sequence[int], op
                 shown = f"**{preset}**" if preset == "default" else preset
                 lines.append(f"| {name} | {size} | {shown} | {outcome.cells()} |")
     lines += ["", f"Breadth check: {BREADTH_ACCOUNTS} established accounts in their own words about the day's "
-              "weakest paper.", "", "| preset | median rank | in top 3 | in top 5 | in top 10 |", "|---|---|---|---|---|"]  # fmt: skip
+              "weakest paper.", "", "| preset | median rank | in top 3 | in top 5 | in top 10 |",
+              "|---|---|---|---|---|"]  # fmt: skip
     for preset, outcome in measure(days, "breadth", BREADTH_ACCOUNTS, rankers, clean).items():
         ranks, count = outcome.ranks, len(outcome.ranks)
         shares = " | ".join(f"{100 * sum(r <= k for r in ranks) / count:.0f}%" for k in (3, 5, TOP))

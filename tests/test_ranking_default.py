@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import UsageError
 from hotpapers.models import (
+    AccountEvidence,
+    AccountProfile,
     Digest,
     EngagementSnapshot,
     PaperEvidence,
@@ -52,6 +54,7 @@ def _ev(
     extras: tuple[tuple[str, int], ...] = (),
     observed: bool = True,
     at: dt.datetime = T0,
+    account: AccountEvidence | None = None,
     **kw: object,
 ) -> PostEvidence:
     """A post by its own account (``handle`` defaults to ``u<post_id>``) with one snapshot."""
@@ -61,7 +64,7 @@ def _ev(
     values.update(kw)
     made = dataclasses.replace(post(post_id, *(ids or ("2104.00001",)), **values), platform=platform)
     snap = EngagementSnapshot(platform, post_id, at, reposts, likes, replies, quotes, extras)
-    return PostEvidence(made, snap if observed else None)
+    return PostEvidence(made, snap if observed else None, account)
 
 
 def _paper(arxiv_id: str, posts: Sequence[PostEvidence] = (), position: int = 0, **kw: object) -> PaperEvidence:
@@ -487,14 +490,36 @@ def test_filters(options: dict[str, object], kept: list[str]) -> None:
 # ---------------------------------------------------------------- properties
 
 HANDLES = ["alice", "bob", "Carol", "daily_dan", "adalovelace", "eve", "frank", "grace"]
-TEXTS = ["Great paper about models!", "Great paper about models!", "must read this week", "hmm", ""]
+TEXTS = ["Great paper about models!", "Great paper about models!", "must read this week", "hmm", "",
+         "Paper 2104.00001", "Great paper about model!", "Bullish on routing"]
 PLATFORMS = ["x", "x", "bluesky", "hackernews", "huggingface"]
+
+
+@st.composite
+def accounts(draw: st.DrawFn) -> AccountEvidence:
+    """What a store may know of an account: a profile or not, a history of any depth or none."""
+    profile = None
+    if draw(st.booleans()):
+        created = T0 - dt.timedelta(days=draw(st.floats(0, 5000)))
+        profile = AccountProfile("x", "someone", T0, followers=draw(st.none() | st.integers(0, 10**6)),
+                                 created_at=draw(st.none() | st.just(created)),
+                                 karma=draw(st.none() | st.integers(0, 10**5)))  # fmt: skip
+    first = draw(st.none() | st.floats(0, 400))
+    last = draw(st.floats(0, first)) if first is not None else None
+    since = draw(st.none() | st.floats(0, 800))
+    return AccountEvidence(
+        profile,
+        None if first is None else T0 - dt.timedelta(days=first),
+        None if last is None else T0 - dt.timedelta(days=last),
+        None if since is None else T0 - dt.timedelta(days=since),
+    )
 
 
 @st.composite
 def days(draw: st.DrawFn) -> list[PaperEvidence]:
     """Up to 7 papers and 14 posts from 8 accounts on 4 platforms: reposts, deletions, shared and identical
-    texts, multi-paper posts, unobserved posts, followers known or not."""
+    texts, multi-paper posts, unobserved posts, followers known or not, account profiles and histories, posts
+    minutes or hours apart (bursts), at the release hour or not."""
     ids = [f"2104.{k:05d}" for k in range(1, draw(st.integers(0, 7)) + 1)]
     posts: dict[str, list[PostEvidence]] = {i: [] for i in ids}
     for n in range(draw(st.integers(0, 14)) if ids else 0):
@@ -504,7 +529,8 @@ def days(draw: st.DrawFn) -> list[PaperEvidence]:
             str(100 + n), *linked, handle=draw(st.sampled_from(HANDLES)), platform=draw(st.sampled_from(PLATFORMS)),
             likes=counts[0], reposts=counts[1], replies=counts[2], quotes=counts[3], observed=draw(st.booleans()),
             kind=draw(st.sampled_from(list(PostKind))), deleted=draw(st.booleans()), text=draw(st.sampled_from(TEXTS)),
-            author_followers=draw(st.none() | st.integers(0, 10**7)),
+            author_followers=draw(st.none() | st.integers(0, 10**7)), account=draw(st.none() | accounts()),
+            created_at=T0 - dt.timedelta(minutes=draw(st.integers(0, 48 * 60))),
         )  # fmt: skip
         entry = PostEvidence(dataclasses.replace(entry.post, author_name=entry.post.author_handle), entry.engagement)
         for i in linked:
