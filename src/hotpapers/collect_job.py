@@ -17,7 +17,7 @@ import httpx
 
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
+from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.pipeline import day_window, store_records
 from hotpapers.plugins import CollectRequest, Record, Registry, Source, SourceContext
 from hotpapers.store.base import Store
@@ -119,6 +119,8 @@ def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> Non
                 report.snapshots += 1
             elif isinstance(record, PostGone):
                 report.gone += 1
+            elif isinstance(record, AccountProfile):
+                report.counted["profiles"] = report.counted.get("profiles", 0) + 1
             batch.append(record)
             if len(batch) >= _BATCH:
                 store_records(store, batch)

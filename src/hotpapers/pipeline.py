@@ -18,9 +18,10 @@ from typing import IO, Any
 import orjson
 
 from hotpapers._gc import gc_paused
-from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
     Archive,
     ArxivId,
@@ -62,11 +63,7 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
     A date that is not a listing day (a weekend) gets its own calendar day in US Eastern time.
     """
-    if is_listing_day(day):
-        return announcement_time(day), announcement_time(next_listing_day(day))
-    start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    return listing_window(day)
 
 
 @contextmanager
@@ -98,6 +95,9 @@ def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], count
         if isinstance(digest, Digest):
             store.save_digest(digest)
             counts.add({"digests": 1})
+    profiles = [r for r in batch.get(AccountProfile, []) if isinstance(r, AccountProfile)]
+    if profiles:
+        counts.add({"profiles": store.add_profiles(profiles)})
     batch.clear()
 
 
@@ -123,6 +123,7 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_posts()
     yield from store.iter_snapshots()
     yield from store.iter_digests()
+    yield from store.iter_profiles()
 
 
 def copy_store(source: Store, dest: Store) -> WriteCounts:

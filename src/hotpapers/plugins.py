@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 import httpx
 
 from hotpapers.http import RetryPolicy
-from hotpapers.models import Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
+from hotpapers.models import AccountProfile, Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -37,8 +37,9 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "hotpapers"
 
-Record = Paper | Announcement | Post | EngagementSnapshot | PostGone
-"""What a source yields: records for the store, never files."""
+Record = Paper | Announcement | Post | EngagementSnapshot | PostGone | AccountProfile
+"""What a source yields: records for the store, never files (an ``AccountProfile``: what the platform says of a
+post's author)."""
 
 
 @dataclass(frozen=True, slots=True)

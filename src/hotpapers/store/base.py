@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
     ArxivId,
     Digest,
@@ -152,4 +153,13 @@ class Store(Protocol):
 
     def iter_digests(self) -> Iterator[Digest]:
         """All published digests, by date then preset."""
+        ...
+
+    def add_profiles(self, profiles: Iterable[AccountProfile]) -> int:
+        """Append account profile observations (a repeat of the same account and instant is ignored). Returns new
+        rows."""
+        ...
+
+    def iter_profiles(self) -> Iterator[AccountProfile]:
+        """All profile observations, by platform, handle, then observation time."""
         ...

@@ -122,5 +122,26 @@ links in order, both answered from an index alone, with no lookup of the table's
 posts) they take those two reads from 0.13 s to 0.07 s (``docs/benchmarks.md``, archive scale). The first index
 replaces ``post_papers_by_paper``, of which it is an extension."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+CREATE TABLE account_profiles (
+    platform    TEXT NOT NULL,
+    handle      TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    account_id  TEXT,
+    name        TEXT,
+    followers   INTEGER CHECK (followers >= 0),
+    following   INTEGER CHECK (following >= 0),
+    posts       INTEGER CHECK (posts >= 0),
+    created_at  TEXT,
+    karma       INTEGER CHECK (karma >= 0),
+    PRIMARY KEY (platform, handle, observed_at)
+);
+CREATE INDEX posts_by_author ON posts(platform, author_handle, created_at);
+CREATE INDEX posts_by_platform_created ON posts(platform, created_at);
+"""
+"""Account profiles as the platforms give them (followers, account creation, karma), appended like engagement
+snapshots; and the indexes that answer a day's posting history per author (its earliest and latest posts before
+the day) and when the store's record of each platform begins, each with one index search."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from hotpapers.models import (
+    AccountEvidence,
     Announcement,
     ArxivId,
     Digest,
@@ -30,7 +31,9 @@ from hotpapers.store import rows
 
 __all__ = ["RECORD_TABLES", "SQLReads"]
 
-RECORD_TABLES = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs")
+RECORD_TABLES = (
+    "papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "account_profiles",
+)  # fmt: skip
 """The tables ``counts()`` reports."""
 
 
@@ -48,6 +51,10 @@ class SQLReads(ABC):
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside see one consistent state of the store."""
+
+    @abstractmethod
+    def _accounts_for_day(self, day: dt.date) -> dict[tuple[str, str], AccountEvidence]:
+        """What the store knows of each author of the day's posts (``AccountSQL``)."""
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -133,11 +140,13 @@ class SQLReads(ABC):
             (key,),
         ).fetchall()
         width = len(rows.POST_COLUMNS.split(","))
+        accounts = self._accounts_for_day(dt.date.fromisoformat(key))
         by_paper: dict[str, list[PostEvidence]] = defaultdict(list)
         for row in found:
             post_links = links[row[0], row[1]]
             snap = None if row[width] is None else rows.snapshot_from_row(row[width:])
-            evidence = PostEvidence(rows.post_from_row(row[:width], post_links), snap)
+            post = rows.post_from_row(row[:width], post_links)
+            evidence = PostEvidence(post, snap, accounts.get((post.platform, post.author_handle)))
             for arxiv_id, _method in post_links:
                 if arxiv_id in day_papers:
                     by_paper[arxiv_id].append(evidence)
