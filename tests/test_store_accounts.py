@@ -98,3 +98,10 @@ def test_a_bad_profile_record_is_one_clear_error(tmp_path: Path, record: dict[st
     with pytest.raises(InputError, match=message) as caught:
         pipeline.import_files(open_store(str(tmp_path / "s.db")), [path])
     assert str(caught.value).startswith(f"{path}:2: ")
+
+
+def test_profiled_since_lists_accounts_observed_recently(store: Store) -> None:
+    """Accounts with an observation at or after the instant, once each; older observations alone do not count."""
+    store.add_profiles([_profile("ada", T0, 1), _profile("ada", T0 - dt.timedelta(days=9), 1),
+                        _profile("bob", T0 - dt.timedelta(days=9), 1)])  # fmt: skip
+    assert store.profiled_since(T0 - dt.timedelta(days=7)) == {("x", "ada")}

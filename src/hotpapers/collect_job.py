@@ -96,7 +96,11 @@ def source_statuses(registry: Registry, environment: Environment) -> list[Source
     return reports
 
 
-def _request(store: Store, day: dt.date, platform: str) -> CollectRequest:
+PROFILE_MAX_AGE = dt.timedelta(days=7)
+"""An account whose profile was observed this recently is not looked up again."""
+
+
+def _request(store: Store, day: dt.date, platform: str, now: dt.datetime) -> CollectRequest:
     evidence = store.evidence_for_day(day)
     papers = tuple(ArxivId(e.paper.arxiv_id) for e in evidence)
     known: dict[str, Post] = {}
@@ -105,7 +109,8 @@ def _request(store: Store, day: dt.date, platform: str) -> CollectRequest:
             if post.post.platform == platform and not post.post.deleted:
                 known.setdefault(post.post.post_id, post.post)
     start, end = day_window(day)
-    return CollectRequest(day, start, end, papers, tuple(known.values()))
+    profiled = frozenset((p, h) for p, h in store.profiled_since(now - PROFILE_MAX_AGE) if p == platform)
+    return CollectRequest(day, start, end, papers, tuple(known.values()), profiled)
 
 
 def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> None:
@@ -157,7 +162,7 @@ def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: d
         status = source.status()
         report.enabled, report.reason = status.enabled, status.reason
         if status.enabled:
-            _drain(store, source.collect(_request(store, day, source.name)), report)
+            _drain(store, source.collect(_request(store, day, source.name, environment.now())), report)
     except HotpapersError as e:
         report.error = str(e)
         log.warning("source %s failed: %s", report.name, e)

@@ -64,6 +64,8 @@ class CollectRequest:
 
     ``known_posts`` are the posts of this source's platform already in the store that link ``papers``: their
     engagement is to be refreshed (a new snapshot each), and a post that is gone reported as ``PostGone``.
+    ``profiled`` holds the accounts, as (platform, handle), whose profile the store observed recently: a source
+    need not look them up again.
     """
 
     day: dt.date
@@ -71,6 +73,7 @@ class CollectRequest:
     end: dt.datetime
     papers: tuple[ArxivId, ...]
     known_posts: tuple[Post, ...] = ()
+    profiled: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,18 @@ def test_hacker_news_source_looks_up_each_author_once() -> None:
     assert [r.handle for r in records if isinstance(r, AccountProfile)] == ["jl"]
 
 
+def test_recently_profiled_accounts_are_not_looked_up_again(appview: Served) -> None:
+    """Accounts the request says were profiled recently are left out of getProfiles."""
+    known = tuple(_bluesky_post(n) for n in range(3))
+    profiled = frozenset({("bluesky", known[0].author_handle)})
+    with make_client() as client:
+        context = SourceContext(client, {"HOTPAPERS_BSKY_APPVIEW_URL": appview.url}, lambda: NOW, lambda s: None,
+                                NO_RETRIES)  # fmt: skip
+        list(BlueskySource(context).collect(CollectRequest(NOW.date(), START, END, (), known, profiled)))
+    asked = [parse_qs(urlsplit(p).query)["actors"] for p in appview.requests if "getProfiles" in p]
+    assert asked == [["did:plc:author0001", "did:plc:author0002"]]
+
+
 # ---------------------------------------------------------------- credibility and coordination from recordings
 
 

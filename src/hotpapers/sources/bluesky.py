@@ -254,13 +254,14 @@ class BlueskySource:
             ParseError: it answered with an undocumented shape.
         """
         known = [p for p in request.known_posts if p.platform == PLATFORM and split_at_uri(p.post_id)]
-        authors = [did for p in known if (did := _author_did(p.post_id))]
+        fresh = request.profiled
+        authors = [did for p in known if (PLATFORM, p.author_handle) not in fresh and (did := _author_did(p.post_id))]
         batches = (known[start : start + GET_POSTS_MAX] for start in range(0, len(known), GET_POSTS_MAX))
         refreshed = (record for batch in batches for record in self._refresh(batch))
         searched = self._search(request.start, request.end) if self._handle and self._password else iter(())
         for record in itertools.chain(refreshed, searched):
-            if isinstance(record, Post) and (did := _author_did(record.post_id)):
-                authors.append(did)
+            if isinstance(record, Post) and (PLATFORM, record.author_handle) not in fresh:
+                authors.extend(did for did in [_author_did(record.post_id)] if did)
             yield record
         yield from fetch_profiles(self._get, self._appview, authors, self._ctx.now)
 

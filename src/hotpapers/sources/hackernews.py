@@ -262,7 +262,8 @@ class HackerNewsSource:
             if isinstance(record, Post):
                 authors.append(record.author_handle)
             yield record
-        yield from fetch_users(self._get_url, self._users, authors, self._context.now)
+        unseen = [name for name in authors if (PLATFORM, name) not in request.profiled]
+        yield from fetch_users(self._get_url, self._users, unseen, self._context.now)
 
     def _get(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
         return self._get_url(f"{self._base}/{path}", params)

@@ -163,3 +163,7 @@ class Store(Protocol):
     def iter_profiles(self) -> Iterator[AccountProfile]:
         """All profile observations, by platform, handle, then observation time."""
         ...
+
+    def profiled_since(self, since: dt.datetime) -> set[tuple[str, str]]:
+        """The accounts, as (platform, handle), with a profile observed at or after ``since``."""
+        ...

@@ -136,11 +136,13 @@ CREATE TABLE account_profiles (
     karma       INTEGER CHECK (karma >= 0),
     PRIMARY KEY (platform, handle, observed_at)
 );
+CREATE INDEX account_profiles_by_time ON account_profiles(observed_at);
 CREATE INDEX posts_by_author ON posts(platform, author_handle, created_at);
 CREATE INDEX posts_by_platform_created ON posts(platform, created_at);
 """
 """Account profiles as the platforms give them (followers, account creation, karma), appended like engagement
-snapshots; and the indexes that answer a day's posting history per author (its earliest and latest posts before
+snapshots (by time too: the collect job skips accounts observed in the last week); and the indexes that answer a
+day's posting history per author (its earliest and latest posts before
 the day) and when the store's record of each platform begins, each with one index search."""
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

@@ -81,6 +81,13 @@ class AccountSQL(ABC):
         ):
             yield profile_from_row(row)
 
+    def profiled_since(self, since: dt.datetime) -> set[tuple[str, str]]:
+        """The accounts, as (platform, handle), with a profile observed at or after ``since``."""
+        rows = self._execute(
+            "SELECT DISTINCT platform, handle FROM account_profiles WHERE observed_at >= ?", (ts(since),)
+        ).fetchall()
+        return {(str(platform), str(handle)) for platform, handle in rows}
+
     def _history_from(self, platforms: Iterable[str]) -> dict[str, dt.datetime]:
         """When the store's record of each platform begins: its earliest post."""
         found: dict[str, dt.datetime] = {}
