@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
@@ -166,4 +166,10 @@ class Store(Protocol):
 
     def profiled_since(self, since: dt.datetime) -> set[tuple[str, str]]:
         """The accounts, as (platform, handle), with a profile observed at or after ``since``."""
+        ...
+
+    def linked_evidence(self, start: dt.datetime, end: dt.datetime, exclude: Collection[str]) -> list[PaperEvidence]:
+        """The stored papers other than ``exclude`` that posts created in [start, end) link, each with its first
+        announcement and only those posts, marked ``resurfaced`` (what a view shows as older papers discussed
+        again)."""
         ...

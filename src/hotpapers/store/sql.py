@@ -33,6 +33,7 @@ from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hotpapers.store.sql_accounts import AccountSQL
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
+from hotpapers.store.sql_views import ViewReads
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
 
@@ -42,7 +43,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(AccountSQL, SQLReads):
+class SQLStore(AccountSQL, SQLReads, ViewReads):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str

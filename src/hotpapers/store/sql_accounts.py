@@ -99,9 +99,15 @@ class AccountSQL(ABC):
 
     def _accounts_for_day(self, day: dt.date) -> dict[tuple[str, str], AccountEvidence]:
         """What the store knows of each author of the day's posts, by (platform, handle as stored)."""
-        start, end = listing_window(day)
+        return self._accounts_for(self._DAY_POSTS, (day.isoformat(),), *listing_window(day))
+
+    def _accounts_for(
+        self, cte: str, params: tuple[Any, ...], start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[str, str], AccountEvidence]:
+        """What the store knows of each author of the posts of ``cte`` (``WITH day_posts AS (...)``, its ``?``
+        bound to ``params``): history before ``start``, the latest profile before ``end``."""
         rows = self._execute(
-            self._DAY_POSTS
+            cte
             + ", day_accounts AS (SELECT DISTINCT p.platform, p.author_handle FROM posts p "
             "JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id) "
             "SELECT a.platform, a.author_handle, "
@@ -114,7 +120,7 @@ class AccountSQL(ABC):
             "AND pr.handle = a.author_handle AND pr.observed_at = (SELECT max(p2.observed_at) "
             "FROM account_profiles p2 WHERE p2.platform = a.platform AND p2.handle = a.author_handle "
             "AND p2.observed_at < ?)",
-            (day.isoformat(), ts(start), ts(start), ts(end)),
+            (*params, ts(start), ts(start), ts(end)),
         ).fetchall()
         since = self._history_from({row[0] for row in rows})
         return {

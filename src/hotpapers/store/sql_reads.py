@@ -119,28 +119,36 @@ class SQLReads(ABC):
 
     def _posts_for_day(self, key: str, day_papers: set[str]) -> dict[str, list[PostEvidence]]:
         """The evidence of each of ``day_papers``: the posts linking it, each with its latest snapshot."""
+        accounts = self._accounts_for_day(dt.date.fromisoformat(key))
+        return self._posts_for(self._DAY_POSTS, (key,), day_papers, accounts)
+
+    def _posts_for(
+        self, cte: str, params: tuple[Any, ...], papers: set[str], accounts: dict[tuple[str, str], AccountEvidence]
+    ) -> dict[str, list[PostEvidence]]:
+        """The posts of ``cte`` (a ``WITH day_posts AS (...)`` naming (platform, post_id) pairs, its ``?``
+        bound to ``params``) that link one of ``papers``, by paper, each with its latest snapshot and its author's
+        evidence from ``accounts``."""
         links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for platform, post_id, arxiv_id, method in self._execute(
-            self._DAY_POSTS + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
+            cte + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
             "JOIN day_posts d ON d.platform = l.platform AND d.post_id = l.post_id "
             "ORDER BY l.platform, l.post_id, l.position",
-            (key,),
+            params,
         ):
             links[platform, post_id].append((arxiv_id, method))
         # Each post with its latest snapshot. The latest instant is looked up per post, a correlated max() that
         # both backends answer from the end of the engagement primary-key index (a GROUP BY over the day's
         # posts instead made SQLite scan all 10 M snapshots of a year's store: 5-8 s a day).
         found = self._execute(
-            self._DAY_POSTS + f"SELECT {_prefixed('p', rows.POST_COLUMNS)}, {_prefixed('e', rows.SNAPSHOT_COLUMNS)} "
+            cte + f"SELECT {_prefixed('p', rows.POST_COLUMNS)}, {_prefixed('e', rows.SNAPSHOT_COLUMNS)} "
             "FROM posts p JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id "
             "LEFT JOIN engagement e ON e.platform = p.platform AND e.post_id = p.post_id "
             "AND e.observed_at = (SELECT max(e2.observed_at) FROM engagement e2 "
             "WHERE e2.platform = p.platform AND e2.post_id = p.post_id) "
             "ORDER BY p.platform, p.post_id",
-            (key,),
+            params,
         ).fetchall()
         width = len(rows.POST_COLUMNS.split(","))
-        accounts = self._accounts_for_day(dt.date.fromisoformat(key))
         by_paper: dict[str, list[PostEvidence]] = defaultdict(list)
         for row in found:
             post_links = links[row[0], row[1]]
@@ -148,7 +156,7 @@ class SQLReads(ABC):
             post = rows.post_from_row(row[:width], post_links)
             evidence = PostEvidence(post, snap, accounts.get((post.platform, post.author_handle)))
             for arxiv_id, _method in post_links:
-                if arxiv_id in day_papers:
+                if arxiv_id in papers:
                     by_paper[arxiv_id].append(evidence)
         return by_paper
 
