@@ -246,7 +246,7 @@ def test_many_new_accounts_add_less_than_the_cap() -> None:
     ranked = _only(posts)
     assert 9.99 < ranked.score <= 10.0 + 1e-9
     (bound,) = _kinds(ranked, "bounded")
-    assert bound.startswith("bounded influence: 200 low-credibility accounts count 10.00 of their")
+    assert bound.startswith("bounded influence: 200 low-credibility accounts count 10.00 of ")
 
 
 def test_a_handful_of_established_accounts_outweighs_any_ring() -> None:

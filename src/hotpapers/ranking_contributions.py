@@ -29,7 +29,7 @@ from hotpapers.ranking_credibility import Credibility
 from hotpapers.ranking_signals import AccountKey, AccountSignals, platform_label, post_label, residual_text
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = ["Counted", "bound", "breakdown_items", "coordinate", "plural"]
 
@@ -256,8 +256,9 @@ def _bound_item(counted: Sequence[Counted], total: float, kept: float, options: 
     low = [c for c in counted if c.credibility.low and not c.collapsed]
     if not low:
         return []
-    label = (f"bounded influence: {plural(len(low), 'low-credibility account')} count {kept:.2f} of their "
-             f"{total:.2f} points (never more than {options.low_credibility_cap:g} together)")  # fmt: skip
+    who = "1 low-credibility account counts" if len(low) == 1 else f"{len(low)} low-credibility accounts count"
+    label = (f"bounded influence: {who} {kept:.2f} of {total:.2f} points (never more than "
+             f"{options.low_credibility_cap:g} together)")  # fmt: skip
     return [BreakdownItem(label, kept - total, "bounded")]
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = ["Cluster", "Member", "clusters"]
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from hotpapers.models import AccountEvidence, Post
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = ["Credibility", "age_factor", "credibility", "follower_factor"]
 

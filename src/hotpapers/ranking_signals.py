@@ -20,7 +20,7 @@ from hotpapers.arxiv.calendar import ANNOUNCE_TIME, EASTERN
 from hotpapers.models import ArxivId, EngagementSnapshot, Paper, PaperEvidence, Post, PostEvidence, PostKind
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = [
     "STOCK_WORDS",
