@@ -8,6 +8,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from hotpapers.models import (
 from hotpapers.ranking_credibility import age_factor, credibility
 from hotpapers.ranking_default import DefaultOptions, rank_default
 from hotpapers.ranking_signals import at_release_hour, says_nothing
+from hotpapers.writers.json_writer import render_json
 
 from factories import DAY, T0, paper, post
 
@@ -355,3 +357,16 @@ def test_a_resurfaced_paper_is_ranked_and_labelled() -> None:
     assert [(b.label, b.value) for b in ranked.breakdown if b.kind == "resurfaced"] == [
         ("resurfaced: an older paper (announced 2021-04-19), discussed again", 0.0)
     ]
+
+
+def test_a_paper_listed_twice_appears_once() -> None:
+    """A paper given as new and again as a cross-list (two categories' listings) is ranked once."""
+    day = [_paper([_ev(1)]), _paper([_ev(2)], announce_type=AnnounceType.CROSS)]
+    assert [p.paper.arxiv_id for p in _rank(day).papers] == [A]
+
+
+def test_the_json_dataset_carries_each_items_kind() -> None:
+    """Every breakdown item of a default digest has its kind in the JSON dataset."""
+    digest = _rank([_paper([_ev(1, account=_new(), text="Must read!"), _ev(2, account=ESTABLISHED)])])
+    (item,) = orjson.loads(render_json(digest))["papers"]
+    assert {b["kind"] for b in item["breakdown"]} == {"post", "credibility", "discount", "bounded"}
