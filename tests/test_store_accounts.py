@@ -105,3 +105,15 @@ def test_profiled_since_lists_accounts_observed_recently(store: Store) -> None:
     store.add_profiles([_profile("ada", T0, 1), _profile("ada", T0 - dt.timedelta(days=9), 1),
                         _profile("bob", T0 - dt.timedelta(days=9), 1)])  # fmt: skip
     assert store.profiled_since(T0 - dt.timedelta(days=7)) == {("x", "ada")}
+
+
+def test_linked_evidence_gives_older_papers_discussed_in_a_window(store: Store) -> None:
+    """An older paper linked by a post of the window comes with its first announcement and that post only."""
+    start = WINDOW_START
+    store.upsert_posts([post("old", "2103.00001", author_handle="ada", created_at=start - dt.timedelta(days=30)),
+                        post("new", "2103.00001", author_handle="bob", created_at=start + dt.timedelta(hours=2)),
+                        post("day", "2104.00001", author_handle="cy", created_at=start + dt.timedelta(hours=3))])  # fmt: skip
+    (item,) = store.linked_evidence(start, start + dt.timedelta(days=1), exclude={"2104.00001"})
+    assert (item.paper.arxiv_id, item.announcement.date, item.resurfaced) == ("2103.00001", EARLIER, True)
+    assert [e.post.post_id for e in item.posts] == ["new"]
+    assert item.posts[0].account is not None and item.posts[0].account.first_seen is None
