@@ -60,6 +60,10 @@ class Api:
         self.x_by_id = {t["id"]: t for t in day.x_tweets + day.x_yesterday}
         self.hn_template = syn.load_json("hackernews/algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json")
         self.bsky_error = syn.load_json("bluesky/createRecord_400_InvalidRequest.body.json")
+        cassette = (syn.FIXTURES / "accounts" / "bskyr_a_profile_getProfiles.yml").read_text("utf-8")
+        body = cassette.split("string: '", 1)[1].split("'\n  recorded_at", 1)[0].replace("''", "'")
+        self.profile_t = json.loads(" ".join(line.strip() for line in body.splitlines()))["profiles"][0]
+        self.hn_user_t = json.loads((syn.FIXTURES / "accounts" / "HackerNews_API_README_user_jl.json").read_text())
         api = (syn.FIXTURES / "arxiv" / "api_search_multi_2026_all-testing_start0_max10.xml").read_text("utf-8")
         self.api_head, _, rest = api.partition("  <entry>")
         self.api_entry = "  <entry>" + rest.split("  </entry>", 1)[0] + "  </entry>\n"
@@ -72,10 +76,14 @@ class Api:
             ("api.x.com", "/2/tweets/search/recent"): self.x_search,
             ("api.x.com", "/2/tweets"): self.x_lookup,
             ("public.api.bsky.app", "/xrpc/app.bsky.feed.getPosts"): self.get_posts,
+            ("public.api.bsky.app", "/xrpc/app.bsky.actor.getProfiles"): self.get_profiles,
             ("hn.algolia.com", "/api/v1/search_by_date"): self.hn_search,
             ("huggingface.co", "/api/daily_papers"): self.hf_papers,
         }
         handler = route.get((request.url.host, request.url.path))
+        if request.url.host == "hacker-news.firebaseio.com" and request.url.path.startswith("/v0/user/"):
+            name = request.url.path.removeprefix("/v0/user/").removesuffix(".json")
+            return _ok(dict(self.hn_user_t, id=name, karma=len(name) * 100))
         return handler(request.url.params) if handler else httpx.Response(404, json={"error": "NotFound"})
 
     def of(self, host: str, path: str) -> list[httpx.QueryParams]:
@@ -121,6 +129,14 @@ class Api:
         if len(uris) > 25:
             return httpx.Response(400, json=dict(self.bsky_error, message="uris must not have more than 25 elements"))
         return _ok({"posts": [self.day.bluesky_views[u] for u in uris if u in self.day.bluesky_views]})
+
+    def get_profiles(self, q: httpx.QueryParams) -> httpx.Response:
+        """getProfiles: at most 25 ``actors``; the recorded profile view with each asked DID and a handle."""
+        actors = q.get_list("actors")
+        if len(actors) > 25:
+            return httpx.Response(400, json=dict(self.bsky_error, message="actors must not have more than 25 elements"))
+        return _ok({"profiles": [dict(self.profile_t, did=a, handle=f"{a.rsplit(':', 1)[-1]}.bsky.social")
+                                 for a in actors]})
 
     def hn_search(self, q: httpx.QueryParams) -> httpx.Response:
         """Algolia search_by_date: the numericFilters window, ``hitsPerPage`` hits of page ``page``."""
@@ -225,16 +241,22 @@ def check_batches(outcome: Outcome, day: syn.SyntheticDay) -> list[list[str]]:
     api = outcome.api
     lookups = [len(q["ids"].split(",")) for q in api.of("api.x.com", "/2/tweets")]
     uris = [len(q.get_list("uris")) for q in api.of("public.api.bsky.app", "/xrpc/app.bsky.feed.getPosts")]
+    actors = [len(q.get_list("actors")) for q in api.of("public.api.bsky.app", "/xrpc/app.bsky.actor.getProfiles")]
+    users = [r for r in api.log if r.url.host == "hacker-news.firebaseio.com"]
     searches = api.of("api.x.com", "/2/tweets/search/recent")
     hn = api.of("hn.algolia.com", "/api/v1/search_by_date")
     hf = api.of("huggingface.co", "/api/daily_papers")
     assert not lookups or _full_but_last(lookups, 100), lookups
     assert _full_but_last(uris, 25), uris
+    assert _full_but_last(actors, 25), actors
+    assert len(users) == len({h["author"] for h in day.hn_hits}), len(users)
     assert all(q["max_results"] == "100" for q in searches) and len(searches) == math.ceil(len(day.x_tweets) / 100)
     assert all(q["hitsPerPage"] == "1000" for q in hn) and all(q["limit"] == "100" for q in hf)
     return [["X search pages (100 posts each, next_token)", f"{len(searches)} pages, max_results=100 each"],
             ["X lookups: 100 ids except the last", _sizes(lookups)],
             ["Bluesky getPosts: 25 uris except the last", _sizes(uris)],
+            ["Bluesky getProfiles: 25 actors except the last (one per author)", _sizes(actors)],
+            ["Hacker News user profiles: one request per author", f"{len(users)} requests"],
             ["HN search_by_date: hitsPerPage=1000", f"{len(hn)} request(s)"],
             ["HF daily_papers: limit=100", f"{len(hf)} request(s): " + ", ".join(f"{q['date']} p={q['p']}"
                                                                                 for q in hf)]]
@@ -270,8 +292,9 @@ def main() -> None:
     print(table(["scenario", *cols, "total", "run time (s)"],
                 [[o.name, *(str(o.per_source[c]) for c in cols), f"**{sum(o.per_source.values())}**",
                   f"{o.seconds:.1f}"] for o in outcomes]))
-    print("\nRecords the sources yielded (posts / snapshots / gone):\n")
-    print(table(["scenario", *SOURCES], [[o.name, *(f"{r.posts} / {r.snapshots} / {r.gone}" for r in o.reports)]
+    print("\nRecords the sources yielded (posts / snapshots / gone / account profiles):\n")
+    print(table(["scenario", *SOURCES], [[o.name, *(f"{r.posts} / {r.snapshots} / {r.gone} / "
+                                                    f"{r.counted.get('profiles', 0)}" for r in o.reports)]
                                          for o in outcomes]))
     a = outcomes[0]
     paged = sum(max(1, math.ceil(a.x_per_paper.get(ArxivId(p), 0) / 100)) for p in day.paper_ids)

@@ -13,7 +13,7 @@ from hotpapers.cli import collecting, main
 from hotpapers.collect_job import Environment, collect
 from hotpapers.errors import NetworkError, UsageError
 from hotpapers.http import NO_RETRIES
-from hotpapers.models import PostGone
+from hotpapers.models import AccountProfile, PostGone
 from hotpapers.plugins import CollectRequest, Record, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
 
@@ -38,6 +38,7 @@ class Good:
         self.context.http.get("http://source.test/search")
         yield post("2", "2104.08223")
         yield snapshot("2", likes=99, at=self.context.now())
+        yield AccountProfile("x", "ak92501", self.context.now(), followers=10)
         for known in request.known_posts:
             yield PostGone(known.platform, known.post_id, self.context.now(), "deleted")
 
@@ -140,6 +141,18 @@ def test_known_posts_are_passed_for_refresh(store: SQLiteStore) -> None:
     (request,) = SEEN
     assert request.papers == ("2104.08223",) and [p.post_id for p in request.known_posts] == ["1"]
     assert request.start < request.end
+
+
+def test_recently_profiled_accounts_are_passed_and_profiles_stored(store: SQLiteStore) -> None:
+    """The request names the platform's accounts profiled in the last 7 days; yielded profiles are stored."""
+    now = T0 + dt.timedelta(days=1)
+    store.add_profiles([AccountProfile("x", "fresh", now - dt.timedelta(days=2)),
+                        AccountProfile("x", "stale", now - dt.timedelta(days=8)),
+                        AccountProfile("bluesky", "other.bsky.social", now)])  # fmt: skip
+    SEEN.clear()
+    (report,) = collect(store, _registry(), day=DAY, names=["x"], environment=_environment())
+    assert SEEN[0].profiled == frozenset({("x", "fresh")})
+    assert report.counted == {"profiles": 1} and ("x", "ak92501") in store.profiled_since(now)
 
 
 def test_gone_posts_are_marked_deleted(store: SQLiteStore) -> None:

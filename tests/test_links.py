@@ -321,6 +321,18 @@ def test_property_every_shape_in_any_text_resolves(
     assert find_arxiv_refs(text) == [(canonical, version)]
 
 
+@given(written_ids(), st.lists(st.sampled_from(SHAPES), min_size=2, max_size=6), st.integers(1, 9))
+def test_property_every_form_of_one_paper_folds_into_one_id(
+    written: tuple[str, str, int | None], shapes: list[str], other_version: int
+) -> None:
+    """Several link forms of one paper (abs, pdf, html, export., alphaxiv, hf.co/papers, DOI; with and without
+    versions) in one text are one paper, once."""
+    form, canonical, _ = written
+    variants = [form, f"{canonical}v{other_version}", canonical]
+    text = " ".join(shape.format(variants[n % 3]) for n, shape in enumerate(shapes))
+    assert find_arxiv_ids(text) == [canonical]
+
+
 @given(written_ids())
 def test_property_url_encoded_wrapper_resolves(written: tuple[str, str, int | None]) -> None:
     """An arXiv URL carried URL-encoded in a link wrapper's query resolves to its id."""

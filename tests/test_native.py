@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hotpapers import pipeline
 from hotpapers.errors import InputError
-from hotpapers.models import BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
+from hotpapers.models import AccountProfile, BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
 from hotpapers.store import SQLiteStore, Store, open_store
 
 from factories import DAY, T0, announcement, paper, post, snapshot
@@ -27,9 +27,16 @@ def _filled(path: Path | str) -> Store:
     store.upsert_posts([pst, post("2", kind=PostKind.REPOST, references="1")])
     store.add_snapshots([snapshot("1"), snapshot("2", likes=0)])
     ranked = RankedPaper(
-        1, 30.0, p, (RankedPost(pst, snapshot("1"), 30.0),), (BreakdownItem("@ak92501", 30.0),), 10, 20
+        1, 30.0, p, (RankedPost(pst, snapshot("1"), 30.0),),
+        (BreakdownItem("@ak92501", 30.0), BreakdownItem("a note", 0.0, "note")), 10, 20,
     )
     store.save_digest(Digest("Hot Papers 2021-04-19", DAY, T0, T0, T0, "classic", (ranked,)))
+    store.add_profiles([
+        AccountProfile("x", "ak92501", T0, account_id="2465283662", name="AK", followers=170_000, following=9,
+                       posts=40_000, created_at=T0.replace(year=2014)),
+        AccountProfile("x", "ak92501", T0.replace(hour=3), followers=170_100),
+        AccountProfile("hackernews", "jl", T0, karma=2937, created_at=T0.replace(year=2007)),
+    ])  # fmt: skip
     return store
 
 

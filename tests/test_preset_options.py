@@ -8,7 +8,7 @@ import pytest
 
 from hotpapers.cli import main
 from hotpapers.errors import ConfigError, UsageError
-from hotpapers.preset_options import preset_options
+from hotpapers.preset_options import option_flags, preset_options
 from hotpapers.ranking import ClassicOptions
 from hotpapers.ranking_default import DefaultOptions
 
@@ -76,13 +76,13 @@ def test_default_is_the_default_preset(tmp_path: Path) -> None:
 
 def test_keyword_flag_filters_the_digest(tmp_path: Path) -> None:
     """--keyword keeps only papers whose title or abstract has the word."""
-    code, text = _render(tmp_path, "--keyword", "MeshTalk")
+    code, text = _render(tmp_path, "--keyword", "MeshTalk", "--min-score", "1")
     assert code == 0 and text.count("\n# ") == 1 and "MeshTalk" in text
 
 
 def test_config_keywords_filter_the_digest(tmp_path: Path) -> None:
     """[ranking.default] keywords in the config filter like the flag."""
-    code, text = _render(tmp_path, config='[ranking.default]\nkeywords = ["MeshTalk"]\n')
+    code, text = _render(tmp_path, config='[ranking.default]\nkeywords = ["MeshTalk"]\nmin_score = 1\n')
     assert code == 0 and text.count("\n# ") == 1
 
 
@@ -96,3 +96,37 @@ def test_bad_ranking_table_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture
     """An unknown option in the config's ranking table is exit 3."""
     code, _ = _render(tmp_path, config='[ranking.default]\nfoo = 1\n')
     assert code == 3 and "unknown option 'foo'" in capsys.readouterr().err
+
+
+def test_option_flags_are_typed_by_the_options_defaults() -> None:
+    """--option values are TOML values, coerced to the option's type; bare words are strings."""
+    got = option_flags("default", ["low_credibility_cap=8", "damping=sqrt", 'keywords=["GAN", "face"]',
+                                   "platform_weights={x = 2}", "split_credit=false"])  # fmt: skip
+    assert got == {"low_credibility_cap": 8.0, "damping": "sqrt", "keywords": ("GAN", "face"),
+                   "platform_weights": (("x", 2),), "split_credit": False}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [("colour=red", "--option colour: not an option of the 'default' preset"),
+     ("low_credibility_cap=abc", "--option low_credibility_cap: expected a number, got 'abc'"),
+     ("max_posts=2.5", "--option max_posts: expected a whole number"),
+     ("novalue", "--option 'novalue': expected NAME=VALUE")],
+)  # fmt: skip
+def test_bad_option_flags_are_usage_errors(flag: str, message: str) -> None:
+    """An unknown name, a value of the wrong type, or no '=' is a UsageError naming the flag."""
+    with pytest.raises(UsageError, match=message):
+        option_flags("default", [flag])
+
+
+def test_option_flag_reaches_the_preset_and_wins_over_config(tmp_path: Path) -> None:
+    """--option keywords=... filters like --keyword, and overrides the config's value."""
+    code, text = _render(tmp_path, "--option", 'keywords=["MeshTalk"]', "--option", "min_score=1",
+                         config='[ranking.default]\nkeywords = ["BERT"]\n')  # fmt: skip
+    assert code == 0 and text.count("\n# ") == 1 and "MeshTalk" in text
+
+
+def test_out_of_range_option_flag_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--option low_credibility_cap=-1 is a usage error (exit 2) naming the option."""
+    code, _ = _render(tmp_path, "--option", "low_credibility_cap=-1")
+    assert code == 2 and "low_credibility_cap must be a finite number > 0" in capsys.readouterr().err

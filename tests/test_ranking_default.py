@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import UsageError
 from hotpapers.models import (
+    AccountEvidence,
+    AccountProfile,
     Digest,
     EngagementSnapshot,
     PaperEvidence,
@@ -52,16 +54,17 @@ def _ev(
     extras: tuple[tuple[str, int], ...] = (),
     observed: bool = True,
     at: dt.datetime = T0,
+    account: AccountEvidence | None = None,
     **kw: object,
 ) -> PostEvidence:
     """A post by its own account (``handle`` defaults to ``u<post_id>``) with one snapshot."""
     handle = handle or f"u{post_id}"
     values: dict[str, object] = {"author_handle": handle, "author_name": name or f"Reader {_letters(post_id)}"}
-    values["text"] = f"thoughts on this one {_letters(post_id)}"
+    values["text"] = f"notes {_letters(post_id) * 6}"  # texts of different posts are far from near-identical
     values.update(kw)
     made = dataclasses.replace(post(post_id, *(ids or ("2104.00001",)), **values), platform=platform)
     snap = EngagementSnapshot(platform, post_id, at, reposts, likes, replies, quotes, extras)
-    return PostEvidence(made, snap if observed else None)
+    return PostEvidence(made, snap if observed else None, account)
 
 
 def _paper(arxiv_id: str, posts: Sequence[PostEvidence] = (), position: int = 0, **kw: object) -> PaperEvidence:
@@ -192,11 +195,13 @@ def test_platform_weights_are_options() -> None:
     assert ranked.score == pytest.approx(3.0)
 
 
-@pytest.mark.parametrize(("followers", "factor"), [(None, 1.0), (0, 1.0), (999, 1.3), (10**12, 1.5)])
-def test_follower_factor_grows_with_log10_and_is_capped(followers: int | None, factor: float) -> None:
-    """1 + 0.1 per decade of followers, at most 1.5; exactly 1 when unknown."""
+@pytest.mark.parametrize(("followers", "factor"), [(None, 1.0), (0, 0.1), (99, 1.0), (999, 1.5), (10**12, 1.5)])
+def test_follower_factor_is_arxiv_sanitys_clamped(followers: int | None, factor: float) -> None:
+    """log10(followers + 1) / 2 within 0.1..1.5 (a low count is a penalty); exactly 1 when unknown."""
     ranked = _only([_paper(A, [_ev("1", author_followers=followers)])])
-    assert ranked.score == pytest.approx(factor)
+    credibility = [b for b in ranked.breakdown if b.kind == "credibility"]
+    assert sum(b.value for b in ranked.breakdown if b.kind in ("post", "credibility")) == pytest.approx(factor)
+    assert credibility and (followers is None or f"{followers:,} followers x{factor:.2f}" in credibility[0].label)
 
 
 def test_multi_paper_post_splits_its_credit() -> None:
@@ -256,14 +261,16 @@ def test_robot_and_bottou_are_not_bots(handle: str, name: str) -> None:
     assert _only([_paper(A, [_ev("1", handle=handle, name=name)])]).score == 1.0
 
 
-def test_identical_text_from_three_accounts_counts_as_one_discounted_post() -> None:
-    """Three accounts posting the same words: x0.2 and one post between them, in one breakdown item."""
+def test_identical_text_from_three_accounts_counts_as_one_discounted_account() -> None:
+    """Three accounts posting the same words: each x0.2, and together they count as one account."""
     text = "This paper changes everything, read it now!"
     ring = [_ev(str(n), handle=f"sock{n}", text=f"{text} https://t.co/{n}", likes=29) for n in range(3)]
     ranked = _only([_paper(A, ring)])
     assert ranked.score == pytest.approx(0.2 * _points(29))
-    label = "X: @sock0, @sock1, @sock2: a text 3 accounts posted word for word, counted x0.2 and as one post"
-    assert label in _labels(ranked)
+    assert "X: @sock0, @sock1, @sock2: a text 3 accounts posted word for word, counted x0.2" in _labels(ranked)
+    (cluster,) = [b for b in ranked.breakdown if b.kind == "coordination"]
+    assert cluster.label.startswith("coordinated: @sock0, @sock1, @sock2 (X) act as one account (near-identical")
+    assert cluster.value == pytest.approx(-2 * 0.2 * _points(29))
 
 
 def test_identical_text_from_two_accounts_is_not_a_cluster() -> None:
@@ -271,12 +278,6 @@ def test_identical_text_from_two_accounts_is_not_a_cluster() -> None:
     text = "This paper changes everything, read it now!"
     pair = [_ev(str(n), handle=f"sock{n}", text=text) for n in range(2)]
     assert _only([_paper(A, pair)]).score == 2.0
-
-
-def test_identical_texts_can_count_separately() -> None:
-    """identical_text_counts_once=False keeps the x0.2 but counts each post."""
-    ring = [_ev(str(n), handle=f"sock{n}", text="This paper changes everything!") for n in range(3)]
-    assert _only([_paper(A, ring)], identical_text_counts_once=False).score == pytest.approx(3 * 0.2)
 
 
 def test_unscreened_platforms_are_not_judged() -> None:
@@ -333,16 +334,15 @@ def test_self_promotion_weight_one_still_shows_the_item() -> None:
 def test_breakdown_itemises_the_largest_posts_and_groups_the_rest() -> None:
     """Seven posts: five items for the largest, one 'more posts' item for the other two."""
     ranked = _only([_paper(A, [_ev(str(n), likes=n * 10) for n in range(1, 8)])])
-    assert [b.label.split(" (")[0] for b in ranked.breakdown] == [f"X: @u{n}" for n in (7, 6, 5, 4, 3)] + [
-        "X: 2 more posts"
-    ]
+    posts = [b.label.split(" (")[0] for b in ranked.breakdown if b.kind == "post"]
+    assert posts == [f"X: @u{n}" for n in (7, 6, 5, 4, 3)] + ["X: 2 more posts"]
     assert sum(b.value for b in ranked.breakdown) == ranked.score
 
 
 def test_breakdown_orders_platforms_by_their_points() -> None:
     """Bluesky's larger total comes before X's."""
     ranked = _only([_paper(A, [_ev("1", likes=1), _ev("2", platform="bluesky", likes=90)])])
-    assert [b.label[:4] for b in ranked.breakdown] == ["Blue", "X: @"]
+    assert [b.label[:4] for b in ranked.breakdown if b.kind == "post"] == ["Blue", "X: @"]
 
 
 def test_shown_posts_are_the_top_contributors_with_their_contribution() -> None:
@@ -410,7 +410,9 @@ def test_rank_finds_default_by_name() -> None:
 @pytest.mark.parametrize(
     "bad",
     [{"damping": "cube"}, {"automated_weight": 1.5}, {"min_score": -1}, {"platform_weights": (("x", -1.0),)},
-     {"bot_name_patterns": ("(",)}, {"keywords": "GAN"}, {"identical_text_accounts": 1}, {"post_base": math.inf}],
+     {"bot_name_patterns": ("(",)}, {"keywords": "GAN"}, {"identical_text_accounts": 1}, {"post_base": math.inf},
+     {"low_credibility_cap": 0.0}, {"says_nothing_weight": 2.0}, {"cluster_min_accounts": 1},
+     {"near_duplicate_similarity": 1.5}, {"age_full_days": -1.0}, {"follower_floor": -0.1}],
 )  # fmt: skip
 def test_invalid_options_raise_usage_error(bad: dict[str, object]) -> None:
     """Nonsense options are refused with a UsageError naming the option."""
@@ -488,14 +490,36 @@ def test_filters(options: dict[str, object], kept: list[str]) -> None:
 # ---------------------------------------------------------------- properties
 
 HANDLES = ["alice", "bob", "Carol", "daily_dan", "adalovelace", "eve", "frank", "grace"]
-TEXTS = ["Great paper about models!", "Great paper about models!", "must read this week", "hmm", ""]
+TEXTS = ["Great paper about models!", "Great paper about models!", "must read this week", "hmm", "",
+         "Paper 2104.00001", "Great paper about model!", "Bullish on routing"]
 PLATFORMS = ["x", "x", "bluesky", "hackernews", "huggingface"]
+
+
+@st.composite
+def accounts(draw: st.DrawFn) -> AccountEvidence:
+    """What a store may know of an account: a profile or not, a history of any depth or none."""
+    profile = None
+    if draw(st.booleans()):
+        created = T0 - dt.timedelta(days=draw(st.floats(0, 5000)))
+        profile = AccountProfile("x", "someone", T0, followers=draw(st.none() | st.integers(0, 10**6)),
+                                 created_at=draw(st.none() | st.just(created)),
+                                 karma=draw(st.none() | st.integers(0, 10**5)))  # fmt: skip
+    first = draw(st.none() | st.floats(0, 400))
+    last = draw(st.floats(0, first)) if first is not None else None
+    since = draw(st.none() | st.floats(0, 800))
+    return AccountEvidence(
+        profile,
+        None if first is None else T0 - dt.timedelta(days=first),
+        None if last is None else T0 - dt.timedelta(days=last),
+        None if since is None else T0 - dt.timedelta(days=since),
+    )
 
 
 @st.composite
 def days(draw: st.DrawFn) -> list[PaperEvidence]:
     """Up to 7 papers and 14 posts from 8 accounts on 4 platforms: reposts, deletions, shared and identical
-    texts, multi-paper posts, unobserved posts, followers known or not."""
+    texts, multi-paper posts, unobserved posts, followers known or not, account profiles and histories, posts
+    minutes or hours apart (bursts), at the release hour or not."""
     ids = [f"2104.{k:05d}" for k in range(1, draw(st.integers(0, 7)) + 1)]
     posts: dict[str, list[PostEvidence]] = {i: [] for i in ids}
     for n in range(draw(st.integers(0, 14)) if ids else 0):
@@ -505,7 +529,8 @@ def days(draw: st.DrawFn) -> list[PaperEvidence]:
             str(100 + n), *linked, handle=draw(st.sampled_from(HANDLES)), platform=draw(st.sampled_from(PLATFORMS)),
             likes=counts[0], reposts=counts[1], replies=counts[2], quotes=counts[3], observed=draw(st.booleans()),
             kind=draw(st.sampled_from(list(PostKind))), deleted=draw(st.booleans()), text=draw(st.sampled_from(TEXTS)),
-            author_followers=draw(st.none() | st.integers(0, 10**7)),
+            author_followers=draw(st.none() | st.integers(0, 10**7)), account=draw(st.none() | accounts()),
+            created_at=T0 - dt.timedelta(minutes=draw(st.integers(0, 48 * 60))),
         )  # fmt: skip
         entry = PostEvidence(dataclasses.replace(entry.post, author_name=entry.post.author_handle), entry.engagement)
         for i in linked:
@@ -569,13 +594,14 @@ def test_a_bot_lifts_a_paper_by_at_most_its_own_post(evidence: list[PaperEvidenc
 
 # ---------------------------------------------------------------- the evidence scripts, on the bundled archive
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _tool(name: str) -> ModuleType:
-    """Import tools/<name>.py (they import each other by module name, as when run as scripts)."""
+def _script(folder: str, name: str) -> ModuleType:
+    """Import ``folder/<name>.py`` (the scripts import each other by module name, as when run as scripts)."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+        sys.path.insert(0, str(ROOT / folder))
+        spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
         assert spec is not None and spec.loader is not None
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
@@ -584,24 +610,26 @@ def _tool(name: str) -> ModuleType:
 
 @pytest.fixture(scope="module")
 def bundled_days() -> list[Any]:
-    agreement = _tool("ranking_agreement")
+    agreement = _script("tools", "ranking_agreement")
     days, failed = agreement.load_days(agreement.BUNDLED_ARCHIVE)
     assert failed == []
-    return [d for d in days if len(d.evidence) > 10]
+    return [d for d in _script("benchmarks", "attack_rings").with_history(days) if len(d.evidence) > 10]
 
 
 def test_default_agrees_with_classic_on_most_of_the_top_10(bundled_days: list[Any]) -> None:
     """On the bundled archive days with more than 10 papers, the two top 10s share at least 7 papers."""
-    agreement = _tool("ranking_agreement")
+    agreement = _script("tools", "ranking_agreement")
     overlaps, _ = agreement._compare(bundled_days, agreement.default(), 11)
     assert overlaps and min(overlaps) >= 7
 
 
-def test_sock_puppet_ring_lifts_its_paper_under_classic_only(bundled_days: list[Any]) -> None:
-    """The identical-text ring lifts the day's last paper into classic's top 10 on most days, default's on none."""
-    robustness = _tool("ranking_robustness")
-    agreement = _tool("ranking_agreement")
-    *_, classic_ranks = robustness.measure(bundled_days, robustness.ring, agreement.classic)
-    *_, default_ranks = robustness.measure(bundled_days, robustness.ring, agreement.default())
-    assert 2 * sum(r <= 10 for r in classic_ranks) > len(classic_ranks)
-    assert all(r > 10 for r in default_ranks)
+@pytest.mark.parametrize("attack", ["short", "varied", "feeds"])
+def test_a_ring_of_new_accounts_lifts_its_paper_under_classic_only(bundled_days: list[Any], attack: str) -> None:
+    """A ring of 40 new accounts lifts the day's weakest paper into classic's top 3 on most days, default's on none."""
+    attacks = _script("benchmarks", "ranking_attacks")
+    agreement = _script("tools", "ranking_agreement")
+    rankers = {"classic": agreement.classic, "default": agreement.default()}
+    clean = {p: [agreement.order(r(d.evidence, d)) for d in bundled_days] for p, r in rankers.items()}
+    outcomes = attacks.measure(bundled_days, attack, 40, rankers, clean)
+    assert 2 * sum(r <= 3 for r in outcomes["classic"].ranks) > len(bundled_days)
+    assert all(r > 3 for r in outcomes["default"].ranks)

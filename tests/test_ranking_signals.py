@@ -107,7 +107,7 @@ def test_post_points_are_the_gross_points_and_the_label() -> None:
     assert post_points(entry, options) == (post_gross(entry, options), post_label(entry, options))
     assert (
         post_label(entry, options)
-        == "Hacker News: @ak92501 (40 points; platform x1.5; x1.30 for 999 followers; 1/2: links 2 papers)"
+        == "Hacker News: @ak92501 (40 points; platform x1.5; 1/2: links 2 papers)"
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+import orjson
 import pytest
 
 from hotpapers.cli import main
@@ -68,6 +69,60 @@ def test_rollup_leaves_out_days_outside_the_range(tmp_path: Path) -> None:
     """Only announced days within [start, end] are included."""
     store = make_store(tmp_path / "s.db", [announcement("2104.00001", 0, MONDAY), announcement("2104.00002", 0, TUESDAY)])
     assert [e.paper.arxiv_id for e in rollup_evidence(store, TUESDAY, TUESDAY)] == ["2104.00002"]
+
+
+EARLIER = dt.date(2021, 3, 1)
+
+
+def test_rollup_marks_a_replaced_older_paper_resurfaced(tmp_path: Path) -> None:
+    """A paper whose only announcement in the range is a replacement is marked resurfaced; a new one is not."""
+    store = make_store(tmp_path / "s.db", [
+        announcement("2103.00001", 0, EARLIER), Announcement(ArxivId("2103.00001"), MONDAY, AnnounceType.REPLACE, 0),
+        announcement("2104.00001", 1, MONDAY),
+    ])  # fmt: skip
+    assert [(e.paper.arxiv_id, e.resurfaced) for e in rollup_evidence(store, MONDAY, TUESDAY)] == [
+        ("2103.00001", True), ("2104.00001", False)]
+
+
+def test_rollup_adds_older_papers_discussed_in_its_window(tmp_path: Path) -> None:
+    """An older paper linked by a post of the window follows the range's papers, resurfaced, with that post only."""
+    start, end = date_range(MONDAY, TUESDAY).window()
+    old_post = post("old", "2103.00001", text="still the best", created_at=dt.datetime(2021, 3, 2, tzinfo=dt.UTC))
+    new_post = post("new", "2103.00001", author_handle="fresh", text="rereading this", created_at=start + dt.timedelta(hours=3))
+    store = make_store(tmp_path / "s.db", [announcement("2103.00001", 0, EARLIER), announcement("2104.00001", 0, MONDAY)],
+                       [old_post, new_post])  # fmt: skip
+    evidence = rollup_evidence(store, MONDAY, TUESDAY, resurfaced=(start, end))
+    assert [(e.paper.arxiv_id, e.resurfaced, e.announcement.date) for e in evidence] == [
+        ("2104.00001", False, MONDAY), ("2103.00001", True, EARLIER)]
+    assert [p.post.post_id for p in evidence[1].posts] == ["new"]
+
+
+def test_render_range_labels_a_resurfaced_paper(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The roll-up's JSON shows the resurfaced paper with its 'resurfaced' breakdown item; the daily digest of
+    its replacement day does not rank it."""
+    db = tmp_path / "s.db"
+    start, _ = date_range(MONDAY, TUESDAY).window()
+    make_store(db, [announcement("2103.00001", 0, EARLIER), Announcement(ArxivId("2103.00001"), MONDAY,
+                                                                        AnnounceType.REPLACE, 0)],
+               [post(f"p{n}", "2103.00001", author_handle=f"fan{n}", text=f"{TEXT} {'q' * n}",
+                     created_at=start + dt.timedelta(hours=n)) for n in range(3)],
+               [snapshot(f"p{n}", 40, 100) for n in range(3)]).close()  # fmt: skip
+    code, _, err = run(capsys, "--db", str(db), "render", "--from", "2021-04-19", "--to", "2021-04-20",
+                       "--format", "json", "--out", str(tmp_path / "v"))  # fmt: skip
+    assert code == 0, err
+    (paper_json,) = orjson.loads((tmp_path / "v" / "json" / "2021-04-20.json").read_bytes())["papers"]
+    assert [b["kind"] for b in paper_json["breakdown"]].count("resurfaced") == 1
+    code, _, _ = run(capsys, "--db", str(db), "render", "--date", "2021-04-19", "--format", "json",
+                     "--out", str(tmp_path / "d"))  # fmt: skip
+    assert orjson.loads((tmp_path / "d" / "json" / "2021-04-19.json").read_bytes())["papers"] == []
+
+
+def test_rising_keeps_what_is_known_of_the_authors(tmp_path: Path) -> None:
+    """Growth replaces a post's snapshot but keeps its author's account evidence."""
+    store = make_store(tmp_path / "s.db", [announcement("2104.00001", 0, MONDAY)], [post("p", "2104.00001")],
+                       [snapshot("p", 0, 10, NOW - dt.timedelta(hours=30)), snapshot("p", 0, 12, NOW)])  # fmt: skip
+    (item,) = rising_evidence(store, MONDAY, hours=24, now=NOW)
+    assert item.posts[0].account is not None
 
 
 def test_week_is_monday_to_friday_of_the_day() -> None:
@@ -167,12 +222,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+TEXT = "Sparse attention finally beats dense baselines"  # says something (a text that only says "A paper" counts half)
+
+
 def two_day_store(path: Path) -> None:
     """Two papers on two days, each with a post of 100 likes (enough for either preset)."""
     make_store(
         path,
         [announcement("2104.00001", 0, MONDAY), announcement("2104.00002", 0, TUESDAY)],
-        [post("a", "2104.00001"), post("b", "2104.00002", author_handle="someone")],
+        [post("a", "2104.00001", text=TEXT), post("b", "2104.00002", author_handle="someone", text=TEXT)],
         [snapshot("a", 40, 100), snapshot("b", 40, 100)],
     ).close()
 
@@ -207,11 +265,11 @@ def test_render_rising_ranks_growth_over_totals(
     monkeypatch.setattr("hotpapers.cli.app.now_utc", lambda: NOW)
     db = tmp_path / "s.db"
     before, after = NOW - dt.timedelta(hours=30), NOW - dt.timedelta(hours=1)
-    big = [post(f"big{n}", "2104.00001", author_handle=f"fan{n}") for n in range(3)]
+    big = [post(f"big{n}", "2104.00001", author_handle=f"fan{n}", text=f"{TEXT} {'xyz' * n}") for n in range(3)]
     make_store(
         db,
         [announcement("2104.00001", 0, MONDAY), announcement("2104.00002", 1, MONDAY)],
-        [*big, post("small", "2104.00002", author_handle="newcomer")],
+        [*big, post("small", "2104.00002", author_handle="newcomer", text=TEXT)],
         [s for p in big for s in (snapshot(p.post_id, 500, 2000, before), snapshot(p.post_id, 500, 2000, after))]
         + [snapshot("small", 1, 2, before), snapshot("small", 60, 150, after)],
     ).close()

@@ -70,12 +70,24 @@ def archive_path(given: Path | None) -> Path:
     return SHARED_ARCHIVE if SHARED_ARCHIVE.exists() else BUNDLED_ARCHIVE
 
 
+def own_words(number: int) -> str:
+    """A text of letters only, different for every number and far from near-identical to another's (the ranking
+    drops digits before comparing texts, so ``filler 123`` and ``filler 124`` would be one text)."""
+    letters = []
+    value = number * 2654435761 % (1 << 40) + (1 << 40)  # scrambled, so that neighbouring numbers share little
+    while value:
+        value, digit = divmod(value, 26)
+        letters.append(chr(ord("a") + digit))
+    return "".join(letters)
+
+
 def _anonymous_filler(entry: PostEvidence) -> PostEvidence:
     """A filler tweet as a distinct anonymous account with its own text (it stands for an unseen tweet)."""
     post = entry.post
     if post.author_handle != TOOL.FILLER_HANDLE:
         return entry
-    unique = replace(post, author_handle=f"filler{post.post_id}", author_name="filler", text=f"filler {post.post_id}")
+    text = f"filler {own_words(int(post.post_id))} {own_words(int(post.post_id) + 7)}"
+    unique = replace(post, author_handle=f"filler{post.post_id}", author_name="filler", text=text)
     return PostEvidence(unique, entry.engagement)
 
 

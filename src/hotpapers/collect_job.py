@@ -17,7 +17,7 @@ import httpx
 
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
+from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.pipeline import day_window, store_records
 from hotpapers.plugins import CollectRequest, Record, Registry, Source, SourceContext
 from hotpapers.redact import redact, register_env
@@ -97,7 +97,11 @@ def source_statuses(registry: Registry, environment: Environment) -> list[Source
     return reports
 
 
-def _request(store: Store, day: dt.date, platform: str) -> CollectRequest:
+PROFILE_MAX_AGE = dt.timedelta(days=7)
+"""An account whose profile was observed this recently is not looked up again."""
+
+
+def _request(store: Store, day: dt.date, platform: str, now: dt.datetime) -> CollectRequest:
     evidence = store.evidence_for_day(day)
     papers = tuple(ArxivId(e.paper.arxiv_id) for e in evidence)
     known: dict[str, Post] = {}
@@ -106,7 +110,8 @@ def _request(store: Store, day: dt.date, platform: str) -> CollectRequest:
             if post.post.platform == platform and not post.post.deleted:
                 known.setdefault(post.post.post_id, post.post)
     start, end = day_window(day)
-    return CollectRequest(day, start, end, papers, tuple(known.values()))
+    profiled = frozenset((p, h) for p, h in store.profiled_since(now - PROFILE_MAX_AGE) if p == platform)
+    return CollectRequest(day, start, end, papers, tuple(known.values()), profiled)
 
 
 def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> None:
@@ -120,6 +125,8 @@ def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> Non
                 report.snapshots += 1
             elif isinstance(record, PostGone):
                 report.gone += 1
+            elif isinstance(record, AccountProfile):
+                report.counted["profiles"] = report.counted.get("profiles", 0) + 1
             batch.append(record)
             if len(batch) >= _BATCH:
                 store_records(store, batch)
@@ -157,7 +164,7 @@ def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: d
         status = source.status()
         report.enabled, report.reason = status.enabled, status.reason
         if status.enabled:
-            _drain(store, source.collect(_request(store, day, source.name)), report)
+            _drain(store, source.collect(_request(store, day, source.name, environment.now())), report)
     except HotpapersError as e:
         report.error = str(e)
         log.warning("source %s failed: %s", report.name, e)

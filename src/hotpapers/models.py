@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import NewType
 
 __all__ = [
+    "AccountEvidence",
+    "AccountProfile",
     "AnnounceType",
     "Announcement",
     "Archive",
@@ -198,10 +200,16 @@ class RankedPost:
 
 @dataclass(frozen=True, slots=True)
 class BreakdownItem:
-    """One term of a paper's score: ``label`` contributed ``value`` points."""
+    """One term of a paper's score: ``label`` contributed ``value`` points.
+
+    ``kind`` says what sort of term it is, for programs (empty when the preset does not say; preset ``default``
+    uses ``post``, ``credibility``, ``discount``, ``coordination``, ``bounded``, ``self-promotion``, ``note`` and
+    ``resurfaced``).
+    """
 
     label: str
     value: float
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,20 +248,81 @@ class Digest:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountProfile:
+    """What a platform said about one account at one moment. Appended, never overwritten: the history is data.
+
+    ``handle`` is the account's handle as the platform gives it (the key, with ``platform``); ``account_id`` its
+    stable id where there is one (an X user id, a Bluesky DID). Every count is None when the platform did not give
+    it; ``karma`` is Hacker News's.
+    """
+
+    platform: str
+    handle: str
+    observed_at: dt.datetime
+    account_id: str | None = None
+    name: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    posts: int | None = None
+    created_at: dt.datetime | None = None  # when the account was created
+    karma: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "AccountProfile.observed_at"))
+        if self.created_at is not None:
+            object.__setattr__(self, "created_at", ensure_utc(self.created_at, "AccountProfile.created_at"))
+        if not self.handle:
+            raise ValueError("AccountProfile.handle must not be empty")
+        for name in ("followers", "following", "posts", "karma"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"AccountProfile.{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEvidence:
+    """What the store knows about a post's author when a day is ranked.
+
+    ``profile`` is its latest profile observed by the end of the day's window; ``first_seen`` and ``last_seen``
+    are its earliest and latest posts linking a paper *before* the day's window (None: none); ``history_from`` is
+    when the store's record of the platform begins (its earliest post), so that "first seen today" means
+    something only when the store looked long enough before the day. None everywhere: nothing is known.
+    """
+
+    profile: AccountProfile | None = None
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    history_from: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("first_seen", "last_seen", "history_from"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, ensure_utc(value, f"AccountEvidence.{name}"))
+
+
+@dataclass(frozen=True, slots=True)
 class PostEvidence:
-    """A post that links a paper, with its latest engagement snapshot (None if never observed)."""
+    """A post that links a paper, with its latest engagement snapshot (None if never observed) and what is known
+    about its author (None: nothing)."""
 
     post: Post
     engagement: EngagementSnapshot | None
+    account: AccountEvidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PaperEvidence:
-    """Everything the store knows about one paper of a day: the input of a ranking preset."""
+    """Everything the store knows about one paper of a day: the input of a ranking preset.
+
+    ``resurfaced`` marks an older paper discussed again in a view's window (``rising``, roll-ups): it is not part
+    of the window's cohort of new papers, and presets say so.
+    """
 
     paper: Paper
     announcement: Announcement
     posts: tuple[PostEvidence, ...] = ()
+    resurfaced: bool = False
 
 
 @dataclass(frozen=True, slots=True)

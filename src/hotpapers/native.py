@@ -16,7 +16,7 @@ import orjson
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.models import AccountProfile, Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
 from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
     announcement_from_dict,
@@ -30,6 +30,7 @@ from hotpapers.serialize import (
     snapshot_from_dict,
     snapshot_to_dict,
 )
+from hotpapers.serialize_accounts import profile_from_dict, profile_to_dict
 from hotpapers.store.base import Store
 
 __all__ = [
@@ -46,7 +47,7 @@ __all__ = [
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
-NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest
+NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest | AccountProfile
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -64,7 +65,7 @@ def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
 
 
 def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
-    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0}
+    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0, "profile": 0}
     out = _Redacted(raw, redactor_for_bytes())
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():
@@ -83,6 +84,9 @@ def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
     for digest in store.iter_digests():
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
+    for profile in store.iter_profiles():
+        out.write(_line({"type": "profile", **profile_to_dict(profile)}))
+        counts["profile"] += 1
     return counts
 
 
@@ -118,6 +122,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
     "repost": _repost,
     "engagement": snapshot_from_dict,
     "digest": digest_from_dict,
+    "profile": profile_from_dict,
 }
 
 

@@ -19,11 +19,12 @@ import orjson
 
 from hotpapers._fs import write_output
 from hotpapers._gc import gc_paused
-from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
     Digest,
     EngagementSnapshot,
@@ -62,11 +63,7 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
     A date that is not a listing day (a weekend) gets its own calendar day in US Eastern time.
     """
-    if is_listing_day(day):
-        return announcement_time(day), announcement_time(next_listing_day(day))
-    start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    return listing_window(day)
 
 
 def digest_time(window_end: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -100,6 +97,7 @@ _IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
     "post": lambda r: import_key("post", r.platform, r.post_id),
     "engagement": lambda r: import_key("engagement", r.platform, r.post_id, r.observed_at),  # UTC: equal instants
     "digest": lambda r: import_key("digest", r.date, r.preset),
+    "profile": lambda r: import_key("profile", r.platform, r.handle, r.observed_at),
 }
 
 
@@ -154,6 +152,13 @@ def _flush(
     for digest in digests + again_digests:  # save_digest replaces wholly: the last wins
         store.save_digest(digest)
     counts.add({"digests": len(digests)})
+    profiles, again_profiles = _repeats(
+        store, [r for r in batch.get(AccountProfile, []) if isinstance(r, AccountProfile)], "profile", duplicates
+    )
+    if profiles:
+        counts.add({"profiles": store.add_profiles(profiles)})
+    if again_profiles:
+        store.replace_profiles(again_profiles)
     batch.clear()
 
 
@@ -185,6 +190,7 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_posts()
     yield from store.iter_snapshots()
     yield from store.iter_digests()
+    yield from store.iter_profiles()
 
 
 def copy_store(source: Store, dest: Store) -> WriteCounts:

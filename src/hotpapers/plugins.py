@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 import httpx
 
 from hotpapers.http import RetryPolicy
-from hotpapers.models import Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
+from hotpapers.models import AccountProfile, Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -37,8 +37,9 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "hotpapers"
 
-Record = Paper | Announcement | Post | EngagementSnapshot | PostGone
-"""What a source yields: records for the store, never files."""
+Record = Paper | Announcement | Post | EngagementSnapshot | PostGone | AccountProfile
+"""What a source yields: records for the store, never files (an ``AccountProfile``: what the platform says of a
+post's author)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class CollectRequest:
 
     ``known_posts`` are the posts of this source's platform already in the store that link ``papers``: their
     engagement is to be refreshed (a new snapshot each), and a post that is gone reported as ``PostGone``.
+    ``profiled`` holds the accounts, as (platform, handle), whose profile the store observed recently: a source
+    need not look them up again.
     """
 
     day: dt.date
@@ -70,6 +73,7 @@ class CollectRequest:
     end: dt.datetime
     papers: tuple[ArxivId, ...]
     known_posts: tuple[Post, ...] = ()
+    profiled: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

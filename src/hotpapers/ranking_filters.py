@@ -12,7 +12,7 @@ from hotpapers.models import Paper
 from hotpapers.ranking_signals import fold
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = ["category_percentiles", "first_per_category", "keyword_pattern", "paper_selected"]
 

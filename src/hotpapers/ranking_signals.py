@@ -6,6 +6,7 @@ breakdowns; the rules are documented there and in ``docs/ranking.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -15,28 +16,33 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hotpapers.arxiv.calendar import ANNOUNCE_TIME, EASTERN
 from hotpapers.models import ArxivId, EngagementSnapshot, Paper, PaperEvidence, Post, PostEvidence, PostKind
 
 if TYPE_CHECKING:
-    from hotpapers.ranking_default import DefaultOptions
+    from hotpapers.ranking_default_options import DefaultOptions
 
 __all__ = [
+    "STOCK_WORDS",
     "AccountKey",
     "AccountSignals",
     "AuthorNames",
     "account_key",
     "account_signals",
+    "at_release_hour",
     "damp",
     "engagement_text",
     "engagement_value",
     "fold",
-    "follower_factor",
     "is_author",
     "normalized_text",
     "platform_label",
     "post_gross",
     "post_label",
     "post_points",
+    "residual_text",
+    "says_nothing",
+    "title_words",
 ]
 
 AccountKey = tuple[str, str]
@@ -108,14 +114,6 @@ def damp(value: float, damping: str) -> float:
     return value
 
 
-def follower_factor(followers: int | None, options: DefaultOptions) -> float:
-    """``1 + min(cap, per_decade * log10(1 + followers))``; exactly 1 when the platform gives no count."""
-    if followers is None:
-        return 1.0
-    bonus = options.follower_bonus_per_decade * math.log10(1 + followers)
-    return 1.0 + min(options.follower_bonus_cap, bonus)
-
-
 def engagement_text(snapshot: EngagementSnapshot | None, platform: str) -> str:
     """The raw counts of a post for a breakdown label, e.g. ``812 likes, 150 reposts``."""
     if snapshot is None:
@@ -139,41 +137,37 @@ def _share(post: Post, options: DefaultOptions) -> tuple[float, int]:
 
 
 def post_gross(entry: PostEvidence, options: DefaultOptions, weight: float | None = None) -> float:
-    """A post's gross points (before discounts), as in :func:`post_points` (``weight``: its platform's weight,
-    if the caller has it at hand)."""
+    """A post's gross points (before its account's credibility and any discount), as in :func:`post_points`
+    (``weight``: its platform's weight, if the caller has it at hand)."""
     post = entry.post
     if weight is None:
         weight = options.platform_weight(post.platform)
-    followers = follower_factor(post.author_followers, options)
     share = _share(post, options)[0] if len(post.links) > 1 else 1.0  # one link: skip the distinct-id count
     base = options.post_base + damp(engagement_value(entry.engagement, options), options.damping)
-    return weight * followers * share * base
+    return weight * share * base
 
 
 def post_label(entry: PostEvidence, options: DefaultOptions) -> str:
     """A post's breakdown label, as in :func:`post_points`."""
     post = entry.post
     weight = options.platform_weight(post.platform)
-    followers = follower_factor(post.author_followers, options)
     share, n = _share(post, options)
     details = [engagement_text(entry.engagement, post.platform)]
     if post.kind is not PostKind.ORIGINAL:
         details.insert(0, str(post.kind))
     if weight != 1.0:
         details.append(f"platform x{weight:g}")
-    if followers != 1.0:
-        details.append(f"x{followers:.2f} for {post.author_followers:,} followers")
     if share != 1.0:
         details.append(f"1/{n}: links {n} papers")
     return f"{platform_label(post.platform)}: @{post.author_handle} ({'; '.join(details)})"
 
 
 def post_points(entry: PostEvidence, options: DefaultOptions) -> tuple[float, str]:
-    """A post's gross points (before discounts) and its breakdown label.
+    """A post's gross points (before its account's credibility and any discount) and its breakdown label.
 
-    Points = platform weight x follower factor x share x (``post_base`` + damped engagement value); the share is
-    1/n for a post that links n papers when ``split_credit`` is on. The label names the platform, the account,
-    the raw counts and every factor that is not 1.
+    Points = platform weight x share x (``post_base`` + damped engagement value); the share is 1/n for a post
+    that links n papers when ``split_credit`` is on. The label names the platform, the account, the raw counts
+    and every factor that is not 1.
     """
     return post_gross(entry, options), post_label(entry, options)
 
@@ -184,6 +178,56 @@ def normalized_text(text: str) -> str:
     text = _URL_RE.sub(" ", fold(text))
     text = _MENTION_RE.sub(" ", _ARXIV_ID_RE.sub(" ", text))
     return " ".join(_NON_LETTER_RE.sub(" ", text).split())
+
+
+STOCK_WORDS = frozenset(
+    """
+    a an and are as at be by for from here i in is it its just me my new now of on or our out so that the
+    their this to today via we with you your very really super quite too
+    paper papers preprint preprints article work study research result results arxiv pdf abs html link code
+    github project page thread blog post read reading reads must check look see take worth
+    great good nice cool neat wow omg amazing awesome impressive interesting fascinating exciting excellent
+    brilliant beautiful huge big important wild insane incredible mind blowing blown best top hot fresh latest
+    dropped published released presents presented introducing introduces proposes proposed available
+    recommend recommended highly definitely strongly love loved like liked enjoyed enjoy fun favorite favourite
+    congrats congratulations kudos bravo thanks thank everyone all folks people should game changer
+    changing breakthrough landmark step forward progress stuff thing things one ml ai llm llms deep learning
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Words that carry no content of their own in a post about a paper: a text made only of these (and the paper's
+title) says nothing."""
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def title_words(title: str) -> frozenset[str]:
+    """The words of a paper's title, normalised as post texts are."""
+    return frozenset(normalized_text(title).split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def says_nothing(text: str, title: str) -> str | None:
+    """Why a post's text says nothing about the paper titled ``title`` (``only the title``, ``only a stock
+    phrase``, ``only the title and a stock phrase``, ``no text``), or None when it says something.
+
+    The text is normalised (:func:`normalized_text`); it says nothing when every word left is a word of the title
+    or one of :data:`STOCK_WORDS`.
+    """
+    words = normalized_text(text).split()
+    if not words:
+        return "no text"
+    drop = title_words(title)
+    if any(w not in drop and w not in STOCK_WORDS for w in words):
+        return None
+    if any(w in drop for w in words):
+        return "only the title" if all(w in drop for w in words) else "only the title and a stock phrase"
+    return "only a stock phrase"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def residual_text(text: str, title: str) -> str:
+    """A post's normalised text without the words of the paper's title, in order (for comparing texts)."""
+    drop = title_words(title)
+    return " ".join(w for w in normalized_text(text).split() if w not in drop)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -283,21 +327,45 @@ class AccountSignals:
         return key if key in self.clusters else None
 
 
-def _screened_posts(
-    evidence: Iterable[PaperEvidence], screened: Sequence[str]
-) -> tuple[dict[tuple[str, str], Post], dict[AccountKey, set[ArxivId]]]:
-    """The day's posts on screened platforms (reposts excluded) by (platform, post id), and each account's papers."""
-    posts: dict[tuple[str, str], Post] = {}
-    papers: defaultdict[AccountKey, set[ArxivId]] = defaultdict(set)
-    repost = PostKind.REPOST
+@dataclass(slots=True)
+class _DayPosts:
+    """The day's posts on screened platforms (reposts excluded), as the account signals read them."""
+
+    posts: dict[tuple[str, str], Post]  # by (platform, post id)
+    titles: dict[tuple[str, str], str]  # the title of the (first) paper each post was listed under
+    papers: defaultdict[AccountKey, set[ArxivId]]  # each account's distinct papers of the day
+    at_release: defaultdict[AccountKey, set[ArxivId]]  # ... linked within the release hour
+
+
+def _screened_posts(evidence: Iterable[PaperEvidence], options: DefaultOptions) -> _DayPosts:
+    """The day's posts on screened platforms, each account's papers and its papers posted at the release hour."""
+    day = _DayPosts({}, {}, defaultdict(set), defaultdict(set))
+    screened, repost, minutes = options.screened_platforms, PostKind.REPOST, options.feed_window_minutes
     for item in evidence:
         arxiv_id = item.paper.arxiv_id
         for entry in item.posts:
             post = entry.post
             if post.kind is not repost and post.platform in screened:
-                posts.setdefault((post.platform, post.post_id), post)
-                papers[post.platform, post.author_handle.casefold()].add(arxiv_id)  # account_key, inlined
-    return posts, papers
+                key = post.platform, post.post_id
+                if key not in day.posts:
+                    day.posts[key] = post
+                    day.titles[key] = item.paper.title
+                account = post.platform, post.author_handle.casefold()  # account_key, inlined
+                day.papers[account].add(arxiv_id)
+                if minutes and at_release_hour(post.created_at, minutes):
+                    day.at_release[account].add(arxiv_id)
+    return day
+
+
+def at_release_hour(when: dt.datetime, minutes: float) -> bool:
+    """Whether ``when`` is within ``minutes`` after an arXiv announcement (20:00 US Eastern, Sunday..Thursday
+    evenings; holidays are not modelled: a post at 20:10 ET on a skipped evening counts as at the release hour)."""
+    local = when.astimezone(EASTERN)
+    after = (local.hour - ANNOUNCE_TIME.hour) * 60 + local.minute - ANNOUNCE_TIME.minute + local.second / 60
+    return 0 <= after < minutes and local.weekday() in _ANNOUNCING_EVENINGS
+
+
+_ANNOUNCING_EVENINGS = frozenset({6, 0, 1, 2, 3})  # Sunday..Thursday
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,12 +404,14 @@ def _name_match(handle: str, name: str, patterns: _NamePatterns) -> str | None:
     return None
 
 
-def _text_clusters(posts: Iterable[Post], options: DefaultOptions) -> dict[tuple[str, str], frozenset[AccountKey]]:
+def _text_clusters(day: _DayPosts, options: DefaultOptions) -> dict[tuple[str, str], frozenset[AccountKey]]:
+    """The normalised texts (of at least ``identical_text_min_chars`` letters, saying something) that at least
+    ``identical_text_accounts`` accounts of a platform posted."""
     accounts: dict[tuple[str, str], set[AccountKey]] = defaultdict(set)
     shortest = options.identical_text_min_chars
-    for post in posts:
+    for key, post in day.posts.items():
         text = normalized_text(post.text)
-        if len(text) >= shortest:
+        if len(text) >= shortest and says_nothing(post.text, day.titles[key]) is None:
             accounts[post.platform, text].add(account_key(post))
     return {key: frozenset(a) for key, a in accounts.items() if len(a) >= options.identical_text_accounts}
 
@@ -349,17 +419,25 @@ def _text_clusters(posts: Iterable[Post], options: DefaultOptions) -> dict[tuple
 def account_signals(evidence: Sequence[PaperEvidence], options: DefaultOptions) -> AccountSignals:
     """Judge the accounts of one day's posts (reposts excluded, deleted posts included).
 
-    An account on a screened platform is automated or an aggregator when it links more than
-    ``max_papers_per_account`` distinct papers of the day, when its handle or display name matches one of
-    ``bot_name_patterns``, or when it posted a text that at least ``identical_text_accounts`` accounts posted.
+    An account on a screened platform is automated, an aggregator or a feed when it links more than
+    ``max_papers_per_account`` distinct papers of the day, when it links at least ``feed_min_papers`` of them
+    within ``feed_window_minutes`` after an arXiv announcement (a release-hour feed, whatever its name), when its
+    handle or display name matches one of ``bot_name_patterns``, or when it posted a text that at least
+    ``identical_text_accounts`` accounts posted (texts that say nothing excepted).
     """
-    screened = options.screened_platforms
-    posts, papers_of = _screened_posts(evidence, screened)
-    clusters = _text_clusters(posts.values(), options)
+    day = _screened_posts(evidence, options)
+    posts = day.posts
+    clusters = _text_clusters(day, options)
     reasons: dict[AccountKey, list[str]] = defaultdict(list)
-    for account, papers in papers_of.items():
+    for account, papers in day.papers.items():
         if len(papers) > options.max_papers_per_account:
             reasons[account].append(f"links {len(papers)} papers of the day")
+    for account, papers in day.at_release.items():
+        if options.feed_min_papers and len(papers) >= options.feed_min_papers:
+            reasons[account].append(
+                f"a feed: posted {len(papers)} papers within {options.feed_window_minutes:g} minutes of arXiv's "
+                "announcement"
+            )
     patterns = _compiled(tuple(options.bot_name_patterns))
     names: dict[tuple[str, str], str | None] = {}  # (handle, display name) -> match: once per account
     named: dict[AccountKey, tuple[tuple[str, str], str]] = {}  # account -> (id of its first matching post, match)

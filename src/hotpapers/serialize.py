@@ -288,7 +288,7 @@ def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
         "likes": item.likes,
         "counted_at": _fmt_opt(item.counted_at),
         "paper": paper_to_dict(item.paper),
-        "breakdown": [{"label": b.label, "value": b.value} for b in item.breakdown],
+        "breakdown": [_breakdown_item(b) for b in item.breakdown],
         "posts": [
             {
                 "score": rp.score,
@@ -298,6 +298,11 @@ def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
             for rp in item.posts
         ],
     }
+
+
+def _breakdown_item(item: BreakdownItem) -> JSON:
+    """``label`` and ``value``, and ``kind`` when the preset gave one (so digests without kinds stay as they were)."""
+    return {"label": item.label, "value": item.value, **({"kind": item.kind} if item.kind else {})}
 
 
 def _number(obj: JSON, key: str) -> float:
@@ -316,7 +321,8 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
         counted_at=_opt_dt(obj.get("counted_at"), "counted_at"),
         paper=paper_from_dict(_object(obj, "paper")),
         breakdown=tuple(
-            BreakdownItem(_str(b, "label"), _number(b, "value")) for b in _objects(obj["breakdown"], "breakdown")
+            BreakdownItem(_str(b, "label"), _number(b, "value"), _opt_str(b, "kind") or "")
+            for b in _objects(obj["breakdown"], "breakdown")
         ),
         posts=tuple(
             RankedPost(

@@ -7,6 +7,10 @@ published digest (so they never collide with the daily digest of the same date).
   once (at its first announcement), positions renumbered in date-then-position order.
 * :func:`rising_evidence` replaces each post's latest snapshot by its *growth* over the last ``hours``: an
   :class:`EngagementSnapshot` of the deltas (clamped at 0), so that a preset ranks growth instead of totals.
+
+Both also show **resurfaced** papers: an older paper (announced before the view's days, or only replaced in
+them) that posts created within the view's window link is not part of the window's cohort, and is ranked marked
+``resurfaced`` (``PaperEvidence.resurfaced``), with only the posts of the window counting.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from hotpapers.arxiv.calendar import is_listing_day
 from hotpapers.errors import UsageError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
+from hotpapers.models import Announcement, AnnounceType, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
 from hotpapers.pipeline import day_window, digest_time
 from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank
@@ -100,11 +104,19 @@ def month_range(month: str) -> DateRange:
     return DateRange(first_day, last_day, f"Hot Papers {month}")
 
 
-def rollup_evidence(store: Store, start: dt.date, end: dt.date) -> list[PaperEvidence]:
+_REPLACED = frozenset({AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS})
+
+
+def rollup_evidence(
+    store: Store, start: dt.date, end: dt.date, *, resurfaced: tuple[dt.datetime, dt.datetime] | None = None
+) -> list[PaperEvidence]:
     """The evidence of every announced day in [start, end], each paper once.
 
     A paper announced on several days keeps its first announcement; positions are renumbered 0..n-1 in
-    date-then-position order, so presets that break ties by position keep listing order across days.
+    date-then-position order, so presets that break ties by position keep listing order across days. A paper
+    whose first announcement in the range is a replacement is an older paper: it is marked ``resurfaced``. With
+    ``resurfaced`` = (window start, end), the older papers that posts created in that window link follow, marked
+    ``resurfaced``, with only those posts.
     """
     seen: set[str] = set()
     result: list[PaperEvidence] = []
@@ -115,10 +127,18 @@ def rollup_evidence(store: Store, start: dt.date, end: dt.date) -> list[PaperEvi
             if item.paper.arxiv_id in seen:
                 continue
             seen.add(item.paper.arxiv_id)
-            a = item.announcement
-            renumbered = Announcement(a.arxiv_id, a.date, a.announce_type, len(result))
-            result.append(PaperEvidence(item.paper, renumbered, item.posts))
+            _append(result, item, resurfaced=item.announcement.announce_type in _REPLACED)
+    if resurfaced is not None:
+        for item in store.linked_evidence(*resurfaced, exclude=seen):
+            _append(result, item, resurfaced=True)
     return result
+
+
+def _append(result: list[PaperEvidence], item: PaperEvidence, *, resurfaced: bool) -> None:
+    """Add ``item`` at the next position."""
+    a = item.announcement
+    renumbered = Announcement(a.arxiv_id, a.date, a.announce_type, len(result))
+    result.append(PaperEvidence(item.paper, renumbered, item.posts, resurfaced=resurfaced))
 
 
 def _at_or_before(series: Sequence[EngagementSnapshot], moment: dt.datetime) -> EngagementSnapshot | None:
@@ -172,7 +192,8 @@ def rising_evidence(
     days. A post's growth is its latest snapshot (at or before ``now``) minus its latest snapshot at or before
     ``now - hours`` (zero if it had none then: a post first seen within the window counts from zero), each count
     clamped at 0. Posts that did not grow are left out, unless created within the window (a new post is new
-    discussion even before its first count), so presets that give every post base points rank growth only.
+    discussion even before its first count), so presets that give every post base points rank growth only. Older
+    papers that posts created within the window link follow, marked ``resurfaced``.
     """
     if hours <= 0:
         raise UsageError(f"--hours {hours:g}: must be more than 0")
@@ -180,7 +201,7 @@ def rising_evidence(
     if scope is None:
         return []
     cutoff = now - dt.timedelta(hours=hours)
-    evidence = rollup_evidence(store, *scope)
+    evidence = rollup_evidence(store, *scope, resurfaced=(cutoff, now))
     keys = sorted({(e.post.platform, e.post.post_id) for item in evidence for e in item.posts})
     series = store.snapshot_series(keys)
     result: list[PaperEvidence] = []
@@ -192,12 +213,12 @@ def rising_evidence(
             new = entry.post.created_at > cutoff
             if latest is None:
                 if new:
-                    posts.append(PostEvidence(entry.post, None))
+                    posts.append(PostEvidence(entry.post, None, entry.account))
                 continue
             delta = growth(latest, _at_or_before(history, cutoff))
             if new or not _is_zero(delta):
-                posts.append(PostEvidence(entry.post, delta))
-        result.append(PaperEvidence(item.paper, item.announcement, tuple(posts)))
+                posts.append(PostEvidence(entry.post, delta, entry.account))
+        result.append(PaperEvidence(item.paper, item.announcement, tuple(posts), item.resurfaced))
     return result
 
 
@@ -214,7 +235,7 @@ def build_rollup(
     Raises:
         UsageError: no papers announced in the range are in the store, or the preset is unknown.
     """
-    evidence = rollup_evidence(store, span.start, span.end)
+    evidence = rollup_evidence(store, span.start, span.end, resurfaced=span.window())
     if not evidence:
         raise UsageError(
             f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"

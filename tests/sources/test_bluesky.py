@@ -248,7 +248,9 @@ def _collect(served: Served, known: tuple[Post, ...], env: dict[str, str] | None
     with make_client() as client:
         context = SourceContext(client, {"HOTPAPERS_BSKY_APPVIEW_URL": served.url, **(env or {})},
                                 lambda: OBSERVED, lambda s: None, TIGHT)
-        return list(BlueskySource(context).collect(CollectRequest(START.date(), START, END, (), known)))
+        records = list(BlueskySource(context).collect(CollectRequest(START.date(), START, END, (), known)))
+    served.requests[:] = [r for r in served.requests if "app.bsky.actor.getProfiles" not in r]  # counted apart
+    return records
 
 
 def _route_get_posts(missing: set[str] = frozenset(), fail_first: int = 0) -> Callable[[str], Reply | None]:
@@ -420,7 +422,7 @@ def _search(pds: Pds, appview: Pds | None = None) -> list[Record]:
 def test_search_logs_in_then_pages(pds: Pds) -> None:
     """createSession with the handle and app password, then searchPosts pages until a page has no cursor."""
     records = _search(pds)
-    assert [(m, urlsplit(p).path) for m, p, _, _ in pds.requests] == [
+    assert [(m, urlsplit(p).path) for m, p, _, _ in pds.requests if "getProfiles" not in p] == [
         ("POST", "/xrpc/com.atproto.server.createSession"),
         ("GET", "/xrpc/app.bsky.feed.searchPosts"), ("GET", "/xrpc/app.bsky.feed.searchPosts")]
     assert orjson.loads(pds.requests[0][3]) == {"identifier": HANDLE, "password": PASSWORD}
@@ -430,18 +432,21 @@ def test_search_logs_in_then_pages(pds: Pds) -> None:
 def test_search_params_and_bearer(pds: Pds) -> None:
     """Search sends q=arxiv.org, the window, latest first, the cursor of the previous page, and the bearer."""
     _search(pds)
-    first, second = (parse_qs(urlsplit(p).query) for m, p, _, _ in pds.requests[1:])
+    searches = [request for request in pds.requests[1:] if "searchPosts" in request[1]]
+    first, second = (parse_qs(urlsplit(p).query) for m, p, _, _ in searches)
     assert first == {"q": ["arxiv.org"], "sort": ["latest"], "since": ["2025-05-19T00:00:00Z"],
                      "until": ["2025-05-20T00:00:00Z"], "limit": ["100"]}
     assert second["cursor"] == ["25"]
-    assert {auth for _, _, auth, _ in pds.requests[1:]} == {f"Bearer {TOKEN}"}
+    assert {auth for _, _, auth, _ in searches} == {f"Bearer {TOKEN}"}
 
 
 def test_token_not_sent_to_appview(pds: Pds) -> None:
-    """The session token goes to the PDS only: the AppView's getPosts request carries no Authorization."""
+    """The session token goes to the PDS only: the AppView's getPosts and getProfiles requests carry none."""
     with serve_pds(Pds(get_posts=_get_posts_body([_known(1).post_id], set()))) as appview:
         records = _search(pds, appview=appview)
-    assert [(m, auth) for m, _, auth, _ in appview.requests] == [("GET", "")]
+    paths = [urlsplit(p).path for _, p, _, _ in appview.requests]
+    assert paths[0] == "/xrpc/app.bsky.feed.getPosts" and set(paths[1:]) == {"/xrpc/app.bsky.actor.getProfiles"}
+    assert {(m, auth) for m, _, auth, _ in appview.requests} == {("GET", "")}
     assert isinstance(records[0], Post) and records[0].post_id == _known(1).post_id
 
 

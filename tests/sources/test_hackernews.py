@@ -107,13 +107,16 @@ def run(clock: Clock, server: tuple[Switch, Served]) -> Iterator[Callable[..., t
     switch, served = server
     client = make_client()
 
-    def collect(route: Route, known: tuple[Post, ...] = ()) -> tuple[list[Record], Served]:
-        switch.route = route
+    def collect(route: Route, known: tuple[Post, ...] = (), users: Route = lambda _: None) -> tuple[list[Record], Served]:
+        switch.route = lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
+            "/v0/user/") else route(path)  # fmt: skip
         served.requests.clear()
         served.user_agents.clear()
-        env = {"HOTPAPERS_HN_API_URL": f"{served.url}/api/v1"}
+        env = {"HOTPAPERS_HN_API_URL": f"{served.url}/api/v1", "HOTPAPERS_HN_USER_API_URL": f"{served.url}/v0"}
         source = HackerNewsSource(SourceContext(client, env, clock.now, clock.sleep, TIGHT))
-        return list(source.collect(CollectRequest(START.date(), START, END, (), known))), served
+        records = list(source.collect(CollectRequest(START.date(), START, END, (), known)))
+        served.requests[:] = [r for r in served.requests if not r.startswith("/v0/user/")]  # counted apart
+        return records, served
 
     yield collect
     client.close()
@@ -384,7 +387,8 @@ def test_window_over_pagination_limit_is_split(run: Callable[..., tuple[list[Rec
 def test_requests_are_spaced(run: Callable[..., tuple[list[Record], Served]], clock: Clock) -> None:
     """Successive requests are spaced MIN_INTERVAL apart with the context's sleep (none before the first)."""
     run(lambda path: Reply(_page(int(_params(path)["page"]), 3), content_type=JSON))
-    assert clock.sleeps == [pytest.approx(MIN_INTERVAL), pytest.approx(MIN_INTERVAL)]
+    assert clock.sleeps[:2] == [pytest.approx(MIN_INTERVAL), pytest.approx(MIN_INTERVAL)]
+    assert clock.sleeps == [pytest.approx(MIN_INTERVAL)] * len(clock.sleeps)  # the user lookups after the pages too
 
 
 def test_429_with_retry_after_is_retried(run: Callable[..., tuple[list[Record], Served]]) -> None:
@@ -477,7 +481,7 @@ def test_missing_item_is_gone(run: Callable[..., tuple[list[Record], Served]], c
     items = {"999": Reply(b'{"status":404,"error":"Not Found"}', 404, JSON)}
     records, served = run(_refresh_route(_page(0, 1, []), items), (_known("999"),))
     assert served.requests[-1] == "/api/v1/items/999"
-    assert records == [PostGone("hackernews", "999", clock.time, reason="not found (HTTP 404)")]
+    assert [(type(r), r.post_id, r.reason) for r in records] == [(PostGone, "999", "not found (HTTP 404)")]  # type: ignore[union-attr]
 
 
 def test_deleted_item_is_reported_gone(run: Callable[..., tuple[list[Record], Served]]) -> None:

@@ -15,7 +15,7 @@ import stamina
 
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy, make_client
-from hotpapers.models import EngagementSnapshot, Post, PostGone
+from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, Source, SourceContext
 from hotpapers.sources.x import QUERY, XSource
 
@@ -164,6 +164,11 @@ def known_post(post_id: str, platform: str = "x") -> Post:
     )
 
 
+def without_profiles(records: list[Record]) -> list[Record]:
+    """The records other than account profiles."""
+    return [r for r in records if not isinstance(r, AccountProfile)]
+
+
 def searches(server: Served) -> list[dict[str, str]]:
     return [query(p) for p in server.requests if p.startswith("/2/tweets/search/recent")]
 
@@ -227,7 +232,7 @@ def test_search_paginates_with_next_token(x_api: XApi, http: httpx.Client, clock
 def test_search_yields_each_post_then_its_snapshot(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
     """Posts of all pages (30 + 9 + 0) come each followed by its snapshot, observed now."""
     server = x_api(search_pages)
-    records = collect(context(http, server, clock))
+    records = without_profiles(collect(context(http, server, clock)))
     posts, snapshots = records[::2], records[1::2]
     assert len(posts) == 39
     assert all(isinstance(p, Post) for p in posts)
@@ -256,7 +261,29 @@ def test_search_sends_the_query_window_and_fields(x_api: XApi, http: httpx.Clien
         "referenced_tweets",
         "author_id",
     }
-    assert (first["expansions"], first["user.fields"]) == ("author_id", "public_metrics")
+    assert (first["expansions"], first["user.fields"]) == ("author_id", "created_at,public_metrics")
+
+
+def test_search_yields_each_authors_profile_once(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+    """The authors in includes.users become profiles (followers, account creation), once per account and run."""
+    server = x_api(search_pages)
+    profiles = [r for r in collect(context(http, server, clock)) if isinstance(r, AccountProfile)]
+    handles = [p.handle.casefold() for p in profiles]
+    assert profiles and len(handles) == len(set(handles))
+    assert all(p.observed_at == NOW and p.followers is not None and p.created_at is not None for p in profiles)
+
+
+def test_lookup_asks_for_the_authors_profiles(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+    """The refresh of known posts expands author_id with created_at and public_metrics."""
+
+    def route(path: str) -> Reply | None:
+        return json_reply(LOOKUP_ONE) if path.startswith("/2/tweets?") else json_reply(PAGE_3)
+
+    server = x_api(route)
+    records = collect(context(http, server, clock), known=(known_post("1610692575752601600"),))
+    (asked,) = [query(r) for r in server.requests if r.startswith("/2/tweets?")]
+    assert (asked["expansions"], asked["user.fields"]) == ("author_id", "created_at,public_metrics")
+    assert [p.handle for p in records if isinstance(p, AccountProfile)][-1] == "uiuxadrian"  # the looked-up author
 
 
 def test_bearer_token_goes_in_the_authorization_header(
@@ -306,7 +333,7 @@ def test_page_limit_stops_the_search(
     """HOTPAPERS_X_MAX_PAGES=1 sends one search request and logs that older posts were not searched."""
     server = x_api(search_pages)
     with caplog.at_level(logging.WARNING):
-        records = collect(context(http, server, clock, HOTPAPERS_X_MAX_PAGES="1"))
+        records = without_profiles(collect(context(http, server, clock, HOTPAPERS_X_MAX_PAGES="1")))
     assert (len(server.requests), len(records)) == (1, 60)
     assert "stopped after 1 search pages (HOTPAPERS_X_MAX_PAGES)" in caplog.text
 
@@ -327,7 +354,7 @@ def test_429_is_waited_out_until_the_reset(x_api: XApi, http: httpx.Client, cloc
     reset = str(int(NOW.timestamp()) + 120)
     limited = json_reply(BODY_429, 429, x_rate_limit_remaining="0", x_rate_limit_reset=reset)
     server = x_api(queued(limited, json_reply(PAGE_3)))
-    records = collect(context(http, server, clock, retry))
+    records = without_profiles(collect(context(http, server, clock, retry)))
     assert clock.sleeps == [121.0]
     assert (len(server.requests), records) == (2, [])
 
@@ -449,7 +476,7 @@ def test_known_post_gets_a_fresh_snapshot(x_api: XApi, http: httpx.Client, clock
         return json_reply(LOOKUP_ONE) if path.startswith("/2/tweets?") else json_reply(PAGE_3)
 
     server = x_api(route)
-    records = collect(context(http, server, clock), known=(known_post("1610692575752601600"),))
+    records = without_profiles(collect(context(http, server, clock), known=(known_post("1610692575752601600"),)))
     assert records == [EngagementSnapshot("x", "1610692575752601600", NOW, reposts=2, likes=13, replies=1, quotes=0)]
     assert lookups(server) == [["1610692575752601600"]]
 

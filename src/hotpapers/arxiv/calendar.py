@@ -51,6 +51,7 @@ __all__ = [
     "is_listing_day",
     "latest_announcement",
     "listing_date",
+    "listing_window",
     "next_listing_day",
     "previous_listing_day",
     "submission_window",
@@ -231,6 +232,22 @@ def next_listing_day(day: dt.date, holidays: Collection[dt.date] = ()) -> dt.dat
         A listing date.
     """
     return listing_date(_step_evening(evening_of(day), 1, holidays))
+
+
+def listing_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Return the window of posts about listing day ``day`` (UTC): from its announcement to the next one.
+
+    Args:
+        day: a date; one that is not a listing day (a weekend) gets its own calendar day in US Eastern time.
+
+    Returns:
+        ``(start, end)``, timezone-aware UTC datetimes.
+    """
+    if is_listing_day(day):
+        return announcement_time(day), announcement_time(next_listing_day(day))
+    start = dt.datetime.combine(day, dt.time(), tzinfo=EASTERN)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=EASTERN)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 def _require_listing_day(day: dt.date, holidays: Collection[dt.date]) -> None:

@@ -20,7 +20,7 @@ from hotpapers.cli.lazy import LazyGroup
 from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.links import find_arxiv_ids
-from hotpapers.preset_options import preset_options
+from hotpapers.preset_options import option_flags, preset_options
 from hotpapers.store import Store, check_store_url, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
 
@@ -318,6 +318,8 @@ def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--author", "authors", multiple=True, help="default: only papers by this author (repeatable)."),
         click.option("--category", "categories", multiple=True, help="default: only these archives or categories."),
         click.option("--exclude-category", "exclude_categories", multiple=True, help="default: drop these."),
+        click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
+                     help="Any option of the preset (docs/ranking.md), e.g. low_credibility_cap=8 (repeatable)."),
     ]
     for flag in reversed(flags):
         command = flag(command)
@@ -352,7 +354,7 @@ def rank_overrides(preset: str, flags: dict[str, Any]) -> dict[str, Any]:
     for key, flag in foreign.items():
         if key in chosen:
             raise click.UsageError(f"{flag} does not apply to the {preset!r} preset")
-    return chosen
+    return {**option_flags(preset, flags.get("options") or ()), **chosen}
 
 
 def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict[str, Any], bool]:

@@ -19,7 +19,9 @@ The post id is the at-uri ``at://{did}/app.bsky.feed.post/{rkey}``; the url ``ht
 
 Engagement: ``app.bsky.feed.getPosts`` on the public AppView (``HOTPAPERS_BSKY_APPVIEW_URL``, default
 ``https://public.api.bsky.app``), at most 25 ``uris`` per request, no credentials. A requested uri the AppView
-does not return is ``PostGone``. With ``HOTPAPERS_BSKY_HANDLE`` and ``HOTPAPERS_BSKY_APP_PASSWORD`` set, the
+does not return is ``PostGone``. Then the profiles of the posts' authors (followers, account creation) from
+``app.bsky.actor.getProfiles`` on the same AppView, 25 actors per request (``bluesky_profiles.py``). With
+``HOTPAPERS_BSKY_HANDLE`` and ``HOTPAPERS_BSKY_APP_PASSWORD`` set, the
 window is also backfilled with ``app.bsky.feed.searchPosts`` through the PDS (``HOTPAPERS_BSKY_PDS_URL``,
 default ``https://bsky.social``): the public AppView refuses unauthenticated search. Neither the password
 nor the session token is ever logged or put in an error message.
@@ -28,6 +30,7 @@ nor the session token is ever logged or put in an error message.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +47,7 @@ from hotpapers.links import ids_from_urls
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 from hotpapers.redact import register
+from hotpapers.sources.bluesky_profiles import fetch_profiles
 from hotpapers.sources.bluesky_records import (
     _COUNTS,
     _QUOTE_WITH_MEDIA,
@@ -252,10 +256,16 @@ class BlueskySource:
             ParseError: it answered with an undocumented shape.
         """
         known = [p for p in request.known_posts if p.platform == PLATFORM and split_at_uri(p.post_id)]
-        for start in range(0, len(known), GET_POSTS_MAX):
-            yield from self._refresh(known[start : start + GET_POSTS_MAX])
-        if self._handle and self._password:
-            yield from self._search(request.start, request.end)
+        fresh = request.profiled
+        authors = [did for p in known if (PLATFORM, p.author_handle) not in fresh and (did := _author_did(p.post_id))]
+        batches = (known[start : start + GET_POSTS_MAX] for start in range(0, len(known), GET_POSTS_MAX))
+        refreshed = (record for batch in batches for record in self._refresh(batch))
+        searched = self._search(request.start, request.end) if self._handle and self._password else iter(())
+        for record in itertools.chain(refreshed, searched):
+            if isinstance(record, Post) and (PLATFORM, record.author_handle) not in fresh:
+                authors.extend(did for did in [_author_did(record.post_id)] if did)
+            yield record
+        yield from fetch_profiles(self._get, self._appview, authors, self._ctx.now)
 
     def _get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
         response = request(self._ctx.http, "GET", url, params=params, policy=self._ctx.retry)
@@ -328,6 +338,12 @@ class BlueskySource:
                 return
             params["cursor"] = page.cursor
         log.warning("bluesky searchPosts: stopped after %d pages; the window may be incomplete", SEARCH_MAX_PAGES)
+
+
+def _author_did(post_id: str) -> str | None:
+    """The DID of a post's author, from its at-uri."""
+    parts = split_at_uri(post_id)
+    return parts[0] if parts else None
 
 
 def _iso(value: dt.datetime) -> str:

@@ -16,6 +16,9 @@ https://hn.algolia.com/api, whose source is algolia/hn-search ``app/views/pages/
 No credentials. The documented limit is 10,000 requests an hour per IP, so requests (retries included) are
 spaced ``MIN_INTERVAL`` seconds apart with ``SourceContext.sleep``.
 
+Then each author of the day's stories gets a profile (karma, account creation) from the official HN API's user
+items, under ``$HOTPAPERS_HN_USER_API_URL`` (``hackernews_users.py``).
+
 A story hit whose ``url`` resolves to an arXiv paper (``hotpapers.links.resolve_url``) is a ``Post``
 (platform ``hackernews``, id ``objectID``, text = the title, author = ``author``, created at ``created_at_i``)
 with an ``EngagementSnapshot`` (likes = ``points``, replies = ``num_comments``). Hits that link no paper are
@@ -26,6 +29,7 @@ raises ``ParseError``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import math
 import re
@@ -41,6 +45,7 @@ from hotpapers.http import Throttle, check_status, error_message, naming_request
 from hotpapers.links import resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.sources.hackernews_users import USER_API_URL, fetch_users
 
 __all__ = [
     "API_URL",
@@ -57,6 +62,7 @@ log = logging.getLogger(__name__)
 
 API_URL = "https://hn.algolia.com/api/v1"
 ENV_API_URL = "HOTPAPERS_HN_API_URL"
+ENV_USER_API_URL = "HOTPAPERS_HN_USER_API_URL"
 PLATFORM = "hackernews"
 HITS_PER_PAGE = 1000  # the API's maximum (Algolia in algolia/hn-search#125)
 PAGINATION_LIMIT = 1000  # Algolia answers only the first 1000 hits of a query
@@ -241,6 +247,7 @@ class HackerNewsSource:
     def __init__(self, context: SourceContext) -> None:
         self._context = context
         self._base = context.env.get(ENV_API_URL, "").strip().rstrip("/") or API_URL
+        self._users = context.env.get(ENV_USER_API_URL, "").strip().rstrip("/") or USER_API_URL
         self._throttle = Throttle(MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
 
     def status(self) -> SourceStatus:
@@ -248,14 +255,22 @@ class HackerNewsSource:
         return SourceStatus(True)
 
     def collect(self, request: CollectRequest) -> Iterator[Record]:
-        """Yield the window's arXiv-linking stories with snapshots, then refresh ``request.known_posts``."""
+        """Yield the window's arXiv-linking stories with snapshots, refresh ``request.known_posts``, then yield
+        the profiles of every author of those stories."""
         seen: set[str] = set()
         start, end = math.floor(request.start.timestamp()), math.ceil(request.end.timestamp())
-        yield from self._window(start, end, seen)
-        yield from self._refresh(request.known_posts, seen)
+        authors = [p.author_handle for p in request.known_posts if p.platform == PLATFORM]
+        for record in itertools.chain(self._window(start, end, seen), self._refresh(request.known_posts, seen)):
+            if isinstance(record, Post):
+                authors.append(record.author_handle)
+            yield record
+        unseen = [name for name in authors if (PLATFORM, name) not in request.profiled]
+        yield from fetch_users(self._get_url, self._users, unseen, self._context.now)
 
     def _get(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
-        url = f"{self._base}/{path}"
+        return self._get_url(f"{self._base}/{path}", params)
+
+    def _get_url(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:
         return request(
             self._context.http, "GET", url, params=params, policy=self._context.retry,
             before_attempt=self._throttle.wait,

@@ -10,9 +10,10 @@ Configuration comes from the environment (see ``docs/sources/x.md``):
 
 ``collect`` searches ``url:"arxiv.org" -is:retweet`` over the request's window, clamped to what recent
 search covers (the last 7 days, ending at least 10 seconds before the request), page by page with
-``next_token``, and yields each post linking arXiv followed by its snapshot. Then it looks up the known
-posts of the request that the search did not return, 100 ids per request: a snapshot for each one X
-returns, a ``PostGone`` for each one X reports deleted or not visible.
+``next_token``, and yields each post linking arXiv followed by its snapshot, and the profile of each author
+(``includes.users``: followers, account creation; once per account and run). Then it looks up the known posts of
+the request that the search did not return, 100 ids per request: a snapshot for each one X returns, a
+``PostGone`` for each one X reports deleted or not visible, and the authors' profiles.
 
 The token is sent as ``Authorization: Bearer ...`` by an ``httpx.Auth`` on this source's client: never in a
 URL, a log line or an error message, and not forwarded on a redirect to another host. Transient failures
@@ -43,6 +44,7 @@ from hotpapers.http import (
     redact_url,
     request,
 )
+from hotpapers.models import AccountProfile
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
 from hotpapers.sources.x_parse import PLATFORM, XPage, parse_lookup, parse_search_page
 
@@ -57,9 +59,14 @@ QUERY = 'url:"arxiv.org" -is:retweet'
 SEARCH_FIELDS = {
     "tweet.fields": "author_id,created_at,entities,lang,note_tweet,public_metrics,referenced_tweets",
     "expansions": "author_id",
-    "user.fields": "public_metrics",
+    "user.fields": "created_at,public_metrics",
 }
-LOOKUP_FIELDS = {"tweet.fields": "public_metrics"}
+# The refresh also asks for the authors, so that an account's profile (followers, age) is observed again.
+LOOKUP_FIELDS = {
+    "tweet.fields": "public_metrics",
+    "expansions": "author_id",
+    "user.fields": "created_at,public_metrics",
+}
 MAX_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)
 _SEARCH_HORIZON = dt.timedelta(days=7) - dt.timedelta(minutes=1)  # a minute of slack for clock skew
 _SEARCH_END_LAG = dt.timedelta(seconds=30)  # X wants end_time at least 10 s before the request
@@ -106,6 +113,7 @@ class XSource:
             log.info("x: disabled: %s", self.status().reason)
             return
         seen: set[str] = set()
+        profiled: set[str] = set()
         window = self._window(request)
         if window is not None:
             for page in self._search(*window):
@@ -114,9 +122,10 @@ class XSource:
                         seen.add(post.post_id)
                         yield post
                         yield snapshot
+                yield from _new_profiles(page.profiles, profiled)
         known = [p.post_id for p in request.known_posts if p.platform == PLATFORM and p.post_id not in seen]
         for start in range(0, len(known), LOOKUP_BATCH):
-            yield from self._refresh(known[start : start + LOOKUP_BATCH])
+            yield from self._refresh(known[start : start + LOOKUP_BATCH], profiled)
         log.info("x: %d posts linking arXiv found by search, %d other known posts looked up", len(seen), len(known))
 
     def _window(self, request: CollectRequest) -> tuple[dt.datetime, dt.datetime] | None:
@@ -153,12 +162,13 @@ class XSource:
                 return
             params["next_token"] = page.next_token
 
-    def _refresh(self, ids: Sequence[str]) -> Iterator[Record]:
+    def _refresh(self, ids: Sequence[str], profiled: set[str]) -> Iterator[Record]:
         response = self._get(f"{self._root}/2/tweets", {"ids": ",".join(ids), **LOOKUP_FIELDS})
         with naming_request(response):
             lookup = parse_lookup(response.content, self._context.now())
         _log_skipped("lookup", lookup.skipped)
         yield from lookup.snapshots
+        yield from _new_profiles(lookup.profiles, profiled)
         wanted = set(ids)
         yield from (gone for gone in lookup.gone if gone.post_id in wanted)  # X names only what was asked
 
@@ -247,6 +257,15 @@ class _RateLimit:
                            f"later than hotpapers waits; try again then", status=429)
         log.warning("x: rate limit reached; waiting %.0f s until %s", max(delay, 0) + 1, _rfc3339(until))
         self._sleep(max(delay, 0.0) + 1.0)  # a second past the reset: X counts whole seconds
+
+
+def _new_profiles(profiles: Sequence[AccountProfile], profiled: set[str]) -> Iterator[AccountProfile]:
+    """Each account's profile once per run (the first observation of it)."""
+    for profile in profiles:
+        key = profile.handle.casefold()
+        if key not in profiled:
+            profiled.add(key)
+            yield profile
 
 
 def _max_pages(value: str) -> tuple[int, str]:

@@ -7,6 +7,10 @@ entry for each requested id it cannot return (``"parameter": "ids"``, ``"title":
 deleted post, ``"Authorization Error"`` for a protected or suspended author), and also for ids it could not
 expand (``"parameter": "referenced_tweets.id"``), which say nothing about the requested post.
 
+Both carry, with ``expansions=author_id`` and ``user.fields=created_at,public_metrics``, the authors in
+``includes.users``: each becomes an ``AccountProfile`` (username, id, name, followers, following, tweets, account
+creation time); a user object without a valid username is left out.
+
 A tweet becomes a ``Post`` when it links at least one arXiv id: from the ``unwound_url`` and
 ``expanded_url`` of its ``entities.urls`` (never the ``t.co`` ``url``), then from its text
 (``LinkMethod.TEXT``). A long post's full text and links are in ``note_tweet`` (``text``,
@@ -32,9 +36,9 @@ import orjson
 from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import ParseError
 from hotpapers.links import find_arxiv_ids, ids_from_urls
-from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind
+from hotpapers.models import AccountProfile, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind
 
-__all__ = ["PLATFORM", "XLookup", "XPage", "parse_lookup", "parse_search_page", "tweet_links"]
+__all__ = ["PLATFORM", "XLookup", "XPage", "parse_lookup", "parse_search_page", "parse_users", "tweet_links"]
 
 PLATFORM = "x"
 _ID_RE = re.compile(r"[0-9]{1,20}")
@@ -55,6 +59,7 @@ class XPage:
     snapshots: tuple[EngagementSnapshot, ...]
     next_token: str | None
     skipped: tuple[str, ...]  # one line per malformed tweet: "data[3] (id 1392238204925906946): ..."
+    profiles: tuple[AccountProfile, ...] = ()  # the authors in includes.users
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class XLookup:
     snapshots: tuple[EngagementSnapshot, ...]
     gone: tuple[PostGone, ...]
     skipped: tuple[str, ...]
+    profiles: tuple[AccountProfile, ...] = ()  # the authors in includes.users (with expansions=author_id)
 
 
 class _Skip(Exception):
@@ -103,7 +109,8 @@ def parse_search_page(data: bytes, observed_at: dt.datetime) -> XPage:
             snapshots.append(found[1])
     token = meta.get("next_token")
     next_token = token if isinstance(token, str) and token else None
-    return XPage(tuple(posts), tuple(snapshots), next_token, tuple(skipped))
+    profiles = parse_users(_list(_dict(obj, "includes", "search page"), "users", "search page includes"), observed_at)
+    return XPage(tuple(posts), tuple(snapshots), next_token, tuple(skipped), profiles)
 
 
 def parse_lookup(data: bytes, observed_at: dt.datetime) -> XLookup:
@@ -139,7 +146,54 @@ def parse_lookup(data: bytes, observed_at: dt.datetime) -> XLookup:
             continue
         if found is not None:
             gone.append(found)
-    return XLookup(tuple(snapshots), tuple(gone), tuple(skipped))
+    profiles = parse_users(_list(_dict(obj, "includes", "lookup"), "users", "lookup includes"), observed_at)
+    return XLookup(tuple(snapshots), tuple(gone), tuple(skipped), profiles)
+
+
+def parse_users(entries: Iterable[object], observed_at: dt.datetime) -> tuple[AccountProfile, ...]:
+    """The user objects of a response (``includes.users``, or ``data`` of a users lookup) as profiles.
+
+    Args:
+        entries: the user objects.
+        observed_at: when the response was received (timezone-aware).
+
+    Returns:
+        One ``AccountProfile`` per user with a valid username; counts that are missing or not counts are None, and
+        so is a missing or unreadable ``created_at``.
+    """
+    profiles = []
+    for user in entries:
+        if not isinstance(user, dict) or not isinstance(user.get("username"), str):
+            continue
+        if not _HANDLE_RE.fullmatch(user["username"]):
+            continue
+        metrics = user.get("public_metrics")
+        counts = metrics if isinstance(metrics, dict) else {}
+        user_id, name = user.get("id"), user.get("name")
+        profiles.append(AccountProfile(
+            PLATFORM, user["username"], observed_at,
+            account_id=user_id if isinstance(user_id, str) and _ID_RE.fullmatch(user_id) else None,
+            name=name if isinstance(name, str) else None,
+            followers=_count_or_none(counts.get("followers_count")),
+            following=_count_or_none(counts.get("following_count")),
+            posts=_count_or_none(counts.get("tweet_count")),
+            created_at=_time_or_none(user.get("created_at")),
+        ))  # fmt: skip
+    return tuple(profiles)
+
+
+def _count_or_none(value: object) -> int | None:
+    return value if _is_count(value) else None  # type: ignore[return-value]
+
+
+def _time_or_none(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.utcoffset() is not None else None
 
 
 def tweet_links(urls: Iterable[str], text: str) -> tuple[PaperLink, ...]:

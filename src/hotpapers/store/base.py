@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self
 
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
     ArxivId,
     Digest,
@@ -193,4 +194,27 @@ class Store(Protocol):
         self, arxiv_ids: Collection[ArxivId]
     ) -> dict[tuple[str, str], tuple[EngagementSnapshot, ...]]:
         """Every snapshot of every post linking any of the papers, by (platform, post_id), oldest first."""
+        ...
+
+    def add_profiles(self, profiles: Iterable[AccountProfile]) -> int:
+        """Append account profile observations (a repeat of the same account and instant is ignored). Returns new
+        rows."""
+        ...
+
+    def replace_profiles(self, profiles: Sequence[AccountProfile]) -> int:
+        """Write profile observations wholly over the stored ones of the same account and instant."""
+        ...
+
+    def iter_profiles(self) -> Iterator[AccountProfile]:
+        """All profile observations, by platform, handle, then observation time."""
+        ...
+
+    def profiled_since(self, since: dt.datetime) -> set[tuple[str, str]]:
+        """The accounts, as (platform, handle), with a profile observed at or after ``since``."""
+        ...
+
+    def linked_evidence(self, start: dt.datetime, end: dt.datetime, exclude: Collection[str]) -> list[PaperEvidence]:
+        """The stored papers other than ``exclude`` that posts created in [start, end) link, each with its first
+        announcement and only those posts, marked ``resurfaced`` (what a view shows as older papers discussed
+        again)."""
         ...

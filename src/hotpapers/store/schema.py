@@ -146,7 +146,32 @@ collectors fail on the whole store. A year of one to three digits gets its leadi
 other value changes (a four-digit year never has ``-`` in its first four characters). Such records stay in the
 store, readable and exported, but are never in a digest's window (see ``hotpapers.bounds``)."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+
+_V5 = """
+CREATE TABLE account_profiles (
+    platform    TEXT NOT NULL,
+    handle      TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    account_id  TEXT,
+    name        TEXT,
+    followers   INTEGER CHECK (followers >= 0),
+    following   INTEGER CHECK (following >= 0),
+    posts       INTEGER CHECK (posts >= 0),
+    created_at  TEXT,
+    karma       INTEGER CHECK (karma >= 0),
+    PRIMARY KEY (platform, handle, observed_at)
+);
+CREATE INDEX account_profiles_by_time ON account_profiles(observed_at);
+CREATE INDEX posts_by_author ON posts(platform, author_handle, created_at);
+CREATE INDEX posts_by_platform_created ON posts(platform, created_at);
+"""
+"""Account profiles as the platforms give them (followers, account creation, karma), appended like engagement
+snapshots (by time too: the collect job skips accounts observed in the last week); and the indexes that answer a
+day's posting history per author (its earliest and latest posts before
+the day) and when the store's record of each platform begins, each with one index search."""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 REPAIR_TIMESTAMPS = _V4
 """The migration that repairs unpadded timestamps (tests find it by this name, whatever its number)."""
 SCHEMA_VERSION = len(MIGRATIONS)

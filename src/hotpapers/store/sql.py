@@ -33,8 +33,10 @@ from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hotpapers.store.site_reads import SiteReads
+from hotpapers.store.sql_accounts import AccountSQL
 from hotpapers.store.sql_imports import SQLImports
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
+from hotpapers.store.sql_views import ViewReads
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
 
@@ -44,7 +46,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(SQLReads, SQLImports, SiteReads):
+class SQLStore(AccountSQL, SQLReads, SQLImports, SiteReads, ViewReads):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str

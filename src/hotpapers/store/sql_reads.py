@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from hotpapers.models import (
+    AccountEvidence,
     Announcement,
     ArxivId,
     Digest,
@@ -30,7 +31,9 @@ from hotpapers.store import rows
 
 __all__ = ["RECORD_TABLES", "SQLReads"]
 
-RECORD_TABLES = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs")
+RECORD_TABLES = (
+    "papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "account_profiles",
+)  # fmt: skip
 """The tables ``counts()`` reports."""
 
 
@@ -48,6 +51,10 @@ class SQLReads(ABC):
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside see one consistent state of the store."""
+
+    @abstractmethod
+    def _accounts_for_day(self, day: dt.date) -> dict[tuple[str, str], AccountEvidence]:
+        """What the store knows of each author of the day's posts (``AccountSQL``)."""
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -112,34 +119,44 @@ class SQLReads(ABC):
 
     def _posts_for_day(self, key: str, day_papers: set[str]) -> dict[str, list[PostEvidence]]:
         """The evidence of each of ``day_papers``: the posts linking it, each with its latest snapshot."""
+        accounts = self._accounts_for_day(dt.date.fromisoformat(key))
+        return self._posts_for(self._DAY_POSTS, (key,), day_papers, accounts)
+
+    def _posts_for(
+        self, cte: str, params: tuple[Any, ...], papers: set[str], accounts: dict[tuple[str, str], AccountEvidence]
+    ) -> dict[str, list[PostEvidence]]:
+        """The posts of ``cte`` (a ``WITH day_posts AS (...)`` naming (platform, post_id) pairs, its ``?``
+        bound to ``params``) that link one of ``papers``, by paper, each with its latest snapshot and its author's
+        evidence from ``accounts``."""
         links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for platform, post_id, arxiv_id, method in self._execute(
-            self._DAY_POSTS + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
+            cte + "SELECT l.platform, l.post_id, l.arxiv_id, l.method FROM post_papers l "
             "JOIN day_posts d ON d.platform = l.platform AND d.post_id = l.post_id "
             "ORDER BY l.platform, l.post_id, l.position",
-            (key,),
+            params,
         ):
             links[platform, post_id].append((arxiv_id, method))
         # Each post with its latest snapshot. The latest instant is looked up per post, a correlated max() that
         # both backends answer from the end of the engagement primary-key index (a GROUP BY over the day's
         # posts instead made SQLite scan all 10 M snapshots of a year's store: 5-8 s a day).
         found = self._execute(
-            self._DAY_POSTS + f"SELECT {_prefixed('p', rows.POST_COLUMNS)}, {_prefixed('e', rows.SNAPSHOT_COLUMNS)} "
+            cte + f"SELECT {_prefixed('p', rows.POST_COLUMNS)}, {_prefixed('e', rows.SNAPSHOT_COLUMNS)} "
             "FROM posts p JOIN day_posts d ON d.platform = p.platform AND d.post_id = p.post_id "
             "LEFT JOIN engagement e ON e.platform = p.platform AND e.post_id = p.post_id "
             "AND e.observed_at = (SELECT max(e2.observed_at) FROM engagement e2 "
             "WHERE e2.platform = p.platform AND e2.post_id = p.post_id) "
             "ORDER BY p.platform, p.post_id",
-            (key,),
+            params,
         ).fetchall()
         width = len(rows.POST_COLUMNS.split(","))
         by_paper: dict[str, list[PostEvidence]] = defaultdict(list)
         for row in found:
             post_links = links[row[0], row[1]]
             snap = None if row[width] is None else rows.snapshot_from_row(row[width:])
-            evidence = PostEvidence(rows.post_from_row(row[:width], post_links), snap)
+            post = rows.post_from_row(row[:width], post_links)
+            evidence = PostEvidence(post, snap, accounts.get((post.platform, post.author_handle)))
             for arxiv_id, _method in post_links:
-                if arxiv_id in day_papers:
+                if arxiv_id in papers:
                     by_paper[arxiv_id].append(evidence)
         return by_paper
 

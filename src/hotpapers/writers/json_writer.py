@@ -85,7 +85,9 @@ def _ranked(item: RankedPaper) -> dict[str, Any]:
         "reposts": item.reposts,
         "likes": item.likes,
         "counted_at": _time(item.counted_at),
-        "breakdown": [{"label": scrub(b.label), "value": b.value} for b in item.breakdown],
+        "breakdown": [
+            {"label": scrub(b.label), "value": b.value, **({"kind": b.kind} if b.kind else {})} for b in item.breakdown
+        ],
         "paper": _paper(item.paper),
         "posts": [_post(p) for p in item.posts],
     }
