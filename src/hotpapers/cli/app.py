@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,6 +12,7 @@ from typing import Any, BinaryIO, cast
 import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
+from hotpapers.cli.logs import configure_logging
 from hotpapers.config import Settings, load_settings
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
@@ -119,9 +119,7 @@ def now_utc() -> dt.datetime:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: Path | None, verbose: bool) -> None:
     """hotpapers: which new arXiv papers people are talking about, with the conversation attached."""
-    if verbose:
-        # Request URLs are logged with credentials redacted (hotpapers.http.redact_url).
-        logging.basicConfig(level=logging.INFO, format="hotpapers: %(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)  # with -v, request URLs are logged with credentials redacted (redact_url)
     ctx.obj = Context(db, config, verbose)
 
 
