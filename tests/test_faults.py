@@ -13,7 +13,6 @@ sources' ``sleep`` (throttles, X's rate-limit waits) is recorded instead of slep
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections import Counter
@@ -21,12 +20,10 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import orjson
 import pytest
 import stamina
 
-import hotpapers.http
 from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
 from hotpapers.collect_job import Environment
@@ -72,12 +69,11 @@ def run_under_faults(
 ) -> Iterator[Runner]:
     """A function running ``hotpapers run`` in a fresh directory against a fault server (``serve_faults`` kwargs)."""
     sleeps: list[float] = []
-    fast = functools.partial(hotpapers.http.make_client, timeout=httpx.Timeout(READ_TIMEOUT))
-    monkeypatch.setattr("hotpapers.collect_job.make_client", fast)
-    monkeypatch.setattr("hotpapers.ingest_job.make_client", fast)
+    monkeypatch.setenv("HOTPAPERS_HTTP_TIMEOUT", str(READ_TIMEOUT))
     monkeypatch.setattr(
         "hotpapers.cli.collecting._environment",
-        lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None),
+        lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None,
+                                timeout=ctx.settings.http_timeout),
     )
     monkeypatch.setattr(app, "now_utc", lambda: NOW)
     monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)

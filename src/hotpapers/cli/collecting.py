@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,10 @@ __all__ = ["collect_command", "run_command", "sources_command"]
 
 
 def _environment(ctx: Context) -> Environment:
-    return Environment(env=os.environ, now=now_utc, contact=ctx.settings.contact or None)
+    """Sources read ``HOTPAPERS_*`` from the environment, which wins over the config file's source tables."""
+    settings = ctx.settings
+    return Environment(env=ChainMap(os.environ, settings.source_env), now=now_utc, contact=settings.contact or None,
+                       timeout=settings.http_timeout)
 
 
 class _Reporter:
@@ -62,13 +66,25 @@ def _status(report: SourceReport) -> str:
     return "ok" if report.enabled else f"disabled: {report.reason}"
 
 
-_COLUMNS = ("source", "status", "posts", "snapshots", "gone", "requests", "seconds")
+_COLUMNS = ("source", "status", "posts", "snapshots", "gone", "requests", "seconds", "usage")
+
+
+def _usage(report: SourceReport) -> str:
+    """What the source spent: "1,200 posts read, est. $6.00 (3,800 of today's 5,000 left)"; "" if it does not say."""
+    usage = report.usage
+    if usage is None:
+        return ""
+    text = f"{usage.quantity:,} {usage.unit}"
+    if usage.cost is not None:
+        text += f", est. ${usage.cost:,.2f}"
+    return f"{text} ({usage.note})" if usage.note else text
 
 
 def _print_sources(console: Console, reports: list[SourceReport], title: str) -> None:
     """A table on a terminal; plain tab-separated lines (easy to grep in logs) otherwise."""
     rows = [
-        (r.name, _status(r), str(r.posts), str(r.snapshots), str(r.gone), str(r.requests), f"{r.seconds:.1f}")
+        (r.name, _status(r), str(r.posts), str(r.snapshots), str(r.gone), str(r.requests), f"{r.seconds:.1f}",
+         _usage(r))
         for r in reports
     ]
     if not console.is_terminal:
