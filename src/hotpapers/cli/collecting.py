@@ -112,9 +112,12 @@ def _print_warnings(reports: list[SourceReport]) -> None:
 @cli.command("sources")
 @pass_ctx
 def sources_command(ctx: Context) -> None:
-    """List every registered source, whether it is enabled, and if not, how to enable it."""
+    """List every registered source, whether it is enabled (and how it is set up), and if not, how to enable it."""
     for report in source_statuses(load_registry(), _environment(ctx)):
-        state = "enabled" if report.enabled else f"disabled: {report.reason}"
+        if report.enabled:
+            state = f"enabled ({report.reason})" if report.reason else "enabled"
+        else:
+            state = f"disabled: {report.reason}"
         click.echo(f"{report.name}: {state}")
 
 
