@@ -14,6 +14,8 @@ def register(registry: Registry) -> None:
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
     from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
+    from hotpapers.sources.mastodon import MastodonSource  # noqa: PLC0415
+    from hotpapers.sources.reddit import RedditSource  # noqa: PLC0415
     from hotpapers.sources.x import XSource  # noqa: PLC0415
     from hotpapers.writers.feeds import AtomWriter, JsonFeedWriter, RssWriter  # noqa: PLC0415
     from hotpapers.writers.hugo import HugoWriter  # noqa: PLC0415
@@ -32,4 +34,6 @@ def register(registry: Registry) -> None:
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)
     registry.add_source("legacy", LegacySource)
+    registry.add_source("mastodon", MastodonSource)
+    registry.add_source("reddit", RedditSource)
     registry.add_source("x", XSource)
