@@ -10,6 +10,7 @@ __all__ = ["register"]
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers and sources to ``registry``."""
     # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.sources.alphaxiv import AlphaXivSource  # noqa: PLC0415
     from hotpapers.sources.bluesky import BlueskySource  # noqa: PLC0415
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
@@ -30,6 +31,7 @@ def register(registry: Registry) -> None:
     registry.add_writer("json", JsonWriter)
     registry.add_writer("hugo", HugoWriter)
     registry.add_writer("jekyll", JekyllWriter)
+    registry.add_source("alphaxiv", AlphaXivSource)
     registry.add_source("bluesky", BlueskySource)
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)
