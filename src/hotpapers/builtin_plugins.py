@@ -18,6 +18,7 @@ def register(registry: Registry) -> None:
     from hotpapers.sources.mastodon import MastodonSource  # noqa: PLC0415
     from hotpapers.sources.reddit import RedditSource  # noqa: PLC0415
     from hotpapers.sources.x import XSource  # noqa: PLC0415
+    from hotpapers.sources.youtube import YouTubeSource  # noqa: PLC0415
     from hotpapers.writers.feeds import AtomWriter, JsonFeedWriter, RssWriter  # noqa: PLC0415
     from hotpapers.writers.hugo import HugoWriter  # noqa: PLC0415
     from hotpapers.writers.jekyll import JekyllWriter  # noqa: PLC0415
@@ -39,3 +40,4 @@ def register(registry: Registry) -> None:
     registry.add_source("mastodon", MastodonSource)
     registry.add_source("reddit", RedditSource)
     registry.add_source("x", XSource)
+    registry.add_source("youtube", YouTubeSource)
