@@ -279,10 +279,11 @@ def _attempt(
     cap: float,
     data: Mapping[str, str] | None = None,
     auth: httpx.Auth | None = None,
+    json: object = None,
 ) -> httpx.Response:
     """Send once; raise a retryable error for transient failures and retryable statuses."""
     try:
-        response = client.request(method, url, params=params, data=data,
+        response = client.request(method, url, params=params, data=data, json=json,
                                   auth=httpx.USE_CLIENT_DEFAULT if auth is None else auth)
     except _TRANSIENT as e:
         raise _TransientError(f"{type(e).__name__} for {redact_url(url)}") from e
@@ -311,6 +312,7 @@ def request(
     what: str | None = None,
     data: Mapping[str, str] | None = None,
     auth: httpx.Auth | None = None,
+    json: object = None,
 ) -> httpx.Response:
     """Send a request, retrying transient failures, 429 and 5xx.
 
@@ -323,6 +325,7 @@ def request(
         before_attempt: called before every attempt, retries included (a politeness throttle).
         what: what is asked, for the retry lines ("arXiv RSS"); default the URL's host.
         data: a form body (``application/x-www-form-urlencoded``), e.g. for an OAuth token request.
+        json: a JSON body (never logged: it may hold a password).
         auth: authentication for this request only (default: the client's).
 
     Returns:
@@ -344,7 +347,7 @@ def request(
         with attempt:
             if before_attempt is not None:
                 before_attempt()
-            return _attempt(client, method, url, params, policy.max_retry_after, data, auth)
+            return _attempt(client, method, url, params, policy.max_retry_after, data, auth, json)
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
