@@ -106,7 +106,7 @@ def _print_warnings(reports: list[SourceReport]) -> None:
     """What each source warned about (a window cut short, a page cap reached, items skipped)."""
     for report in reports:
         for message in report.warnings:
-            click.echo(f"warning: {report.name}: {message}")
+            click.echo(f"warning: {report.name}: {message.removeprefix(f'{report.name}: ')}")
 
 
 @cli.command("sources")
