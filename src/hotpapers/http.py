@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import logging
 import math
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -166,7 +168,18 @@ def make_client(
     """
     all_headers = {"User-Agent": user_agent(mailto), **(headers or {})}
     bounds = timeout if isinstance(timeout, httpx.Timeout) else timeout_from_seconds(timeout)
-    return httpx.Client(headers=all_headers, timeout=bounds, transport=transport, follow_redirects=True)
+    return httpx.Client(headers=all_headers, timeout=bounds, transport=transport, follow_redirects=True,
+                        verify=_ssl_context())
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The TLS context every client shares: httpx's default (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), built once.
+
+    Loading the CA bundle takes about 80 ms, and a run makes a client per source; the context is only read once
+    built, so sharing it is safe.
+    """
+    return httpx.create_ssl_context()
 
 
 def redact_url(url: str | httpx.URL) -> str:

@@ -135,7 +135,7 @@ def _status(item: object, instance: str, observed_at: dt.datetime) -> MastodonSt
     links = _links(content, _str(_dict(status.get("card")), "url"), text)
     if not links or _str(status, "visibility") in ("private", "direct"):
         return MastodonStatus(local_id, created, None, snapshot)
-    host = urlsplit(instance).netloc
+    host = urlsplit(instance).hostname or instance
     account = _dict(status.get("account"))
     handle, name, followers = _author(account, host)
     kind, references = _kind(status)
