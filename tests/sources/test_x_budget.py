@@ -10,6 +10,8 @@ import httpx
 import orjson
 import pytest
 import stamina
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_x_source import (  # the recordings and helpers of the X source's own tests
     END,
     NOW,
@@ -29,7 +31,7 @@ from hotpapers.http import NO_RETRIES, make_client
 from hotpapers.models import EngagementSnapshot
 from hotpapers.plugins import Checkpoint, CollectRequest, SourceContext, SourceOutput, SourceUsage
 from hotpapers.sources.x import XSource
-from hotpapers.sources.x_budget import budget_from_env, returned_posts
+from hotpapers.sources.x_budget import BudgetSettings, ReadBudget, budget_from_env, returned_posts
 
 from localserver import Reply, Served, serve
 
@@ -209,3 +211,23 @@ def test_returned_posts_counts_data_items_whatever_their_links() -> None:
     assert returned_posts(load(PAGE_1)) == 100
     assert returned_posts(b'{"meta": {"result_count": 0}}') == returned_posts(b"garbage") == 0
 
+
+
+@given(per_run=st.none() | st.integers(0, 5_000), per_day=st.none() | st.integers(0, 5_000),
+       before=st.integers(0, 6_000), spends=st.lists(st.integers(0, 100), max_size=30))
+@settings(max_examples=200, deadline=None, derandomize=True)
+def test_allowance_never_exceeds_either_limit(per_run: int | None, per_day: int | None, before: int,
+                                              spends: list[int]) -> None:
+    """Whatever was read before and since, what may still be read keeps both totals within their limits."""
+    budget = ReadBudget(BudgetSettings(per_run, per_day, 0.005), lambda: NOW,
+                        lambda key: orjson.dumps({"reads": before}).decode())
+    for reads in spends:
+        allowed = budget.allowance()
+        if allowed is None:
+            assert per_run is None and per_day is None
+        else:
+            assert allowed >= 0
+            assert per_run is None or budget.run_reads + allowed <= max(per_run, budget.run_reads)
+            assert per_day is None or budget.day_reads + allowed <= max(per_day, budget.day_reads)
+        budget.spend(reads if allowed is None else min(reads, allowed))
+    assert per_run is None or budget.run_reads <= per_run
