@@ -262,6 +262,8 @@ def test_arxiv_api_and_oai_paths_under_transient_faults(run_under_faults: Runner
         injected += Counter(f.path.split("?")[0] for f in faulted.served.faults)
     paths = {"/api/query", "/oai"} if "--replacements" in argv else {"/api/query"}
     assert set(injected) == paths, injected
+    print(f"\n{' '.join(argv)}: faults injected {sum(injected.values())} {dict(sorted(injected.items()))}; runs "
+          f"{len(SEEDS)}, all identical to the fault-free ingest; requests per clean ingest {len(clean.served.requests)}")
 
 
 def test_a_stalled_server_costs_at_most_the_timeout_per_request(run_under_faults: Runner) -> None:
