@@ -122,3 +122,9 @@ def test_verbose_run_adds_stamina_details(offline_arxiv: None, caplog: pytest.Lo
     assert stamina_lines[0].startswith(
         "stamina.retry_scheduled: attempt 1 failed with RetryableStatusError('HTTP 503 from")
     assert "arXiv RSS answered HTTP 503, retry 1/4" in _lines(caplog)[0]
+
+
+def test_connecting_waits_at_most_ten_seconds() -> None:
+    """A long timeout still gives up connecting to a dead host after 10 s; the other waits get the full time."""
+    timeout = timeout_from_seconds(120.0)
+    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (10.0, 120.0, 120.0, 120.0)

@@ -79,6 +79,7 @@ logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
 PROJECT_URL = "https://github.com/hotpapers/hotpapers"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
+MAX_CONNECT = 10.0  # seconds: a host that does not accept a connection in 10 s is down, whatever the timeout
 _SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "signature", "sig", "session")
 _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
@@ -131,8 +132,9 @@ def timeout_from_seconds(seconds: float | None) -> httpx.Timeout:
     """The client timeouts for a configured number of seconds (``HOTPAPERS_HTTP_TIMEOUT``).
 
     Args:
-        seconds: the longest any one wait of a request may last (connecting, each wait for data, sending,
-            waiting for a pooled connection); None for ``DEFAULT_TIMEOUT``.
+        seconds: the longest any one wait of a request may last (each wait for data, sending, waiting for a
+            pooled connection; connecting waits at most ``MAX_CONNECT`` seconds, or ``seconds`` if less); None
+            for ``DEFAULT_TIMEOUT``.
 
     Returns:
         An ``httpx.Timeout`` with every phase bounded by ``seconds``.
@@ -144,7 +146,7 @@ def timeout_from_seconds(seconds: float | None) -> httpx.Timeout:
         return DEFAULT_TIMEOUT
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"an HTTP timeout must be a positive number of seconds, got {seconds!r}")
-    return httpx.Timeout(seconds)
+    return httpx.Timeout(seconds, connect=min(seconds, MAX_CONNECT))
 
 
 def make_client(
