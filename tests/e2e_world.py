@@ -48,6 +48,7 @@ SECRETS = {
     "HOTPAPERS_REDDIT_CLIENT_ID": "test-reddit-client",
     "HOTPAPERS_REDDIT_CLIENT_SECRET": "test-reddit-secret-not-secret",
     "HOTPAPERS_YOUTUBE_API_KEY": "test-youtube-key-not-secret",
+    "HOTPAPERS_MASTODON_TOKEN": "test-mastodon-token-not-secret",
 }
 
 
@@ -125,6 +126,7 @@ BODIES: dict[str, bytes] = {
     "mastodon_links": _read(SOCIAL / "mastodon" / "derived_arxiv_docs_trends_links_example.json"),
     "mastodon_link_timeline": _status_list("derived_arxiv_docs_entity_Status_card_only.json"),
     "mastodon_lookup": _status_list("docs_statuses_get_example.json"),
+    "mastodon_search": _read(SOCIAL / "mastodon" / "search_v2_type_statuses_empty.body.json"),
     "alphaxiv": _read(SOCIAL / "alphaxiv" / "HANDMADE_v2_papers_trending-papers_page_num_0.json"),
     "youtube_search": _read(SOCIAL / "youtube" / "HANDMADE_search_list_q_arxiv_type_video.json"),
     "youtube_last": _youtube_last_page(),
@@ -170,6 +172,7 @@ _PREFIXES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("/api/v1/trends/links", lambda p: "mastodon_links"),
     ("/api/v1/timelines/link", lambda p: "mastodon_link_timeline"),
     ("/api/v1/statuses?", lambda p: "mastodon_lookup"),
+    ("/api/v2/search", lambda p: "mastodon_search"),
     ("/alphaxiv/v2/papers/trending-papers", lambda p: "alphaxiv"),
     ("/youtube/v3/search", lambda p: "youtube_last" if "pageToken" in p else "youtube_search"),
     ("/youtube/v3/videos", lambda p: "youtube_videos"),
@@ -215,7 +218,7 @@ SOURCES = ("alphaxiv", "bluesky", "hackernews", "huggingface", "mastodon", "redd
 
 PREFIXES = {
     "alphaxiv": "/alphaxiv/", "bluesky": "/bsky/", "hackernews": "/hn/", "huggingface": "/hf/",
-    "mastodon": "/api/v1/", "reddit": "/reddit/", "x": "/x/", "youtube": "/youtube/",
+    "mastodon": "/api/v", "reddit": "/reddit/", "x": "/x/", "youtube": "/youtube/",
 }
 """Each source's request paths on the world's server (for faults aimed at one source)."""
 

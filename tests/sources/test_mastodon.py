@@ -377,3 +377,11 @@ def test_token_is_never_logged(switchboard: Switchboard, client: httpx.Client,
         _collect(switchboard, client, echo, HOTPAPERS_MASTODON_TOKEN=TOKEN)
     assert TOKEN not in caplog.text and TOKEN not in str(info.value)
 
+
+
+def test_instance_without_search_keeps_its_posts(switchboard: Switchboard, client: httpx.Client) -> None:
+    """With a token, an instance whose search answers 404 is read all the same, its search skipped."""
+    route = _route()
+    records, _ = _collect(switchboard, client, lambda p: None if p.startswith("/api/v2/search") else route(p),
+                          HOTPAPERS_MASTODON_TOKEN=TOKEN)
+    assert _posts(records) == [CARD_URI]

@@ -177,7 +177,10 @@ class MastodonSource:
             except _Missing:
                 log.info("mastodon: %s serves no link timeline for %s; skipped", instance, url)
         if search:
-            yield from self._search(instance, request, seen)
+            try:
+                yield from self._search(instance, request, seen)
+            except _Missing:
+                log.info("mastodon: %s serves no status search; skipped", instance)
 
     def _timeline(self, instance: str, path: str, params: dict[str, str], request: CollectRequest,
                   seen: set[str]) -> Iterator[SourceOutput]:

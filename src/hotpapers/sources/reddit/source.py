@@ -31,6 +31,7 @@ removed.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -226,7 +227,8 @@ class RedditSource:
         if response.status_code < 400:
             return
         said = error_message(response, ("message", "error", "reason"))
-        for secret in (self._secret, self._auth.token):
+        basic = base64.b64encode(f"{self._id}:{self._secret}".encode()).decode()  # an echoed Basic header
+        for secret in (self._secret, self._auth.token, basic):
             if said and secret:
                 said = said.replace(secret, "***")
         if response.status_code == 403:
