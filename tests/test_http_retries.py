@@ -10,7 +10,8 @@ import httpx
 import pytest
 import stamina
 
-from hotpapers.cli import main
+import e2e_world
+from hotpapers.cli import app, main
 from hotpapers.errors import NetworkError
 from hotpapers.http import RetryPolicy, make_client, request, timeout_from_seconds
 
@@ -128,3 +129,21 @@ def test_connecting_waits_at_most_ten_seconds() -> None:
     """A long timeout still gives up connecting to a dead host after 10 s; the other waits get the full time."""
     timeout = timeout_from_seconds(120.0)
     assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (10.0, 120.0, 120.0, 120.0)
+
+
+def test_source_warnings_are_printed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A source's warning appears once, under the run's summary, not also as it happens on standard error."""
+    now = e2e_world.SEEN_AT.replace(day=29, hour=1, minute=40)
+    with serve(e2e_world.route) as served:
+        for key, value in e2e_world.environment(served.url).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("HOTPAPERS_DB", str(tmp_path / "s.db"))
+        monkeypatch.setenv("HOTPAPERS_CONFIG", str(tmp_path / "c.toml"))
+        (tmp_path / "c.toml").write_text(f'out_dir = "{tmp_path / "out"}"\n[arxiv]\ndelay_seconds = 0\n')
+        monkeypatch.setattr(app, "now_utc", lambda: now)
+        monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: now)
+        assert main(["run", "--source", "alphaxiv"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: alphaxiv: skipped trending_papers[3]" in captured.out
+    assert "skipped trending_papers[3]" not in captured.err

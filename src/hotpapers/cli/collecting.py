@@ -15,6 +15,7 @@ from rich.table import Table
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
+from hotpapers.cli.logs import summarised
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.plugins import load_registry
@@ -140,10 +141,11 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
         chosen = day or max(store.announced_dates(), default=None)
         if chosen is None:
             raise click.UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
-        reports = collect(
-            store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
-            progress=lambda r: reporter.step(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
-        )
+        with summarised():  # the sources' warnings are listed under the table
+            reports = collect(
+                store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
+                progress=lambda r: reporter.step(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
+            )
         summary.update({r.name: {"posts": r.posts, "error": r.error} for r in reports})
     _print_sources(console, reports, f"Collected for {chosen}")
     return EXIT_PARTIAL if any(r.failed for r in reports) else 0
@@ -200,7 +202,8 @@ def run_command(
         pipeline.recorded_run(store, "run", now_utc()) as record,
         _Reporter(steps) as reporter,
     ):
-        summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
+        with summarised():  # the sources' warnings are listed under the summary table
+            summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
     _print_summary(console, summary)
     return EXIT_PARTIAL if summary.failed else 0

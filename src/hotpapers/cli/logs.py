@@ -6,16 +6,21 @@ are printed to standard error as ``hotpapers: <message>``, and stamina's own ret
 and when (``hotpapers: arXiv RSS unreachable (ConnectError), retry 2/4 in 3 s``). With ``-v`` every logger
 speaks at INFO (request URLs, redacted), and each retry stamina schedules is also logged with its details
 (attempt, wait, time waited so far, the error that caused it) on the ``stamina`` logger.
+
+While ``collect`` and ``run`` collect, the sources' own warnings are not printed as they happen: the summary
+lists them under its table (``warning: x: …``), once. Retry lines and everything else still show at once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 import stamina.instrumentation
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "summarised"]
 
 _FORMAT_VERBOSE = "hotpapers: %(levelname)s %(name)s: %(message)s"
 
@@ -52,3 +57,25 @@ def configure_logging(verbose: bool) -> None:
         return
     package.addHandler(_QUIET)
     stamina.instrumentation.set_on_retry_hooks([])  # hotpapers.http announces each retry itself
+
+
+class _Under(logging.Filter):
+    """Drops the records of the loggers under a name."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == self._prefix or record.name.startswith(f"{self._prefix}."))
+
+
+@contextmanager
+def summarised(logger: str = "hotpapers.sources") -> Iterator[None]:
+    """While the block runs, the default-verbosity output leaves out ``logger``'s records: a summary shows them."""
+    quiet = _Under(logger)
+    _QUIET.addFilter(quiet)
+    try:
+        yield
+    finally:
+        _QUIET.removeFilter(quiet)
