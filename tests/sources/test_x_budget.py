@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
 
 import httpx
 import orjson
 import pytest
-import stamina
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from source_harness import Clock, Switchboard
 from test_x_source import (  # the recordings and helpers of the X source's own tests
     END,
     NOW,
     PAGE_1,
     START,
     TOKEN,
-    Clock,
     known_post,
     load,
     lookups,
@@ -27,65 +25,25 @@ from test_x_source import (  # the recordings and helpers of the X source's own 
     searches,
 )
 
-from hotpapers.http import NO_RETRIES, make_client
+from hotpapers.http import NO_RETRIES
 from hotpapers.models import EngagementSnapshot
 from hotpapers.plugins import Checkpoint, CollectRequest, SourceContext, SourceOutput, SourceUsage
 from hotpapers.sources.x import XSource
 from hotpapers.sources.x_budget import BudgetSettings, ReadBudget, budget_from_env, returned_posts
 
-from localserver import Reply, Served, serve
+from localserver import Reply, Served
 
 DAY_KEY = f"budget:{NOW.date()}"
-Route = Callable[[str], Reply | None]
-XApi = Callable[[Route], Served]
-
-
-@pytest.fixture(autouse=True)
-def no_backoff() -> Iterator[None]:
-    """Stamina sleeps nothing."""
-    with stamina.set_testing(True, attempts=3):
-        yield
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[tuple[Served, list[Route]]]:
-    """One local server for the module; tests swap its route."""
-    current: list[Route] = []
-    with serve(lambda path: current[0](path) if current else None) as server:
-        yield server, current
-
-
-@pytest.fixture
-def x_api(shared_server: tuple[Served, list[Route]]) -> XApi:
-    """Point the shared server at a route, with its request log cleared."""
-    server, current = shared_server
-
-    def answer(route: Route) -> Served:
-        current[:] = [route]
-        server.requests.clear()
-        return server
-
-    return answer
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with make_client() as client:
-        yield client
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+pytestmark = pytest.mark.usefixtures("no_waits")  # stamina sleeps nothing (tests/sources/conftest.py)
 OLD = NOW - dt.timedelta(days=30)  # a window recent search no longer covers: only known posts are refreshed
 
 
-def outputs(server: Served, http: httpx.Client, clock: Clock, state: dict[str, str] | None = None,
+def outputs(server: Served, client: httpx.Client, state: dict[str, str] | None = None,
             known: int = 0, window: tuple[dt.datetime, dt.datetime] = (START, END), **env: str) -> list[SourceOutput]:
     values = {"HOTPAPERS_X_BEARER_TOKEN": TOKEN, "HOTPAPERS_X_API_URL": server.url, **env}
     stored = state or {}
-    ctx = SourceContext(http, values, clock.time, clock.sleep, retry=NO_RETRIES,
-                        state=stored.get)
+    clock = Clock(NOW)
+    ctx = SourceContext(client, values, clock.now, clock.sleep, retry=NO_RETRIES, state=stored.get)
     posts = tuple(known_post(str(1_000 + n)) for n in range(known))
     return list(XSource(ctx).collect(CollectRequest(NOW.date(), *window, (), posts)))
 
@@ -103,14 +61,14 @@ def last(items: list[SourceOutput], kind: type) -> object:
     return [o for o in items if isinstance(o, kind)][-1]
 
 
-def test_per_run_budget_shrinks_the_last_page_then_stops(x_api: XApi, http: httpx.Client, clock: Clock,
+def test_per_run_budget_shrinks_the_last_page_then_stops(switchboard: Switchboard, client: httpx.Client,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     """With 120 reads a run, the second page asks for 20 posts, and the warning names the per-run budget.
 
     (The recorded second page holds 40 posts whatever is asked, so the run reads 140.)"""
-    server = x_api(search_pages)
+    server = switchboard.answer(search_pages)
     with caplog.at_level(logging.WARNING):
-        result = outputs(server, http, clock, HOTPAPERS_X_MAX_READS_PER_RUN="120")
+        result = outputs(server, client, HOTPAPERS_X_MAX_READS_PER_RUN="120")
     assert [q["max_results"] for q in searches(server)] == ["100", "20"]
     assert "search stopped after 2 pages (140 posts read): the per-run budget of 120 posts read " \
            "(HOTPAPERS_X_MAX_READS_PER_RUN) is spent; the window's older posts, back to 2021-05-11T12:00:00Z" \
@@ -118,55 +76,55 @@ def test_per_run_budget_shrinks_the_last_page_then_stops(x_api: XApi, http: http
     assert last(result, SourceUsage).quantity == 140  # type: ignore[attr-defined]
 
 
-def test_daily_budget_counts_earlier_runs_of_the_day(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+def test_daily_budget_counts_earlier_runs_of_the_day(switchboard: Switchboard, client: httpx.Client) -> None:
     """A checkpoint saying 4,950 posts were read today leaves 50 of the default 5,000: one page of 50."""
-    server = x_api(search_pages)
-    outputs(server, http, clock, {DAY_KEY: '{"reads": 4950}'})
+    server = switchboard.answer(search_pages)
+    outputs(server, client, {DAY_KEY: '{"reads": 4950}'})
     assert [q["max_results"] for q in searches(server)] == ["50"]
 
 
-def test_spent_day_sends_no_request_and_says_what_was_cut(x_api: XApi, http: httpx.Client, clock: Clock,
+def test_spent_day_sends_no_request_and_says_what_was_cut(switchboard: Switchboard, client: httpx.Client,
                                                            caplog: pytest.LogCaptureFixture) -> None:
     """With today's budget spent, neither the search nor the refresh runs, and both cuts are warned about."""
-    server = x_api(search_pages)
+    server = switchboard.answer(search_pages)
     with caplog.at_level(logging.WARNING):
-        outputs(server, http, clock, {DAY_KEY: '{"reads": 300}'}, known=3, HOTPAPERS_X_MAX_READS_PER_DAY="300")
+        outputs(server, client, {DAY_KEY: '{"reads": 300}'}, known=3, HOTPAPERS_X_MAX_READS_PER_DAY="300")
     assert server.requests == []
     assert "the search was not run: the daily budget of 300 posts read (HOTPAPERS_X_MAX_READS_PER_DAY) is spent " \
            "(300 read today)" in caplog.text
     assert "3 of 3 known posts not refreshed (the least important ones)" in caplog.text
 
 
-def test_fewer_than_ten_reads_left_stops_the_search(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+def test_fewer_than_ten_reads_left_stops_the_search(switchboard: Switchboard, client: httpx.Client) -> None:
     """Recent search reads at least 10 posts a page, so 9 reads left are not spent on it."""
-    server = x_api(search_pages)
-    outputs(server, http, clock, {DAY_KEY: '{"reads": 4991}'})
+    server = switchboard.answer(search_pages)
+    outputs(server, client, {DAY_KEY: '{"reads": 4991}'})
     assert searches(server) == []
 
 
-def test_checkpoint_after_each_request_holds_the_days_reads(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+def test_checkpoint_after_each_request_holds_the_days_reads(switchboard: Switchboard, client: httpx.Client) -> None:
     """Each search page is followed by the checkpoint of the UTC day with the reads so far, earlier runs included."""
-    server = x_api(search_pages)
-    result = outputs(server, http, clock, {DAY_KEY: '{"reads": 7}'})
+    server = switchboard.answer(search_pages)
+    result = outputs(server, client, {DAY_KEY: '{"reads": 7}'})
     checkpoints = [o for o in result if isinstance(o, Checkpoint)]
     assert [c.key for c in checkpoints] == [DAY_KEY] * 3
     assert [orjson.loads(c.value)["reads"] for c in checkpoints] == [107, 147, 148]
 
 
-def test_usage_gives_reads_and_estimated_cost(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+def test_usage_gives_reads_and_estimated_cost(switchboard: Switchboard, client: httpx.Client) -> None:
     """The last usage counts every post returned (141 over three pages) at the configured price."""
-    server = x_api(search_pages)
-    usage = last(outputs(server, http, clock, HOTPAPERS_X_PRICE_PER_READ="0.01"), SourceUsage)
+    server = switchboard.answer(search_pages)
+    usage = last(outputs(server, client, HOTPAPERS_X_PRICE_PER_READ="0.01"), SourceUsage)
     assert usage == SourceUsage(141, "posts read", 1.41, "at $0.01 per read; UTC 2021-05-12: 141 of the day's 5,000")
 
 
 def test_refresh_follows_the_request_order_and_stops_at_the_budget(
-    x_api: XApi, http: httpx.Client, clock: Clock, caplog: pytest.LogCaptureFixture
+    switchboard: Switchboard, client: httpx.Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     """With 120 reads, the first 100 known posts are looked up, then the next 20; the last 30 are not."""
-    server = x_api(lookup_all_found)
+    server = switchboard.answer(lookup_all_found)
     with caplog.at_level(logging.WARNING):
-        result = outputs(server, http, clock, known=150, window=(OLD, OLD + dt.timedelta(days=1)),
+        result = outputs(server, client, known=150, window=(OLD, OLD + dt.timedelta(days=1)),
                          HOTPAPERS_X_MAX_READS_PER_RUN="120")
     asked = lookups(server)
     assert [len(ids) for ids in asked] == [100, 20]
@@ -175,10 +133,10 @@ def test_refresh_follows_the_request_order_and_stops_at_the_budget(
     assert "30 of 150 known posts not refreshed (the least important ones): the per-run budget of 120" in caplog.text
 
 
-def test_no_limit_reads_everything(x_api: XApi, http: httpx.Client, clock: Clock) -> None:
+def test_no_limit_reads_everything(switchboard: Switchboard, client: httpx.Client) -> None:
     """0 means no limit: every page is read at 100 posts."""
-    server = x_api(search_pages)
-    outputs(server, http, clock, HOTPAPERS_X_MAX_READS_PER_RUN="0", HOTPAPERS_X_MAX_READS_PER_DAY="0")
+    server = switchboard.answer(search_pages)
+    outputs(server, client, HOTPAPERS_X_MAX_READS_PER_RUN="0", HOTPAPERS_X_MAX_READS_PER_DAY="0")
     assert [q["max_results"] for q in searches(server)] == ["100", "100", "100"]
 
 
@@ -198,9 +156,9 @@ def test_new_per_run_setting_wins_over_the_deprecated_page_cap() -> None:
     assert (settings.per_run, settings.deprecated_pages) == (300, False)
 
 
-def test_status_states_the_budget(http: httpx.Client, clock: Clock) -> None:
+def test_status_states_the_budget(client: httpx.Client) -> None:
     """``hotpapers sources`` shows the limits and the most a day can cost."""
-    ctx = SourceContext(http, {"HOTPAPERS_X_BEARER_TOKEN": TOKEN}, clock.time, clock.sleep,
+    ctx = SourceContext(client, {"HOTPAPERS_X_BEARER_TOKEN": TOKEN}, lambda: NOW, lambda s: None,
                         retry=NO_RETRIES)
     assert XSource(ctx).status().reason == ("read budget: at most 2,000 posts read per run, 5,000 per UTC day "
                                             "(at most $25.00 a day at $0.005 per read)")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,13 +30,17 @@ __all__ = [
     "env_url",
     "html_text",
     "load_json",
+    "mapping",
     "origin",
+    "read_each",
     "show",
+    "string",
     "utc_from_iso",
     "utc_from_timestamp",
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SkipError(Exception):
@@ -46,6 +51,32 @@ def show(value: object) -> str:
     """A short one-line rendering of a JSON value for a message."""
     text = repr(value)
     return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def mapping(value: object) -> Mapping[str, object]:
+    """``value`` if it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def string(data: Mapping[str, object], key: str) -> str:
+    """``data[key]`` if it is a string, else ""."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def read_each(items: Sequence[object], read: Callable[[object], T], where: str) -> tuple[list[T], list[str]]:
+    """Read every item of a page; one that cannot be read is skipped, as ``"<where>[<index>]: <why>"``.
+
+    ``read`` raises ``SkipError`` (or ``ValueError``, from a record's own checks) for an unreadable item.
+    """
+    results: list[T] = []
+    skipped: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            results.append(read(item))
+        except (SkipError, ValueError) as e:
+            skipped.append(f"{where}[{index}]: {e}")
+    return results, skipped
 
 
 def load_json(data: bytes, what: str) -> object:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.errors import ParseError
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
-from hotpapers.sources._base import SkipError, count, load_json, show, utc_from_iso
+from hotpapers.sources._base import SkipError, count, load_json, read_each, show, utc_from_iso
 
 __all__ = ["PLATFORM", "TrendingPage", "parse_trending"]
 
@@ -78,15 +78,5 @@ def parse_trending(data: bytes, observed_at: dt.datetime) -> TrendingPage:
     papers = inner.get("trending_papers") if isinstance(inner, dict) else None
     if not isinstance(papers, list):
         raise ParseError("alphaXiv trending papers: expected {'data': {'trending_papers': [...]}}")
-    posts: list[Post] = []
-    snapshots: list[EngagementSnapshot] = []
-    skipped: list[str] = []
-    for index, entry in enumerate(papers):
-        try:
-            post, snapshot = _entry(entry, observed_at)
-        except (SkipError, ValueError) as e:
-            skipped.append(f"trending_papers[{index}]: {e}")
-            continue
-        posts.append(post)
-        snapshots.append(snapshot)
-    return TrendingPage(tuple(posts), tuple(snapshots), tuple(skipped), len(papers))
+    pairs, skipped = read_each(papers, lambda entry: _entry(entry, observed_at), "trending_papers")
+    return TrendingPage(tuple(p for p, _ in pairs), tuple(s for _, s in pairs), tuple(skipped), len(papers))

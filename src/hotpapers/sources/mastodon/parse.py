@@ -30,7 +30,17 @@ from urllib.parse import urlsplit
 from hotpapers.errors import ParseError
 from hotpapers.links import find_arxiv_ids, resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostKind
-from hotpapers.sources._base import SkipError, count, html_text, load_json, show, utc_from_iso
+from hotpapers.sources._base import (
+    SkipError,
+    count,
+    html_text,
+    load_json,
+    mapping,
+    read_each,
+    show,
+    string,
+    utc_from_iso,
+)
 
 __all__ = [
     "PLATFORM",
@@ -67,15 +77,6 @@ class StatusPage:
     skipped: tuple[str, ...]
 
 
-def _dict(value: object) -> Mapping[str, object]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(data: Mapping[str, object], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
 def _links(content: str, card_url: str, text: str) -> tuple[PaperLink, ...]:
     found: dict[ArxivId, PaperLink] = {}
     for url in [*(_unescape(u) for u in _HREF.findall(content)), card_url]:
@@ -101,58 +102,52 @@ def _counts(status: Mapping[str, object], post_id: str, observed_at: dt.datetime
 
 
 def _kind(status: Mapping[str, object]) -> tuple[PostKind, str | None]:
-    quoted = _dict(_dict(status.get("quote")).get("quoted_status"))
-    if _str(quoted, "uri"):
-        return PostKind.QUOTE, _str(quoted, "uri")
+    quoted = mapping(mapping(status.get("quote")).get("quoted_status"))
+    if string(quoted, "uri"):
+        return PostKind.QUOTE, string(quoted, "uri")
     if status.get("in_reply_to_id") is not None:
         return PostKind.REPLY, None
     return PostKind.ORIGINAL, None
 
 
 def _author(account: Mapping[str, object], host: str) -> tuple[str, str, int | None]:
-    acct = _str(account, "acct")
+    acct = string(account, "acct")
     if not acct or any(c.isspace() for c in acct):
         raise SkipError(f"account.acct {show(account.get('acct'))} missing")
     handle = acct if "@" in acct else f"{acct}@{host}"
-    name = _str(account, "display_name").strip() or _str(account, "username") or acct
+    name = string(account, "display_name").strip() or string(account, "username") or acct
     return handle, " ".join(name.split()), count(account.get("followers_count"))
 
 
 def _status(item: object, instance: str, observed_at: dt.datetime) -> MastodonStatus:
-    status = _dict(item)
+    status = mapping(item)
     if not status:
         raise SkipError("not an object")
     boosted = status.get("reblog")
     if isinstance(boosted, dict):
         status = boosted  # a boost: the boosted status is what was posted
-    uri, local_id = _str(status, "uri"), _str(status, "id")
+    uri, local_id = string(status, "uri"), string(status, "id")
     if not uri.startswith(("https://", "http://")) or not _ID.fullmatch(local_id):
         raise SkipError(f"uri {show(status.get('uri'))} / id {show(status.get('id'))} missing")
     created = utc_from_iso(status.get("created_at"), "created_at")
     snapshot = _counts(status, uri, observed_at)
-    content = _str(status, "content")
+    content = string(status, "content")
     text = html_text(content)
-    links = _links(content, _str(_dict(status.get("card")), "url"), text)
-    if not links or _str(status, "visibility") in ("private", "direct"):
+    links = _links(content, string(mapping(status.get("card")), "url"), text)
+    if not links or string(status, "visibility") in ("private", "direct"):
         return MastodonStatus(local_id, created, None, snapshot)
     host = urlsplit(instance).hostname or instance
-    account = _dict(status.get("account"))
+    account = mapping(status.get("account"))
     handle, name, followers = _author(account, host)
     kind, references = _kind(status)
-    language = _str(status, "language") or None
-    post = Post(PLATFORM, uri, f"{instance}/@{_str(account, 'acct')}/{local_id}", handle, name, text, created, links,
+    language = string(status, "language") or None
+    post = Post(PLATFORM, uri, f"{instance}/@{string(account, 'acct')}/{local_id}", handle, name, text, created, links,
                 kind, followers, language, references)
     return MastodonStatus(local_id, created, post, snapshot)
 
 
 def _page(items: list[object], instance: str, observed_at: dt.datetime, where: str) -> StatusPage:
-    statuses: list[MastodonStatus] = []
-    skipped: list[str] = []
-    for index, item in enumerate(items):
-        try:
-            statuses.append(_status(item, instance, observed_at))
-        except (SkipError, ValueError) as e:
-            skipped.append(f"{where}[{index}]: {e}")
+    statuses, skipped = read_each(items, lambda item: _status(item, instance, observed_at), where)
     return StatusPage(tuple(statuses), tuple(skipped))
 
 
@@ -208,7 +203,7 @@ def parse_trending_links(data: bytes) -> tuple[str, ...]:
     body = load_json(data, "Mastodon trending links")
     if not isinstance(body, list):
         raise ParseError(f"Mastodon trending links: expected a list, got {type(body).__name__}")
-    urls = (_str(_dict(card), "url") for card in body)
+    urls = (string(mapping(card), "url") for card in body)
     return tuple(dict.fromkeys(u for u in urls if u.startswith(("https://", "http://"))))
 
 

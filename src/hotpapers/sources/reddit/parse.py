@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from hotpapers.errors import APIError, ParseError
 from hotpapers.links import find_arxiv_ids, resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostKind
-from hotpapers.sources._base import SkipError, count, load_json, show, utc_from_timestamp
+from hotpapers.sources._base import SkipError, count, load_json, read_each, show, string, utc_from_timestamp
 
 __all__ = ["PLATFORM", "RedditPage", "Thing", "parse_listing", "parse_token"]
 
@@ -58,18 +58,13 @@ class RedditPage:
     skipped: tuple[str, ...]
 
 
-def _text(data: Mapping[str, object], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
 def _gone(data: Mapping[str, object], text_key: str) -> str | None:
     removed = data.get("removed_by_category")
     if isinstance(removed, str) and removed:
         return f"removed ({removed})"
-    if _text(data, text_key).strip() in _GONE_TEXT:
-        return _text(data, text_key).strip().strip("[]")
-    if _text(data, "author") == "[deleted]":
+    if string(data, text_key).strip() in _GONE_TEXT:
+        return string(data, text_key).strip().strip("[]")
+    if string(data, "author") == "[deleted]":
         return "deleted"
     return None
 
@@ -86,10 +81,10 @@ def _links(url: str, text: str) -> tuple[PaperLink, ...]:
 
 def _url(data: Mapping[str, object], fullname: str) -> str:
     """The thing's page: its ``permalink``, else (a comment without one) built from its submission's id."""
-    permalink = _text(data, "permalink")
+    permalink = string(data, "permalink")
     if permalink.startswith("/"):
         return WEB + permalink.split("?", 1)[0]
-    link = _text(data, "link_id")
+    link = string(data, "link_id")
     if fullname.startswith("t1_") and link.startswith("t3_"):
         return f"{WEB}/comments/{link[3:]}/_/{fullname[3:]}/"
     return f"{WEB}/comments/{fullname[3:]}/"
@@ -104,7 +99,7 @@ def _score(data: Mapping[str, object]) -> int:
 
 def _submission(data: Mapping[str, object], fullname: str, observed_at: dt.datetime) -> Thing:
     created = utc_from_timestamp(data.get("created_utc"), "created_utc")
-    if _text(data, "crosspost_parent"):
+    if string(data, "crosspost_parent"):
         return Thing(fullname, created, None, None)
     gone = _gone(data, "selftext")
     if gone is not None:
@@ -115,8 +110,8 @@ def _submission(data: Mapping[str, object], fullname: str, observed_at: dt.datet
     reposts = count(data.get("num_crossposts")) or 0
     snapshot = EngagementSnapshot(PLATFORM, fullname, observed_at, reposts=reposts, likes=score, replies=comments,
                                   extras=(("score", score), ("comments", comments)))
-    title, body = " ".join(_text(data, "title").split()), _text(data, "selftext").strip()
-    links = _links(_text(data, "url"), f"{title}\n{body}")
+    title, body = " ".join(string(data, "title").split()), string(data, "selftext").strip()
+    links = _links(string(data, "url"), f"{title}\n{body}")
     if not links:
         return Thing(fullname, created, None, snapshot)
     text = f"{title}\n\n{body[:MAX_TEXT]}" if body else title
@@ -130,18 +125,18 @@ def _comment(data: Mapping[str, object], fullname: str, observed_at: dt.datetime
         return Thing(fullname, created, None, None, gone)
     score = _score(data)
     snapshot = EngagementSnapshot(PLATFORM, fullname, observed_at, likes=score, extras=(("score", score),))
-    body = _text(data, "body").strip()
+    body = string(data, "body").strip()
     links = _links("", body)
     if not links:
         return Thing(fullname, created, None, snapshot)
-    parent = _text(data, "parent_id") or _text(data, "link_id") or None
+    parent = string(data, "parent_id") or string(data, "link_id") or None
     post = _post(data, fullname, created, body[:MAX_TEXT], links, PostKind.REPLY, parent)
     return Thing(fullname, created, post, snapshot)
 
 
 def _post(data: Mapping[str, object], fullname: str, created: dt.datetime, text: str,
           links: tuple[PaperLink, ...], kind: PostKind = PostKind.ORIGINAL, references: str | None = None) -> Post:
-    author = _text(data, "author")
+    author = string(data, "author")
     if not author:
         raise SkipError(f"author {show(data.get('author'))} missing")
     return Post(PLATFORM, fullname, _url(data, fullname), author, author, text, created, links, kind,
@@ -182,18 +177,10 @@ def parse_listing(data: bytes, observed_at: dt.datetime) -> RedditPage:
     inner = body.get("data") if isinstance(body, dict) and body.get("kind") == "Listing" else None
     if not isinstance(inner, dict) or not isinstance(inner.get("children"), list):
         raise ParseError("Reddit listing: expected {'kind': 'Listing', 'data': {'children': [...]}}")
-    things: list[Thing] = []
-    skipped: list[str] = []
-    for index, child in enumerate(inner["children"]):
-        try:
-            thing = _thing(child, observed_at)
-        except (SkipError, ValueError) as e:
-            skipped.append(f"children[{index}]: {e}")
-            continue
-        if thing is not None:
-            things.append(thing)
+    things, skipped = read_each(inner["children"], lambda child: _thing(child, observed_at), "children")
     after = inner.get("after")
-    return RedditPage(tuple(things), after if isinstance(after, str) and after else None, tuple(skipped))
+    return RedditPage(tuple(t for t in things if t is not None), after if isinstance(after, str) and after else None,
+                      tuple(skipped))
 
 
 def parse_token(data: bytes) -> tuple[str, float]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from hotpapers.errors import ParseError
 from hotpapers.links import find_arxiv_ids
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
-from hotpapers.sources._base import SkipError, count, load_json, show, utc_from_iso
+from hotpapers.sources._base import SkipError, count, load_json, mapping, read_each, show, string, utc_from_iso
 
 __all__ = ["PLATFORM", "SearchPage", "Video", "VideoPage", "api_error", "parse_search", "parse_videos"]
 
@@ -64,15 +64,6 @@ class VideoPage:
     skipped: tuple[str, ...]
 
 
-def _dict(value: object) -> Mapping[str, object]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(data: Mapping[str, object], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
 def _body(data: bytes, what: str, kind: str) -> tuple[Mapping[str, object], list[object]]:
     """The response object and its ``items`` (absent ``items``: none)."""
     body = load_json(data, what)
@@ -92,9 +83,9 @@ def parse_search(data: bytes) -> SearchPage:
     ids: list[str] = []
     skipped: list[str] = []
     for index, item in enumerate(items):
-        key = _dict(_dict(item).get("id"))
-        video_id = _str(key, "videoId")
-        if _str(key, "kind") != "youtube#video":
+        key = mapping(mapping(item).get("id"))
+        video_id = string(key, "videoId")
+        if string(key, "kind") != "youtube#video":
             continue  # a channel or playlist result
         if _VIDEO_ID.fullmatch(video_id):
             ids.append(video_id)
@@ -105,27 +96,27 @@ def parse_search(data: bytes) -> SearchPage:
 
 
 def _video(item: object, observed_at: dt.datetime) -> Video:
-    video = _dict(item)
-    video_id = _str(video, "id")
+    video = mapping(item)
+    video_id = string(video, "id")
     if not _VIDEO_ID.fullmatch(video_id):
         raise SkipError(f"id {show(video.get('id'))} is not a video id")
-    snippet, statistics = _dict(video.get("snippet")), _dict(video.get("statistics"))
+    snippet, statistics = mapping(video.get("snippet")), mapping(video.get("statistics"))
     views = count(statistics.get("viewCount"))
     likes, comments = count(statistics.get("likeCount", "0")), count(statistics.get("commentCount", "0"))
     if views is None or likes is None or comments is None:
         raise SkipError(f"statistics of {video_id} are not counts")
     snapshot = EngagementSnapshot(PLATFORM, video_id, observed_at, likes=likes, replies=comments,
                                   extras=(("views", views),))
-    title, description = " ".join(_str(snippet, "title").split()), _str(snippet, "description").strip()
+    title, description = " ".join(string(snippet, "title").split()), string(snippet, "description").strip()
     ids = find_arxiv_ids(f"{title}\n{description}")
     if not ids:
         return Video(video_id, None, snapshot)
-    channel = _str(snippet, "channelId")
+    channel = string(snippet, "channelId")
     if not channel:
         raise SkipError(f"snippet.channelId of {video_id} missing")
     text = f"{title}\n\n{description[:MAX_TEXT]}" if description else title
-    language = (_str(snippet, "defaultAudioLanguage") or _str(snippet, "defaultLanguage") or None)
-    post = Post(PLATFORM, video_id, f"{WATCH}{video_id}", channel, _str(snippet, "channelTitle").strip() or channel,
+    language = (string(snippet, "defaultAudioLanguage") or string(snippet, "defaultLanguage") or None)
+    post = Post(PLATFORM, video_id, f"{WATCH}{video_id}", channel, string(snippet, "channelTitle").strip() or channel,
                 text, utc_from_iso(snippet.get("publishedAt"), "snippet.publishedAt"),
                 tuple(PaperLink(i, LinkMethod.TEXT) for i in ids), language=language)
     return Video(video_id, post, snapshot)
@@ -137,23 +128,18 @@ def parse_videos(data: bytes, observed_at: dt.datetime) -> VideoPage:
     Raises:
         ParseError: the body is not JSON or not a ``youtube#videoListResponse``.
     """
-    videos: list[Video] = []
-    skipped: list[str] = []
-    for index, item in enumerate(_body(data, "YouTube videos.list", "youtube#videoListResponse")[1]):
-        try:
-            videos.append(_video(item, observed_at))
-        except (SkipError, ValueError) as e:
-            skipped.append(f"items[{index}]: {e}")
+    items = _body(data, "YouTube videos.list", "youtube#videoListResponse")[1]
+    videos, skipped = read_each(items, lambda item: _video(item, observed_at), "items")
     return VideoPage(tuple(videos), tuple(skipped))
 
 
 def api_error(data: bytes) -> tuple[str, str]:
     """(the first ``errors[].reason``, the ``message`` as one line) of a Google API error body; ("", "") if none."""
     try:
-        error = _dict(_dict(load_json(data, "YouTube error")).get("error"))
+        error = mapping(mapping(load_json(data, "YouTube error")).get("error"))
     except ParseError:
         return "", ""
     reasons = error.get("errors")
-    first = _dict(reasons[0]) if isinstance(reasons, list) and reasons else {}
-    message = re.sub(r"<[^>]+>", "", _str(error, "message"))
-    return _str(first, "reason"), " ".join(message.split())[:200]
+    first = mapping(reasons[0]) if isinstance(reasons, list) and reasons else {}
+    message = re.sub(r"<[^>]+>", "", string(error, "message"))
+    return string(first, "reason"), " ".join(message.split())[:200]
