@@ -344,13 +344,24 @@ def test_secrets_are_never_logged(switchboard: Switchboard, client: httpx.Client
     assert SECRET not in caplog.text and "<ACCESS_TOKEN>" not in caplog.text
 
 
-def test_forbidden_subreddit_fails_the_source_naming_the_request(switchboard: Switchboard,
-                                                                client: httpx.Client) -> None:
-    """A 403 (a private subreddit) is an APIError naming the request and the likely cause."""
-    route = lambda path: json_reply(b'{"reason": "private", "message": "Forbidden"}', 403) \
+def test_forbidden_subreddit_is_skipped_with_a_warning(switchboard: Switchboard, client: httpx.Client,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """A 403 (a private subreddit) skips that subreddit with a warning naming the request; the search still runs."""
+    def route(path: str) -> Reply | None:
+        if path.startswith("/r/"):
+            return json_reply(b'{"reason": "private", "message": "Forbidden"}', 403)
+        return _route()(path)
+
+    with caplog.at_level(logging.WARNING):
+        records, served = _collect(switchboard, client, route)
+    assert "reddit: r/MachineLearning skipped: HTTP 403 from" in caplog.text
+    assert "private, quarantined or banned" in caplog.text
+    assert served.requests[-1].startswith("/search") and records == []  # (the search finds nothing in May 2017)
+
+
+def test_refused_api_is_not_a_skipped_subreddit(switchboard: Switchboard, client: httpx.Client) -> None:
+    """A 401 that a new token does not cure fails the source: the credentials, not a subreddit, are at fault."""
+    route = lambda path: json_reply(b'{"message": "Unauthorized", "error": 401}', 401) \
         if path.startswith("/r/") else _route()(path)  # noqa: E731
-    with pytest.raises(APIError, match=r"HTTP 403 from .*/r/MachineLearning/new.*private, quarantined or banned"):
+    with pytest.raises(APIError, match=r"HTTP 401 from .*/r/MachineLearning/new"):
         _collect(switchboard, client, route)
-
-
-

@@ -24,7 +24,8 @@ What ``collect`` reads, newest first, until an item older than the window's star
 2. ``/search?q=site:arxiv.org&sort=new&t=week&type=link``, site-wide.
 
 Items created in the window that link a paper become posts with their snapshots (each once, whichever listing
-found it). Then the request's known posts that no listing returned are refreshed with ``/api/info``, 100
+found it). A subreddit Reddit refuses (403: private, quarantined, banned; 404: no such subreddit) is skipped
+with a warning; the others are read. Then the request's known posts that no listing returned are refreshed with ``/api/info``, 100
 fullnames per request: a snapshot each, or ``PostGone`` if Reddit no longer returns it or it was deleted or
 removed.
 """
@@ -144,8 +145,13 @@ class RedditSource:
             return
         seen: set[str] = set()
         for sub in self._subreddits:
-            for kind in ("new", "comments"):
-                yield from self._listing(f"/r/{sub}/{kind}", {}, request, seen)
+            try:
+                for kind in ("new", "comments"):
+                    yield from self._listing(f"/r/{sub}/{kind}", {}, request, seen)
+            except APIError as e:
+                if e.status not in (403, 404):
+                    raise
+                log.warning("reddit: r/%s skipped: %s", sub, e)  # private, quarantined, banned or no such name
         search = {"q": SEARCH_QUERY, "sort": "new", "t": "week", "type": "link"}
         yield from self._listing("/search", search, request, seen)
         known = [p.post_id for p in request.known_posts if p.platform == PLATFORM and p.post_id not in seen]
