@@ -26,8 +26,8 @@ What ``collect`` reads, newest first, until an item older than the window's star
 Items created in the window that link a paper become posts with their snapshots (each once, whichever listing
 found it). A subreddit Reddit refuses (403: private, quarantined, banned; 404: no such subreddit) is skipped
 with a warning; the others are read. Then the request's known posts that no listing returned are refreshed
-with ``/api/info``, 100 fullnames per request: a snapshot each, or ``PostGone`` if Reddit no longer returns it or it was deleted or
-removed.
+with ``/api/info``, 100 fullnames per request: a snapshot each, or ``PostGone`` if Reddit no longer returns it
+or it was deleted or removed.
 """
 
 from __future__ import annotations
