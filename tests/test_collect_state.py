@@ -131,3 +131,25 @@ def test_known_posts_skip_other_platforms_and_deleted() -> None:
     item = PaperEvidence(paper(), announcement(), (PostEvidence(gone, None), PostEvidence(post("h"), None)))
     assert [p.post_id for p in known_posts([item], "x")] == ["h"]
     assert known_posts([item], "bluesky") == ()
+
+
+class Noisy(Counting):
+    """A source that skips 25 items, warning about each."""
+
+    def collect(self, request: CollectRequest) -> Iterator[SourceOutput]:
+        import logging  # noqa: PLC0415
+
+        for index in range(25):
+            logging.getLogger("hotpapers.sources.x").warning("x: skipped item %d", index)
+        yield from ()
+
+
+def test_warnings_past_twenty_are_counted(store: SQLiteStore, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary lists a source's first 20 warnings and says how many more -v would show."""
+    monkeypatch.setattr(collecting, "load_registry", lambda: _registry(Noisy))
+    monkeypatch.setattr(collecting, "_environment", lambda ctx: _environment())
+    assert main(["--db", store.url, "collect", "--date", DAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert out.count("warning: x: skipped item") == 20
+    assert "warning: x: 5 more warnings (-v shows them all)" in out

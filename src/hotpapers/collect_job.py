@@ -53,6 +53,7 @@ class SourceReport:
     counted: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what the source logged at WARNING while it ran
     usage: SourceUsage | None = None  # what the source spent (posts read, quota units), if it says
+    warnings_left_out: int = 0  # warnings past the first _MAX_WARNINGS (shown with -v)
 
     @property
     def failed(self) -> bool:
@@ -187,13 +188,17 @@ def _drain(store: Store, records: Iterable[SourceOutput], report: SourceReport) 
 class _Warnings(logging.Handler):
     """Collects the warnings logged while one source runs, for the run summary (not only the log)."""
 
-    def __init__(self, into: list[str]) -> None:
+    def __init__(self, report: SourceReport) -> None:
         super().__init__(logging.WARNING)
-        self._into = into
+        self._report = report
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith("hotpapers.sources") and len(self._into) < _MAX_WARNINGS:
-            self._into.append(record.getMessage())
+        if not record.name.startswith("hotpapers.sources"):
+            return
+        if len(self._report.warnings) < _MAX_WARNINGS:
+            self._report.warnings.append(record.getMessage())
+        else:
+            self._report.warnings_left_out += 1
 
 
 _MAX_WARNINGS = 20
@@ -203,7 +208,7 @@ def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: d
                 environment: Environment) -> None:
     context = _context(environment, report, store)
     started = time.monotonic()
-    handler = _Warnings(report.warnings)
+    handler = _Warnings(report)
     package_log = logging.getLogger("hotpapers")
     package_log.addHandler(handler)
     try:

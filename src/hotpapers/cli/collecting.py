@@ -108,6 +108,8 @@ def _print_warnings(reports: list[SourceReport]) -> None:
     for report in reports:
         for message in report.warnings:
             click.echo(f"warning: {report.name}: {message.removeprefix(f'{report.name}: ')}")
+        if report.warnings_left_out:
+            click.echo(f"warning: {report.name}: {report.warnings_left_out} more warnings (-v shows them all)")
 
 
 @cli.command("sources")
