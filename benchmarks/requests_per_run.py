@@ -1,8 +1,9 @@
 """Benchmark: HTTP requests per daily run, against the original one-search-per-paper approach.
 
 Runs the real ``ingest_job.ingest`` and ``collect_job.collect`` on a temporary SQLite store against an
-``httpx.MockTransport`` that serves the synthetic day of ``synthetic_day.py`` and paginates like the real
-APIs, counts every request per source, checks the batch limits, and prints Markdown tables.
+``httpx.MockTransport`` that serves the synthetic day of ``synthetic_day.py`` (and, for Reddit, Mastodon,
+alphaXiv and YouTube, of ``synthetic_sources.py``) and paginates like the real APIs, counts every request per
+source, checks the batch limits, and prints Markdown tables.
 
 Run from the repository root: ``python benchmarks/requests_per_run.py``. See docs/benchmarks.md.
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 import httpx
 import synthetic_day as syn
+import synthetic_sources as more
 
 from hotpapers.arxiv.client import ArxivClient
 from hotpapers.collect_job import Environment, SourceReport, collect
@@ -37,7 +39,7 @@ from hotpapers.sources.jetstream import parse_event
 from hotpapers.sources.x_parse import parse_search_page
 from hotpapers.store import SQLiteStore
 
-SOURCES = ("bluesky", "hackernews", "huggingface", "x")
+SOURCES = ("bluesky", "hackernews", "huggingface", "x", "reddit", "mastodon", "alphaxiv", "youtube")
 ARCHIVE_MEAN_EMBEDS = 3368 / 264  # the Hot Papers archive: 3,368 embedded tweets in 264 posts (12.8 a day)
 Json = dict[str, Any]
 
@@ -54,9 +56,10 @@ def _time(value: str) -> dt.datetime:
 class Api:
     """Every platform the run talks to, routed by host and path; logs each request."""
 
-    def __init__(self, day: syn.SyntheticDay) -> None:
+    def __init__(self, day: syn.SyntheticDay, sources: more.NewSources | None = None) -> None:
         self.day = day
         self.log: list[httpx.Request] = []
+        self.more = more.handler(sources) if sources is not None else None
         self.x_by_id = {t["id"]: t for t in day.x_tweets + day.x_yesterday}
         self.hn_template = syn.load_json("hackernews/algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json")
         self.bsky_error = syn.load_json("bluesky/createRecord_400_InvalidRequest.body.json")
@@ -84,6 +87,10 @@ class Api:
         if request.url.host == "hacker-news.firebaseio.com" and request.url.path.startswith("/v0/user/"):
             name = request.url.path.removeprefix("/v0/user/").removesuffix(".json")
             return _ok(dict(self.hn_user_t, id=name, karma=len(name) * 100))
+        if handler is None and self.more is not None:
+            answer = self.more(request)
+            if answer is not None:
+                return answer
         return handler(request.url.params) if handler else httpx.Response(404, json={"error": "NotFound"})
 
     def of(self, host: str, path: str) -> list[httpx.QueryParams]:
@@ -195,11 +202,13 @@ def original_embeds(store: SQLiteStore) -> tuple[int, int]:
     return sum(len(p.posts) for p in digest.papers), len(digest.papers)
 
 
-def run(name: str, day: syn.SyntheticDay, *, yesterday: bool, x_max_pages: str = "0") -> Outcome:
-    """One daily run (ingest + collect) on a fresh temporary store; ``x_max_pages`` "" is the default (20)."""
-    api = Api(day)
+def run(name: str, day: syn.SyntheticDay, sources: more.NewSources, *, yesterday: bool,
+        x_max_reads: str = "0") -> Outcome:
+    """One daily run (ingest + collect) on a fresh temporary store; ``x_max_reads`` "" is the default budget."""
+    api = Api(day, sources)
     transport = httpx.MockTransport(api)
-    env = {"HOTPAPERS_X_BEARER_TOKEN": "benchmark-token", "HOTPAPERS_X_MAX_PAGES": x_max_pages}
+    env = {"HOTPAPERS_X_BEARER_TOKEN": "benchmark-token", "HOTPAPERS_X_MAX_READS_PER_RUN": x_max_reads,
+           "HOTPAPERS_X_MAX_READS_PER_DAY": x_max_reads, **more.ENV}
     environment = Environment(env=env, now=lambda: syn.NOW, sleep=lambda _: None, retry=NO_RETRIES,
                               transport=transport)
     with tempfile.TemporaryDirectory(prefix="hotpapers-bench-") as tmp:
@@ -211,6 +220,7 @@ def run(name: str, day: syn.SyntheticDay, *, yesterday: bool, x_max_pages: str =
             seed_bluesky(store, day)
             if yesterday:
                 seed_x_yesterday(store, day)
+                store_records(store, [*sources.reddit_known, *sources.mastodon_known, *sources.youtube_known])
             reports = collect(store, load_registry(), day=syn.DAY, names=SOURCES, environment=environment)
             seconds = time.perf_counter() - started
             failed = [f"{r.name}: {r.error}" for r in reports if r.failed]
@@ -259,7 +269,31 @@ def check_batches(outcome: Outcome, day: syn.SyntheticDay) -> list[list[str]]:
             ["Hacker News user profiles: one request per author", f"{len(users)} requests"],
             ["HN search_by_date: hitsPerPage=1000", f"{len(hn)} request(s)"],
             ["HF daily_papers: limit=100", f"{len(hf)} request(s): " + ", ".join(f"{q['date']} p={q['p']}"
-                                                                                for q in hf)]]
+                                                                                for q in hf)],
+            *check_new_batches(outcome)]
+
+
+def check_new_batches(outcome: Outcome) -> list[list[str]]:
+    """The batch limits of the sources of issue 16, asserted; (check, what was seen) rows."""
+    api = outcome.api
+    info = [len(q["id"].split(",")) for q in api.of("oauth.reddit.com", "/api/info")]
+    listings = [q for r in api.log if r.url.host == "oauth.reddit.com" and r.url.path != "/api/info"
+                for q in [r.url.params]]
+    statuses = [len(q.get_list("id[]")) for host in ("mastodon.social", "sigmoid.social")
+                for q in api.of(host, "/api/v1/statuses")]
+    videos = [len(q["id"].split(",")) for q in api.of("www.googleapis.com", "/youtube/v3/videos")]
+    searches = api.of("www.googleapis.com", "/youtube/v3/search")
+    assert _full_but_last(info, 100), info
+    assert all(q["limit"] == "100" for q in listings)
+    assert all(n <= 20 for n in statuses) and statuses, statuses
+    assert all(n <= 50 for n in videos) and all(q["maxResults"] == "50" for q in searches)
+    pages = Counter(r.url.path for r in api.log if r.url.host == "oauth.reddit.com" and "/r/" in r.url.path)
+    return [["Reddit listings: limit=100, newest first, to the window's start (1,000 at most)",
+             ", ".join(f"{path} {n}" for path, n in sorted(pages.items()))],
+            ["Reddit /api/info: 100 fullnames except the last", _sizes(info)],
+            ["Mastodon batch lookup: at most 20 id[] per request", _sizes(statuses)],
+            ["YouTube: search 50 a page; videos.list at most 50 ids",
+             f"{len(searches)} search pages; videos.list ids per request: {videos}"]]
 
 
 def check_id_list(day: syn.SyntheticDay) -> str:
@@ -278,17 +312,21 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def main() -> None:
-    logging.getLogger("hotpapers").setLevel(logging.ERROR)  # the X page-cap warning is in the tables
+    logging.getLogger("hotpapers").setLevel(logging.ERROR)  # the X budget's warning is in the tables
     started = time.perf_counter()
     split = syn.Split()
     day = syn.make_day(split)
-    outcomes = [run("A: today only", day, yesterday=False), run("B: + yesterday's X posts", day, yesterday=True),
-                run("A, default HOTPAPERS_X_MAX_PAGES (20)", day, yesterday=False, x_max_pages="")]
+    sources = more.make(day)
+    outcomes = [run("A: today only", day, sources, yesterday=False),
+                run("B: + yesterday's posts", day, sources, yesterday=True),
+                run("A, the default X read budget (2,000 a run)", day, sources, yesterday=False, x_max_reads="")]
     cols = ["arxiv", *SOURCES]
     print(f"Synthetic day {syn.DAY}: {split.papers} papers; posts: X {split.x}, Bluesky {split.bluesky} "
           f"(stored by Jetstream), Hacker News {split.hackernews}, Hugging Face {split.huggingface}; "
           f"scenario B adds {split.x_yesterday} X posts stored yesterday "
-          f"({len(day.x_gone)} of them deleted since).\n")
+          f"({len(day.x_gone)} of them deleted since), and {len(sources.reddit_known)} Reddit, "
+          f"{len(sources.mastodon_known)} Mastodon and {len(sources.youtube_known)} YouTube posts.\n")
+    print(f"Volumes assumed for the new sources: {more.VOLUMES}.\n")
     print(table(["scenario", *cols, "total", "run time (s)"],
                 [[o.name, *(str(o.per_source[c]) for c in cols), f"**{sum(o.per_source.values())}**",
                   f"{o.seconds:.1f}"] for o in outcomes]))

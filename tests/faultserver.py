@@ -10,6 +10,7 @@ It wraps a route of the same shape as ``localserver.Route``. Before answering ea
 * ``truncated``: a 200 whose ``Content-Length`` promises more than is sent before the connection closes;
 * ``malformed``: a 200 with a garbage body (neither JSON nor XML).
 
+POST requests (OAuth token requests, the Bluesky login) are routed and faulted by their path like GETs.
 A fault is injected at most ``max_in_a_row`` times in a row for one path (with its query), so a client that
 retries enough always gets the real answer. Every injected fault is recorded in ``FaultServed.faults``. The
 hotpapers run sends its requests one after another, so the schedule — and the record — is the same on every
@@ -106,6 +107,12 @@ def serve_faults(
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            """A POST (an OAuth token request, a Bluesky login) is routed and faulted by its path like a GET."""
+            length = int(self.headers.get("Content-Length") or 0)
+            served.bodies.append(self.rfile.read(length))
+            self.do_GET()
+
         def do_GET(self) -> None:
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))

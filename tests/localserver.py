@@ -30,6 +30,7 @@ class Served:
     requests: list[str] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)  # of POST requests, in order
 
 
 @contextmanager
@@ -38,6 +39,12 @@ def serve(route: Route) -> Iterator[Served]:
     served = Served(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            """A POST (an OAuth token request) is routed by its path like a GET; its body is kept."""
+            length = int(self.headers.get("Content-Length") or 0)
+            served.bodies.append(self.rfile.read(length))
+            self.do_GET()
+
         def do_GET(self) -> None:
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))

@@ -83,3 +83,70 @@ def test_unreadable_config_is_a_config_error(tmp_path: Path) -> None:
     """A config path that cannot be read is a ConfigError naming it."""
     with pytest.raises(ConfigError, match="cannot read"):
         load_settings(tmp_path / "missing.toml", env={})
+
+
+def test_http_timeout_defaults_to_a_minute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a setting, every request wait is bounded by 60 s."""
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(env={}).http_timeout == 60.0
+
+
+def test_http_timeout_from_file_then_env(tmp_path: Path) -> None:
+    """``http_timeout`` in the file is overridden by HOTPAPERS_HTTP_TIMEOUT."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("http_timeout = 12\n")
+    assert load_settings(cfg, env={}).http_timeout == 12.0
+    assert load_settings(cfg, env={"HOTPAPERS_HTTP_TIMEOUT": "2.5"}).http_timeout == 2.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_bad_http_timeout_env_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """A timeout that is not a positive number of seconds is refused, naming the variable."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="HOTPAPERS_HTTP_TIMEOUT must be a positive number"):
+        load_settings(env={"HOTPAPERS_HTTP_TIMEOUT": value})
+
+
+def test_zero_http_timeout_in_file_is_a_config_error(tmp_path: Path) -> None:
+    """``http_timeout = 0`` is refused, naming the file and key."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("http_timeout = 0\n")
+    with pytest.raises(ConfigError, match=r"c\.toml: http_timeout must be a positive number"):
+        load_settings(cfg, env={})
+
+
+def test_source_tables_become_source_environment(tmp_path: Path) -> None:
+    """[x], [reddit] and [mastodon] keys are handed to sources under their HOTPAPERS_* names."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[x]\nmax_reads_per_day = 5000\nprice_per_read = 0.005\n'
+                   '[reddit]\nsubreddits = ["MachineLearning", "LocalLLaMA"]\n'
+                   '[mastodon]\ninstances = ["https://sigmoid.social"]\n')
+    assert load_settings(cfg, env={}).source_env == {
+        "HOTPAPERS_X_MAX_READS_PER_DAY": "5000",
+        "HOTPAPERS_X_PRICE_PER_READ": "0.005",
+        "HOTPAPERS_REDDIT_SUBREDDITS": "MachineLearning,LocalLLaMA",
+        "HOTPAPERS_MASTODON_INSTANCES": "https://sigmoid.social",
+    }
+
+
+def test_secret_in_a_source_table_is_refused(tmp_path: Path) -> None:
+    """A token or secret in the config file is an unknown key that says secrets come from the environment."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[reddit]\nclient_secret = "s3cret"\n')
+    with pytest.raises(ConfigError, match=r"unknown setting 'reddit\.client_secret' \(secrets come from the env"):
+        load_settings(cfg, env={})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[x]\nmax_reads_per_day = -5\n", "x.max_reads_per_day must be a whole number >= 0"),
+    ('[x]\nmax_reads_per_run = "lots"\n', "x.max_reads_per_run must be a whole number >= 0"),
+    ('[reddit]\nsubreddits = "MachineLearning"\n', "reddit.subreddits must be a list of strings"),
+    ("[youtube]\nquery = 3\n", "youtube.query must be a string"),
+    ('x = "not a table"\n', r"\[x\] must be a table"),
+])
+def test_bad_source_table_values_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
+    """A wrongly typed source setting stops with a line naming the file and key."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(cfg, env={})

@@ -206,12 +206,12 @@ def test_unknown_mode_is_an_error() -> None:
 
 def test_platform_labels() -> None:
     """Known platforms have display names; others are shown as they are."""
-    assert [platform_label(p) for p in ("x", "bluesky", "hackernews", "huggingface", "mastodon")] == [
+    assert [platform_label(p) for p in ("x", "bluesky", "hackernews", "huggingface", "myspace")] == [
         "X",
         "Bluesky",
         "Hacker News",
         "Hugging Face",
-        "mastodon",
+        "myspace",
     ]
 
 

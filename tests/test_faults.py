@@ -1,58 +1,67 @@
-"""``hotpapers run`` against a fault-injecting server: transient faults change nothing, bad bodies sink one source.
+"""Every source and every arXiv path against a fault-injecting server: transient faults change nothing, a source
+that stays down or answers garbage fails alone, and a stalled server costs at most the configured timeout.
 
-The server (tests/faultserver.py) replays the recordings of tests/test_run_e2e.py and injects, on a seeded
-schedule, 429 with ``Retry-After: 0``, 500/502/503, stalls past the client's read timeout, reset connections
-and truncated bodies (at most ``MAX_IN_A_ROW`` in a row per path, so retries get through), or malformed bodies.
-Each faulted run is compared with a fault-free run: the exported store (papers, announcements, posts,
-engagement, digests) and every output file must be byte for byte the same.
+The server (tests/faultserver.py) replays the world of tests/e2e_world.py (arXiv RSS, API and OAI-PMH; X,
+Bluesky with its login and search backfill, Hacker News, Hugging Face, Reddit with its OAuth token, Mastodon,
+alphaXiv, YouTube; and the refresh requests of posts an earlier run stored) and injects, on a seeded schedule,
+429 with ``Retry-After: 0``, 500/502/503, stalls past the timeout, reset connections and truncated bodies (at most
+``MAX_IN_A_ROW`` in a row per path, so retries get through), or malformed bodies. Each faulted run is compared
+with a fault-free run: the exported store (papers, announcements, posts, engagement, digests), the sources'
+checkpoints and every output file must be byte for byte the same (the server's address, which differs from run
+to run and is part of Mastodon post URLs, is masked).
 
-The run is made fast without changing what it does: clients get a 0.25 s read timeout (``make_client`` is
-wrapped where the run builds its clients), stamina's waits are zeroed (``stamina.set_testing``), and the
-sources' ``sleep`` (throttles, X's rate-limit waits) is recorded instead of slept.
+The run is made fast without changing what it does: ``HOTPAPERS_HTTP_TIMEOUT`` is 0.25 s (a stall lasts 1 s),
+stamina's waits are zeroed (``stamina.set_testing``), and the sources' ``sleep`` (throttles, rate-limit waits)
+is recorded instead of slept.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
+import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import orjson
 import pytest
 import stamina
 
-import hotpapers.http
+import e2e_world
 from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
 from hotpapers.collect_job import Environment
+from hotpapers.pipeline import store_records
 from hotpapers.store import SQLiteStore
-from test_run_e2e import DAY, NOW, _route
 
+NOW = e2e_world.SEEN_AT.replace(day=29, hour=1, minute=40)  # Thursday 20:40 EST: Thursday's listing has closed
+DAY = "2024-11-28"
 ATTEMPTS = 4  # per request, as stamina.set_testing caps them
 MAX_IN_A_ROW = 2  # < ATTEMPTS: every transient fault is eventually retried through
-READ_TIMEOUT = 0.25
+TIMEOUT = 0.25  # HOTPAPERS_HTTP_TIMEOUT of the runs
 STALL_SECONDS = 1.0
 SEEDS = tuple(range(1, 11))
+SOURCES = e2e_world.SOURCES
+MASK = b"http://fault-server"
 
 
 @dataclass
 class Outcome:
-    """What one ``hotpapers run`` left behind."""
+    """What one command left behind."""
 
     code: int
     out: str
     err: str
     export: bytes
+    states: list[tuple[str, str, str]]
     outputs: dict[str, bytes]
     served: FaultServed
     sleeps: list[float]
     tracebacks: list[str]
     db: Path
+    seconds: float
 
     def rows(self) -> dict[str, list[str]]:
         """The summary table: source name -> its cells."""
@@ -66,18 +75,27 @@ class Outcome:
 Runner = Callable[..., Outcome]
 
 
+def _files(folder: Path, served: FaultServed) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes().replace(served.url.encode(), MASK)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def run_under_faults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> Iterator[Runner]:
-    """A function running ``hotpapers run`` in a fresh directory against a fault server (``serve_faults`` kwargs)."""
+    """A function running a command (``run`` by default) in a fresh directory against a fault server.
+
+    Its keyword arguments are ``serve_faults``'s, plus ``argv`` (the command) and ``seeded`` (store the posts of an
+    earlier run first; default True).
+    """
     sleeps: list[float] = []
-    fast = functools.partial(hotpapers.http.make_client, timeout=httpx.Timeout(READ_TIMEOUT))
-    monkeypatch.setattr("hotpapers.collect_job.make_client", fast)
-    monkeypatch.setattr("hotpapers.ingest_job.make_client", fast)
     monkeypatch.setattr(
         "hotpapers.cli.collecting._environment",
-        lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None),
+        lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None,
+                                timeout=ctx.settings.http_timeout),
     )
     monkeypatch.setattr(app, "now_utc", lambda: NOW)
     monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
@@ -86,38 +104,34 @@ def run_under_faults(
     caplog.set_level(logging.WARNING)
     count = [0]
 
-    def run(**faults: object) -> Outcome:
+    def run(argv: Sequence[str] = ("run",), seeded: bool = True, **faults: object) -> Outcome:
         faults = {"stall_seconds": STALL_SECONDS, "max_in_a_row": MAX_IN_A_ROW, **faults}
         count[0] += 1
         where = tmp_path / f"run{count[0]}"
         where.mkdir()
         sleeps.clear()
         caplog.clear()
-        with serve_faults(_route, **faults) as served:  # type: ignore[arg-type]
+        with serve_faults(e2e_world.route, **faults) as served:  # type: ignore[arg-type]
             cfg = where / "hotpapers.toml"
-            cfg.write_text(f'db = "{where / "s.db"}"\nout_dir = "{where / "out"}"\n[arxiv]\ndelay_seconds = 0\n')
-            url = served.url
-            for key, value in {
-                "HOTPAPERS_CONFIG": str(cfg),
-                "HOTPAPERS_ARXIV_RSS_URL": f"{url}/rss",
-                "HOTPAPERS_ARXIV_API_URL": f"{url}/api/query",
-                "HOTPAPERS_X_API_URL": f"{url}/x",
-                "HOTPAPERS_X_BEARER_TOKEN": "test-token-not-secret",
-                "HOTPAPERS_BSKY_APPVIEW_URL": f"{url}/bsky",
-                "HOTPAPERS_HN_API_URL": f"{url}/hn",
-                "HOTPAPERS_HF_API_URL": f"{url}/hf",
-            }.items():
+            cfg.write_text(f'db = "{where / "s.db"}"\nout_dir = "{where / "out"}"\nhttp_timeout = {TIMEOUT}\n'
+                           '[arxiv]\ndelay_seconds = 0\ncategories = ["cs", "stat.ML", "math"]\n')
+            monkeypatch.setenv("HOTPAPERS_CONFIG", str(cfg))
+            for key, value in e2e_world.environment(served.url).items():
                 monkeypatch.setenv(key, value)
-            code = main(["run"])
+            if seeded:
+                store_records(SQLiteStore(where / "s.db"), list(e2e_world.seed(served.url)))
+            started = time.monotonic()
+            code = main(list(argv))
+            seconds = time.monotonic() - started
             captured = capsys.readouterr()
             tracebacks = [r.getMessage() for r in caplog.records if r.exc_info is not None]
         export = where / "export.jsonl"
         exported = main(["export", "--out", str(export)])
         capsys.readouterr()
-        out_dir = where / "out"
-        outputs = {p.name: p.read_bytes() for p in sorted(out_dir.iterdir())} if out_dir.exists() else {}
-        return Outcome(code, captured.out, captured.err, export.read_bytes() if exported == 0 else b"", outputs,
-                       served, list(sleeps), tracebacks, where / "s.db")
+        data = export.read_bytes().replace(served.url.encode(), MASK) if exported == 0 else b""
+        states = list(SQLiteStore(where / "s.db").iter_states())
+        return Outcome(code, captured.out, captured.err, data, states, _files(where / "out", served), served,
+                       list(sleeps), tracebacks, where / "s.db", seconds)
 
     with stamina.set_testing(True, attempts=ATTEMPTS):
         yield run
@@ -128,12 +142,24 @@ def _no_traceback(outcome: Outcome) -> None:
     assert outcome.tracebacks == []
 
 
+def _post_keys(outcome: Outcome) -> list[tuple[str, str]]:
+    return [(p.platform, p.post_id) for p in SQLiteStore(outcome.db).iter_posts()]
+
+
+def _same(faulted: Outcome, clean: Outcome, what: object) -> None:
+    assert faulted.export == clean.export, what
+    assert faulted.states == clean.states, what
+    assert faulted.outputs == clean.outputs, what
+
+
 def test_transient_faults_leave_store_and_outputs_unchanged(run_under_faults: Runner) -> None:
-    """Under every seed, the faulted run exits 0 with the fault-free run's store export and output bytes."""
+    """Under every seed, the faulted run of every source exits 0 with the fault-free store, checkpoints and outputs."""
     clean = run_under_faults(seed=0, kinds=())
     assert clean.code == 0 and clean.served.faults == []
     assert f"{DAY}---Hot-Papers.md" in clean.outputs and clean.export
+    assert {row[1] for name, row in clean.rows().items() if name in SOURCES} == {"ok"}
     injected: Counter[str] = Counter()
+    faulted_prefixes: set[str] = set()
     clean_posts = _post_keys(clean)
     completed = lost = duplicated = 0
     for seed in SEEDS:
@@ -143,22 +169,20 @@ def test_transient_faults_leave_store_and_outputs_unchanged(run_under_faults: Ru
         lost += len(set(clean_posts) - set(posts))
         duplicated += len(posts) - len(set(posts))
         assert faulted.code == 0, (seed, faulted.out, faulted.err)
-        assert faulted.export == clean.export, seed
-        assert faulted.outputs == clean.outputs, seed
-        if faulted.served.faults:  # every fault was retried: one more request each
-            assert len(faulted.served.requests) == len(clean.served.requests) + len(faulted.served.faults), seed
+        _same(faulted, clean, seed)
+        assert len(faulted.served.requests) == len(clean.served.requests) + len(faulted.served.faults), seed
         assert max(faulted.sleeps, default=0.0) < 5.0, (seed, faulted.sleeps)  # throttles only: Retry-After is 0
         _no_traceback(faulted)
         injected += faulted.served.counts()
+        faulted_prefixes |= {p for f in faulted.served.faults for p in (*e2e_world.PREFIXES.values(), "/rss/")
+                             if f.path.startswith(p)}
     assert set(injected) == set(TRANSIENT_FAULTS), injected
+    assert faulted_prefixes == {*e2e_world.PREFIXES.values(), "/rss/"}  # every source was faulted
     assert (lost, duplicated) == (0, 0)
     # the numbers of docs/reliability.md (pytest -s shows them)
     print(f"\nfaults injected {sum(injected.values())} {dict(sorted(injected.items()))}; runs {len(SEEDS)}, "
-          f"completed {completed}; posts per run {len(clean_posts)}, lost {lost}, duplicated {duplicated}")
-
-
-def _post_keys(outcome: Outcome) -> list[tuple[str, str]]:
-    return [(p.platform, p.post_id) for p in SQLiteStore(outcome.db).iter_posts()]
+          f"completed {completed}; requests per clean run {len(clean.served.requests)}; posts per run "
+          f"{len(clean_posts)}, lost {lost}, duplicated {duplicated}")
 
 
 def test_same_seed_same_schedule(run_under_faults: Runner) -> None:
@@ -168,34 +192,38 @@ def test_same_seed_same_schedule(run_under_faults: Runner) -> None:
     assert first.served.faults == again.served.faults and first.served.faults
 
 
-@pytest.mark.parametrize(("prefix", "source"), [("/hn/", "hackernews"), ("/hf/", "huggingface"), ("/x/", "x")])
-def test_a_source_that_stays_down_is_reported_and_skipped(run_under_faults: Runner, prefix: str, source: str) -> None:
-    """A source answering 503 every time is retried ATTEMPTS times, reported FAILED (exit 8); the others finish."""
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_source_that_stays_down_is_reported_and_skipped(run_under_faults: Runner, source: str) -> None:
+    """A source answering 503 every time is retried ATTEMPTS times, reported FAILED (exit 8); the others finish
+    with the fault-free posts and engagement."""
+    prefix = e2e_world.PREFIXES[source]
     clean = run_under_faults(seed=0, kinds=())
     down = run_under_faults(seed=0, kinds=("503",), rate=1.0, max_in_a_row=10**6, prefixes=(prefix,))
     assert down.code == 8
     rows = down.rows()
-    assert rows[source][1].startswith("FAILED: HTTP 503 from")
-    assert all(rows[name][1] == "ok" for name in ("hackernews", "huggingface", "x") if name != source)
+    assert rows[source][1].startswith("FAILED: HTTP 503 from"), rows[source]
+    others = set(SOURCES) - {source}
+    assert all(rows[name][1] == "ok" for name in others)
     first = next(p for p in down.served.requests if p.startswith(prefix))
     assert down.served.requests.count(first) == ATTEMPTS
-    others = {"hackernews", "huggingface", "x"} - {source}
     assert down.posts(others) == clean.posts(others) and clean.posts(others)
     assert down.outputs.keys() == clean.outputs.keys()
     _no_traceback(down)
 
 
-@pytest.mark.parametrize(("prefix", "source"), [("/hn/", "hackernews"), ("/hf/", "huggingface"), ("/x/", "x")])
-def test_a_malformed_body_fails_that_source_only(run_under_faults: Runner, prefix: str, source: str) -> None:
-    """A 200 with garbage is not retried: that source is FAILED (exit 8), with no traceback; nothing else is lost."""
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_malformed_body_fails_that_source_only(run_under_faults: Runner, source: str) -> None:
+    """A 200 with garbage is not retried: that source is FAILED (exit 8) naming the request, with no traceback;
+    nothing of the others is lost."""
+    prefix = e2e_world.PREFIXES[source]
     clean = run_under_faults(seed=0, kinds=())
     bad = run_under_faults(seed=0, kinds=("malformed",), rate=1.0, max_in_a_row=1, prefixes=(prefix,))
     assert bad.served.counts()["malformed"] >= 1
     assert bad.code == 8, bad.out
     rows = bad.rows()
-    assert rows[source][1].startswith("FAILED: ") and "not JSON" in rows[source][1]
+    assert rows[source][1].startswith("FAILED: ") and "not JSON" in rows[source][1], rows[source]
     assert f"(from {bad.served.url}{prefix}" in rows[source][1]  # the failure names the request
-    others = {"hackernews", "huggingface", "x"} - {source}
+    others = set(SOURCES) - {source}
     assert all(rows[name][1] == "ok" for name in others)
     assert bad.posts(others) == clean.posts(others) and clean.posts(others)
     assert bad.outputs.keys() == clean.outputs.keys()
@@ -210,6 +238,44 @@ def test_a_malformed_listing_is_a_clean_error(run_under_faults: Runner) -> None:
     assert "not well-formed XML" in bad.err and f"(from {bad.served.url}/rss/" in bad.err, bad.err
     _no_traceback(bad)
     assert set(ALL_FAULTS) >= set(bad.served.counts())
+
+
+INGESTS = (("ingest", "--date", "2025-04-08"), ("ingest", "--date", "2014-11-21", "--replacements"))
+"""A past day rebuilt from the API (``search_submitted``), and one with OAI-PMH replacements (``ListRecords``
+with a resumption token): 2504.04921 (cs.SE) was submitted in 2025-04-08's window; 0704.0874 (math.AG) has a
+version submitted in 2014-11-21's."""
+
+
+@pytest.mark.parametrize("argv", INGESTS, ids=["api", "api+oai"])
+def test_arxiv_api_and_oai_paths_under_transient_faults(run_under_faults: Runner, argv: tuple[str, ...]) -> None:
+    """Ingesting a past day through the API (and OAI-PMH) under every seed stores what the fault-free ingest does."""
+    clean = run_under_faults(argv, seeded=False, seed=0, kinds=())
+    assert clean.code == 0 and clean.export, clean.err
+    assert any(p.startswith("/api/query") for p in clean.served.requests)
+    injected: Counter[str] = Counter()
+    for seed in SEEDS:
+        faulted = run_under_faults(argv, seeded=False, seed=seed, kinds=TRANSIENT_FAULTS)
+        assert faulted.code == 0, (seed, faulted.err)
+        assert faulted.export == clean.export, seed
+        assert len(faulted.served.requests) == len(clean.served.requests) + len(faulted.served.faults), seed
+        _no_traceback(faulted)
+        injected += Counter(f.path.split("?")[0] for f in faulted.served.faults)
+    paths = {"/api/query", "/oai"} if "--replacements" in argv else {"/api/query"}
+    assert set(injected) == paths, injected
+    print(f"\n{' '.join(argv)}: faults injected {sum(injected.values())} {dict(sorted(injected.items()))}; runs "
+          f"{len(SEEDS)}, all identical to the fault-free ingest; requests per clean ingest {len(clean.served.requests)}")
+
+
+def test_a_stalled_server_costs_at_most_the_timeout_per_request(run_under_faults: Runner) -> None:
+    """Every first request to arXiv, X and Reddit stalls for 20 s: with HOTPAPERS_HTTP_TIMEOUT = 0.25 s each costs
+    about 0.25 s, not 20 s, and the run ends with the fault-free store."""
+    clean = run_under_faults(seed=0, kinds=())
+    stalled = run_under_faults(seed=0, kinds=("stall",), rate=1.0, max_in_a_row=1, stall_seconds=20.0,
+                               prefixes=("/rss/", "/x/", "/reddit/"))
+    stalls = stalled.served.counts()["stall"]
+    assert stalled.code == 0 and stalls >= 6, (stalls, stalled.err)
+    _same(stalled, clean, "stall")
+    assert stalled.seconds < clean.seconds + stalls * (TIMEOUT + 0.75), (stalled.seconds, clean.seconds, stalls)
 
 
 def test_x_honours_retry_after_without_rate_limit_headers(run_under_faults: Runner) -> None:

@@ -33,6 +33,7 @@ from hotpapers.arxiv.rss import parse_rss
 from hotpapers.errors import APIError, InputError, ParseError
 from hotpapers.links import find_arxiv_ids, find_arxiv_refs, ids_from_urls, resolve_url
 from hotpapers.native import read_native
+from hotpapers.sources import alphaxiv, mastodon, reddit, youtube
 from hotpapers.sources.bluesky import parse_get_posts, parse_search_posts
 from hotpapers.sources.hackernews import parse_item, parse_search
 from hotpapers.sources.huggingface import parse_daily_papers
@@ -46,6 +47,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SOCIAL = FIXTURES / "social"
 OBSERVED = dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC)
 MAX_LINES = 8  # JSON Lines fixtures: the first lines are enough seeds
+_INSTANCE = "https://sigmoid.social"  # the Mastodon instance a status is read from
 
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,
@@ -219,6 +221,23 @@ FAMILIES: dict[str, tuple[str, list[bytes], Parser]] = {
     "huggingface": ("json", _seeds("huggingface/*.json", SOCIAL), lambda b: parse_daily_papers(b, OBSERVED)),
     "legacy": ("json", _seeds("legacy/*.json"), lambda b: parse_legacy(b, "fuzz.json")),
     "native": ("jsonl", [_native_seed()], lambda b: list(read_native(Path("fuzz.jsonl"), io.BytesIO(b)))),
+    # the sources of issue 16
+    "reddit-listing": ("json", [b for b in _seeds("reddit/*.json", SOCIAL) if b'"Listing"' in b],
+                       lambda b: reddit.parse_listing(b, OBSERVED)),
+    "reddit-token": ("json", _seeds("reddit/access_token*.json", SOCIAL), reddit.parse_token),
+    "mastodon-statuses": (
+        "json", _seeds("mastodon/timelines_*.json", SOCIAL), lambda b: mastodon.parse_statuses(b, OBSERVED, _INSTANCE)
+    ),
+    "mastodon-status": (
+        "json", [b for b in _seeds("mastodon/*tatus*.json", SOCIAL) if b'"uri"' in b],
+        lambda b: mastodon.parse_status(b, OBSERVED, _INSTANCE),
+    ),
+    "mastodon-search": ("json", _seeds("mastodon/search_*.json", SOCIAL),
+                        lambda b: mastodon.parse_search(b, OBSERVED, _INSTANCE)),
+    "mastodon-trending-links": ("json", _seeds("mastodon/*trends_links*.json", SOCIAL), mastodon.parse_trending_links),
+    "alphaxiv": ("json", _seeds("alphaxiv/*.json", SOCIAL), lambda b: alphaxiv.parse_trending(b, OBSERVED)),
+    "youtube-search": ("json", _seeds("youtube/*search*.json", SOCIAL), youtube.parse_search),
+    "youtube-videos": ("json", _seeds("youtube/*videos*.json", SOCIAL), lambda b: youtube.parse_videos(b, OBSERVED)),
 }
 
 

@@ -10,11 +10,15 @@ __all__ = ["register"]
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers and sources to ``registry``."""
     # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.sources.alphaxiv import AlphaXivSource  # noqa: PLC0415
     from hotpapers.sources.bluesky import BlueskySource  # noqa: PLC0415
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
     from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
     from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
+    from hotpapers.sources.mastodon import MastodonSource  # noqa: PLC0415
+    from hotpapers.sources.reddit import RedditSource  # noqa: PLC0415
     from hotpapers.sources.x import XSource  # noqa: PLC0415
+    from hotpapers.sources.youtube import YouTubeSource  # noqa: PLC0415
     from hotpapers.writers.feeds import AtomWriter, JsonFeedWriter, RssWriter  # noqa: PLC0415
     from hotpapers.writers.hugo import HugoWriter  # noqa: PLC0415
     from hotpapers.writers.jekyll import JekyllWriter  # noqa: PLC0415
@@ -28,8 +32,12 @@ def register(registry: Registry) -> None:
     registry.add_writer("json", JsonWriter)
     registry.add_writer("hugo", HugoWriter)
     registry.add_writer("jekyll", JekyllWriter)
+    registry.add_source("alphaxiv", AlphaXivSource)
     registry.add_source("bluesky", BlueskySource)
     registry.add_source("hackernews", HackerNewsSource)
     registry.add_source("huggingface", HuggingFaceSource)
     registry.add_source("legacy", LegacySource)
+    registry.add_source("mastodon", MastodonSource)
+    registry.add_source("reddit", RedditSource)
     registry.add_source("x", XSource)
+    registry.add_source("youtube", YouTubeSource)

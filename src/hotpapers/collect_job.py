@@ -16,14 +16,23 @@ from dataclasses import dataclass, field
 import httpx
 
 from hotpapers.errors import HotpapersError, UsageError
-from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, Post, PostGone
+from hotpapers.http import RetryPolicy, make_client, timeout_from_seconds
+from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone
 from hotpapers.pipeline import day_window, store_records
-from hotpapers.plugins import CollectRequest, Record, Registry, Source, SourceContext
+from hotpapers.plugins import (
+    Checkpoint,
+    CollectRequest,
+    Record,
+    Registry,
+    Source,
+    SourceContext,
+    SourceOutput,
+    SourceUsage,
+)
 from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
 
-__all__ = ["SourceReport", "collect", "source_statuses"]
+__all__ = ["SourceReport", "collect", "known_posts", "source_statuses"]
 
 log = logging.getLogger(__name__)
 _BATCH = 200
@@ -44,6 +53,8 @@ class SourceReport:
     seconds: float = 0.0
     counted: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # what the source logged at WARNING while it ran
+    usage: SourceUsage | None = None  # what the source spent (posts read, quota units), if it says
+    warnings_left_out: int = 0  # warnings past the first _MAX_WARNINGS (shown with -v)
 
     @property
     def failed(self) -> bool:
@@ -61,16 +72,21 @@ class Environment:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     transport: httpx.BaseTransport | None = None
     contact: str | None = None
+    timeout: float | None = None  # seconds: HOTPAPERS_HTTP_TIMEOUT (None: hotpapers.http.DEFAULT_TIMEOUT)
 
 
-def _context(environment: Environment, report: SourceReport) -> SourceContext:
-    http = make_client(mailto=environment.contact, transport=environment.transport)
+def _context(environment: Environment, report: SourceReport, store: Store | None = None) -> SourceContext:
+    http = make_client(mailto=environment.contact, transport=environment.transport,
+                       timeout=timeout_from_seconds(environment.timeout))
 
     def count(_: httpx.Request) -> None:
         report.requests += 1
 
+    def state(key: str) -> str | None:
+        return None if store is None else store.get_state(report.name, key)
+
     http.event_hooks["request"].append(count)
-    return SourceContext(http, environment.env, environment.now, environment.sleep, environment.retry)
+    return SourceContext(http, environment.env, environment.now, environment.sleep, environment.retry, state)
 
 
 def _selected(registry: Registry, names: Sequence[str] | None) -> list[str]:
@@ -101,22 +117,58 @@ PROFILE_MAX_AGE = dt.timedelta(days=7)
 """An account whose profile was observed this recently is not looked up again."""
 
 
+def _engagement(snapshot: EngagementSnapshot | None) -> int:
+    if snapshot is None:
+        return 0
+    return snapshot.reposts + snapshot.likes + snapshot.replies + snapshot.quotes
+
+
+def known_posts(evidence: Sequence[PaperEvidence], platform: str) -> tuple[Post, ...]:
+    """The live posts of ``platform`` among ``evidence``, most important first.
+
+    Importance: the engagement of the post's most engaged paper (all platforms, latest snapshots: the papers
+    that rank, whose posts a reader sees), then the post's own engagement, then its id (a stable order).
+    """
+    best: dict[str, tuple[int, int, Post]] = {}
+    for item in evidence:
+        paper_total = sum(_engagement(p.engagement) for p in item.posts)
+        for post in item.posts:
+            if post.post.platform != platform or post.post.deleted:
+                continue
+            key = post.post.post_id
+            previous = best.get(key)
+            if previous is None or paper_total > previous[0]:
+                best[key] = (paper_total, _engagement(post.engagement), post.post)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    return tuple(post for _, (_, _, post) in ranked)
+
+
 def _request(store: Store, day: dt.date, platform: str, now: dt.datetime) -> CollectRequest:
     evidence = store.evidence_for_day(day)
     papers = tuple(ArxivId(e.paper.arxiv_id) for e in evidence)
-    known: dict[str, Post] = {}
-    for item in evidence:
-        for post in item.posts:
-            if post.post.platform == platform and not post.post.deleted:
-                known.setdefault(post.post.post_id, post.post)
     start, end = day_window(day)
     profiled = frozenset((p, h) for p, h in store.profiled_since(now - PROFILE_MAX_AGE) if p == platform)
-    return CollectRequest(day, start, end, papers, tuple(known.values()), profiled)
+    return CollectRequest(day, start, end, papers, known_posts(evidence, platform), profiled)
 
 
-def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> None:
-    """Store records in batches; on a failure mid-way, what was yielded so far is still stored."""
+def _flush(store: Store, name: str, batch: list[Record], checkpoints: list[Checkpoint]) -> None:
+    """Store a batch and the source's checkpoints that cover it, in one transaction."""
+    with store.transaction():
+        if batch:
+            store_records(store, batch)
+        for checkpoint in checkpoints:
+            store.set_state(name, checkpoint.key, checkpoint.value)
+    batch.clear()
+    checkpoints.clear()
+
+
+def _drain(store: Store, records: Iterable[SourceOutput], report: SourceReport) -> None:
+    """Store records in batches; on a failure mid-way, what was yielded so far is still stored.
+
+    A ``Checkpoint`` is saved with the batch it ends; a ``SourceUsage`` goes to the report, not the store.
+    """
     batch: list[Record] = []
+    checkpoints: list[Checkpoint] = []
     try:
         for record in records:
             if isinstance(record, Post):
@@ -127,25 +179,34 @@ def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> Non
                 report.gone += 1
             elif isinstance(record, AccountProfile):
                 report.counted["profiles"] = report.counted.get("profiles", 0) + 1
+            elif isinstance(record, SourceUsage):
+                report.usage = record
+                continue
+            elif isinstance(record, Checkpoint):
+                checkpoints.append(record)
+                continue
             batch.append(record)
             if len(batch) >= _BATCH:
-                store_records(store, batch)
-                batch.clear()
+                _flush(store, report.name, batch, checkpoints)
     finally:
-        if batch:
-            store_records(store, batch)
+        if batch or checkpoints:
+            _flush(store, report.name, batch, checkpoints)
 
 
 class _Warnings(logging.Handler):
     """Collects the warnings logged while one source runs, for the run summary (not only the log)."""
 
-    def __init__(self, into: list[str]) -> None:
+    def __init__(self, report: SourceReport) -> None:
         super().__init__(logging.WARNING)
-        self._into = into
+        self._report = report
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith("hotpapers.sources") and len(self._into) < _MAX_WARNINGS:
-            self._into.append(record.getMessage())
+        if not record.name.startswith("hotpapers.sources"):
+            return
+        if len(self._report.warnings) < _MAX_WARNINGS:
+            self._report.warnings.append(record.getMessage())
+        else:
+            self._report.warnings_left_out += 1
 
 
 _MAX_WARNINGS = 20
@@ -154,9 +215,9 @@ _MAX_WARNINGS = 20
 def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: dt.date, report: SourceReport,
                 environment: Environment) -> None:
     register_env(environment.env)  # its secrets are masked wherever they may be echoed (hotpapers.redact)
-    context = _context(environment, report)
+    context = _context(environment, report, store)
     started = time.monotonic()
-    handler = _Warnings(report.warnings)
+    handler = _Warnings(report)
     package_log = logging.getLogger("hotpapers")
     package_log.addHandler(handler)
     try:

@@ -16,9 +16,10 @@ from typing import Any
 
 from hotpapers.errors import ConfigError
 
-__all__ = ["DEFAULT_MAX_RECORD_BYTES", "ArxivSettings", "Settings", "load_settings", "parse_size"]
+__all__ = ["DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "Settings", "load_settings", "parse_size"]
 
 DEFAULT_DB = "hotpapers.db"
+DEFAULT_HTTP_TIMEOUT = 60.0
 DEFAULT_MAX_RECORD_BYTES = 32 * 2**20
 """The largest record ``import`` reads (a native line, or a whole legacy file): 32 MiB."""
 _SIZE_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
@@ -36,6 +37,41 @@ def parse_size(text: str, what: str) -> int:
     if not (digits.isascii() and digits.isdigit()) or not 0 < len(digits) <= 15 or int(digits) == 0:
         raise ValueError(f"{what}: {text[:40]!r} is not a size such as 33554432, 512k, 64M or 1G")
     return int(digits) * _SIZE_UNITS[unit]
+
+SOURCE_KEYS: dict[str, dict[str, tuple[str, type]]] = {
+    "x": {
+        "api_url": ("HOTPAPERS_X_API_URL", str),
+        "max_reads_per_day": ("HOTPAPERS_X_MAX_READS_PER_DAY", int),
+        "max_reads_per_run": ("HOTPAPERS_X_MAX_READS_PER_RUN", int),
+        "price_per_read": ("HOTPAPERS_X_PRICE_PER_READ", float),
+        "max_pages": ("HOTPAPERS_X_MAX_PAGES", int),  # deprecated: max_reads_per_run = 100 x pages
+    },
+    "reddit": {
+        "api_url": ("HOTPAPERS_REDDIT_API_URL", str),
+        "token_url": ("HOTPAPERS_REDDIT_TOKEN_URL", str),
+        "subreddits": ("HOTPAPERS_REDDIT_SUBREDDITS", list),
+        "username": ("HOTPAPERS_REDDIT_USERNAME", str),
+        "max_pages": ("HOTPAPERS_REDDIT_MAX_PAGES", int),
+    },
+    "mastodon": {
+        "instances": ("HOTPAPERS_MASTODON_INSTANCES", list),
+        "hashtags": ("HOTPAPERS_MASTODON_HASHTAGS", list),
+        "max_pages": ("HOTPAPERS_MASTODON_MAX_PAGES", int),
+    },
+    "alphaxiv": {
+        "api_url": ("HOTPAPERS_ALPHAXIV_API_URL", str),
+        "interval": ("HOTPAPERS_ALPHAXIV_INTERVAL", str),
+        "max_pages": ("HOTPAPERS_ALPHAXIV_MAX_PAGES", int),
+    },
+    "youtube": {
+        "api_url": ("HOTPAPERS_YOUTUBE_API_URL", str),
+        "query": ("HOTPAPERS_YOUTUBE_QUERY", str),
+        "max_search_pages": ("HOTPAPERS_YOUTUBE_MAX_SEARCH_PAGES", int),
+    },
+}
+"""The config file's source tables (``[x]``, ``[reddit]``, ...): each key with the environment variable it stands
+for and its TOML type. A source reads these names from its environment; the file gives their defaults and the
+environment wins. Secrets (tokens, client secrets, API keys) have no key here: they come from the environment only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +103,8 @@ class Settings:
     # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
     firehose_max_line_bytes: int = 16 << 20
     config_path: Path | None = None
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds: the longest wait of any request (HOTPAPERS_HTTP_TIMEOUT)
+    source_env: dict[str, str] = field(default_factory=dict)  # source tables as HOTPAPERS_* names (SOURCE_KEYS)
 
 
 _ENV_ARXIV = {
@@ -131,9 +169,64 @@ def _from_file(path: Path) -> Settings:
     ranking = data.pop("ranking", {})
     if not isinstance(ranking, dict) or not all(isinstance(v, dict) for v in ranking.values()):
         raise ConfigError(f"{path}: [ranking] must hold one table per preset, e.g. [ranking.default]")
+    source_env = _source_tables(data, path)
     top = _checked("", data, Settings(), path)
+    if "http_timeout" in top and not 0 < top["http_timeout"] < float("inf"):
+        raise ConfigError(f"{path}: http_timeout must be a positive number of seconds")
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
-    return Settings(**top, arxiv=arxiv, ranking=ranking, config_path=path)
+    return Settings(**top, arxiv=arxiv, ranking=ranking, config_path=path, source_env=source_env)
+
+
+def _source_value(name: str, value: object, kind: type, where: Path) -> str:
+    """One source-table value, checked against its TOML type, written as its environment variable would be."""
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) and "," not in v for v in value):
+            raise ConfigError(f"{where}: {name} must be a list of strings (without commas)")
+        return ",".join(value)
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: {name} must be a whole number >= 0")
+        return str(value)
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+            raise ConfigError(f"{where}: {name} must be a number >= 0")
+        return repr(float(value))
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {name} must be a string")
+    return value
+
+
+def _source_tables(data: dict[str, Any], where: Path) -> dict[str, str]:
+    """Pop the source tables (``[x]``, ``[reddit]``, ...) from ``data``; return them as ``HOTPAPERS_*`` values."""
+    values: dict[str, str] = {}
+    for section, keys in SOURCE_KEYS.items():
+        table = data.pop(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        for key, value in table.items():
+            if key not in keys:
+                hint = " (secrets come from the environment only)" if _secret_like(key) else ""
+                raise ConfigError(f"{where}: unknown setting '{section}.{key}'{hint}")
+            variable, kind = keys[key]
+            values[variable] = _source_value(f"{section}.{key}", value, kind, where)
+    return values
+
+
+def _secret_like(key: str) -> bool:
+    return any(word in key.lower() for word in ("token", "secret", "key", "password"))
+
+
+def _http_timeout(env: Mapping[str, str], default: float) -> float:
+    text = env.get("HOTPAPERS_HTTP_TIMEOUT", "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"HOTPAPERS_HTTP_TIMEOUT must be a positive number of seconds, got {text!r}")
+    return seconds
 
 
 def load_settings(
@@ -147,7 +240,8 @@ def load_settings(
         db: the ``--db`` option, which wins over everything.
 
     Raises:
-        ConfigError: the config file is unreadable, not TOML, or has unknown keys or wrong types.
+        ConfigError: the config file is unreadable, not TOML, or has unknown keys or wrong types, or
+            ``HOTPAPERS_HTTP_TIMEOUT`` is not a positive number.
     """
     env = os.environ if env is None else env
     path = config or (Path(env["HOTPAPERS_CONFIG"]) if env.get("HOTPAPERS_CONFIG") else None)
@@ -166,4 +260,4 @@ def load_settings(
             raise ConfigError(str(e)) from None
         settings = replace(settings, max_record_bytes=size)
     chosen_db = db or env.get("HOTPAPERS_DB") or settings.db
-    return replace(settings, db=chosen_db)
+    return replace(settings, db=chosen_db, http_timeout=_http_timeout(env, settings.http_timeout))

@@ -1,10 +1,16 @@
 """The shared HTTP client factory and the one retrying request function every fetcher uses.
 
-``make_client`` builds an ``httpx.Client`` with connect/read timeouts and a descriptive User-Agent
+``make_client`` builds an ``httpx.Client`` with timeouts (``timeout_from_seconds``: the one number a user
+configures as ``HOTPAPERS_HTTP_TIMEOUT`` bounds connecting, each wait for data, sending and waiting for a pooled
+connection, so a server that stalls costs at most that long per attempt) and a descriptive User-Agent
 (``hotpapers/<version> (+https://github.com/hotpapers/hotpapers; mailto:<address>)``).
 
 ``request`` sends one request with retries (hynek/stamina) on timeouts, connection errors, HTTP 429 and
-5xx, honouring ``Retry-After`` (seconds or an HTTP date, capped by ``RetryPolicy.max_retry_after``).
+5xx, honouring ``Retry-After`` (seconds or an HTTP date, capped by ``RetryPolicy.max_retry_after``). Each retry
+is announced by one WARNING line of hotpapers' own on the ``hotpapers.http`` logger, naming what was asked
+(``what``, e.g. "arXiv RSS"), what went wrong, the retry's number and the wait: ``arXiv RSS unreachable
+(ConnectError), retry 2/4 in 3 s``. (stamina's own ``stamina.retry_scheduled`` events carry the details; the
+CLI shows them only with ``-v``.)
 Other statuses are returned to the caller, who knows how to read the provider's error document;
 ``check_status`` turns them into ``APIError``. Retries are configuration: pass ``NO_RETRIES`` or call
 ``stamina.set_testing(True)`` in tests. A ``before_attempt`` callback runs before *every* attempt, so a
@@ -20,7 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import logging
+import math
+import random
+import ssl
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +58,7 @@ __all__ = [
     "naming_request",
     "redact_url",
     "request",
+    "timeout_from_seconds",
     "user_agent",
 ]
 
@@ -67,6 +79,7 @@ logging.getLogger("httpx").addFilter(_RedactHttpxUrls())
 PROJECT_URL = "https://github.com/hotpapers/hotpapers"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
+MAX_CONNECT = 10.0  # seconds: a host that does not accept a connection in 10 s is down, whatever the timeout
 _SECRET_PARAMS = ("key", "token", "secret", "password", "passwd", "auth", "signature", "sig", "session")
 _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
@@ -115,10 +128,31 @@ def user_agent(mailto: str | None = None) -> str:
     return f"hotpapers/{_package_version()} (+{PROJECT_URL}{contact})"
 
 
+def timeout_from_seconds(seconds: float | None) -> httpx.Timeout:
+    """The client timeouts for a configured number of seconds (``HOTPAPERS_HTTP_TIMEOUT``).
+
+    Args:
+        seconds: the longest any one wait of a request may last (each wait for data, sending, waiting for a
+            pooled connection; connecting waits at most ``MAX_CONNECT`` seconds, or ``seconds`` if less); None
+            for ``DEFAULT_TIMEOUT``.
+
+    Returns:
+        An ``httpx.Timeout`` with every phase bounded by ``seconds``.
+
+    Raises:
+        ValueError: ``seconds`` is not a positive finite number.
+    """
+    if seconds is None:
+        return DEFAULT_TIMEOUT
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"an HTTP timeout must be a positive number of seconds, got {seconds!r}")
+    return httpx.Timeout(seconds, connect=min(seconds, MAX_CONNECT))
+
+
 def make_client(
     *,
     mailto: str | None = None,
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.Client:
@@ -126,7 +160,8 @@ def make_client(
 
     Args:
         mailto: contact address put in the User-Agent.
-        timeout: connect/read/write/pool timeouts.
+        timeout: connect/read/write/pool timeouts, or one number of seconds for all of them
+            (``timeout_from_seconds``).
         transport: a custom transport (``httpx.MockTransport`` in tests).
         headers: extra default headers (e.g. an API token; never logged).
 
@@ -134,7 +169,19 @@ def make_client(
         A client that follows redirects and identifies hotpapers. The caller closes it.
     """
     all_headers = {"User-Agent": user_agent(mailto), **(headers or {})}
-    return httpx.Client(headers=all_headers, timeout=timeout, transport=transport, follow_redirects=True)
+    bounds = timeout if isinstance(timeout, httpx.Timeout) else timeout_from_seconds(timeout)
+    return httpx.Client(headers=all_headers, timeout=bounds, transport=transport, follow_redirects=True,
+                        verify=_ssl_context())
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The TLS context every client shares: httpx's default (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), built once.
+
+    Loading the CA bundle takes about 80 ms, and a run makes a client per source; the context is only read once
+    built, so sharing it is safe.
+    """
+    return httpx.create_ssl_context()
 
 
 def redact_url(url: str | httpx.URL) -> str:
@@ -181,20 +228,78 @@ class _TransientError(NetworkError):
 def _backoff_hook(exc: Exception) -> bool | float:
     """Tell stamina whether to retry ``exc`` and, for a ``Retry-After``, how long to wait."""
     if isinstance(exc, RetryableStatusError):
-        log.warning("HTTP %s from %s; retrying", exc.status, exc.url)
         return True if exc.retry_after is None else exc.retry_after
-    if isinstance(exc, _TransientError):
-        log.warning("%s; retrying", exc)
-        return True
-    return False
+    return isinstance(exc, _TransientError)
+
+
+def _problem(exc: Exception) -> str:
+    """What went wrong, in a few words, for the retry line."""
+    if isinstance(exc, RetryableStatusError):
+        return "is rate-limiting (HTTP 429)" if exc.status == 429 else f"answered HTTP {exc.status}"
+    cause = exc.__cause__
+    name = type(cause).__name__ if cause is not None else type(exc).__name__
+    if isinstance(cause, httpx.TimeoutException):
+        return f"timed out ({name})"
+    if isinstance(cause, httpx.RemoteProtocolError):
+        return f"broke off its answer ({name})"
+    return f"unreachable ({name})"
+
+
+def _seconds(wait: float) -> str:
+    return f"{wait:.0f}" if wait >= 1 or wait == 0 else f"{wait:.1f}"
+
+
+class _RetryReporter:
+    """The ``on`` hook of one request: decides like ``_backoff_hook``, sets the wait, and logs one line per retry.
+
+    The exponential backoff with jitter is computed here rather than by stamina (same formula, the policy's bounds),
+    so that the line can say exactly how long the wait is. The last failure is not announced: it is raised.
+    """
+
+    def __init__(self, what: str, policy: RetryPolicy, attempts: int,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._what = what
+        self._policy = policy
+        self._retries = attempts - 1
+        self._clock = clock
+        self._started = clock()
+        self._failures = 0
+
+    def __call__(self, exc: Exception) -> bool | float:
+        decision = _backoff_hook(exc)
+        if decision is False:
+            return False
+        self._failures += 1
+        retries = self._retries
+        wait = decision if not isinstance(decision, bool) else self._backoff()
+        if self._failures <= retries and self._clock() - self._started + wait < self._policy.timeout:
+            log.warning("%s %s, retry %d/%d in %s s", self._what, _problem(exc), self._failures, retries,
+                        _seconds(wait))
+        return wait
+
+    def _backoff(self) -> float:
+        policy = self._policy
+        jitter = random.uniform(0, 1.0)  # noqa: S311 - jitter, not cryptography
+        try:
+            return min(policy.wait_max, policy.wait_initial * 2.0 ** (self._failures - 1) + jitter)
+        except OverflowError:
+            return policy.wait_max
 
 
 def _attempt(
-    client: httpx.Client, method: str, url: str, params: Mapping[str, str | int] | None, cap: float
+    client: httpx.Client,
+    method: str,
+    url: str,
+    params: Mapping[str, str | int] | None,
+    cap: float,
+    data: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+    json: object = None,
 ) -> httpx.Response:
     """Send once; raise a retryable error for transient failures and retryable statuses."""
     try:
-        response = client.request(method, url, params=params)
+        response = client.request(method, url, params=params, data=data, json=json,
+                                  auth=httpx.USE_CLIENT_DEFAULT if auth is None else auth)
     except _TRANSIENT as e:
         raise _TransientError(f"{type(e).__name__} for {redact_url(url)}") from e
     except (httpx.HTTPError, httpx.InvalidURL) as e:
@@ -219,6 +324,10 @@ def request(
     params: Mapping[str, str | int] | None = None,
     policy: RetryPolicy = RetryPolicy(),
     before_attempt: Callable[[], None] | None = None,
+    what: str | None = None,
+    data: Mapping[str, str] | None = None,
+    auth: httpx.Auth | None = None,
+    json: object = None,
 ) -> httpx.Response:
     """Send a request, retrying transient failures, 429 and 5xx.
 
@@ -229,6 +338,10 @@ def request(
         params: query parameters.
         policy: retry configuration; ``NO_RETRIES`` sends once.
         before_attempt: called before every attempt, retries included (a politeness throttle).
+        what: what is asked, for the retry lines ("arXiv RSS"); default the URL's host.
+        data: a form body (``application/x-www-form-urlencoded``), e.g. for an OAuth token request.
+        json: a JSON body (never logged: it may hold a password).
+        auth: authentication for this request only (default: the client's).
 
     Returns:
         The response, whatever its status if that status is not retryable.
@@ -238,8 +351,9 @@ def request(
         NetworkError: timeouts or connection failures persisted, or the request could not be sent.
     """
     attempts = policy.attempts if policy.enabled else 1
+    label = what or (urlsplit(url).hostname or "the server")
     for attempt in stamina.retry_context(
-        on=_backoff_hook,
+        on=_RetryReporter(label, policy, attempts),
         attempts=attempts,
         timeout=policy.timeout,
         wait_initial=policy.wait_initial,
@@ -248,7 +362,7 @@ def request(
         with attempt:
             if before_attempt is not None:
                 before_attempt()
-            return _attempt(client, method, url, params, policy.max_retry_after)
+            return _attempt(client, method, url, params, policy.max_retry_after, data, auth, json)
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 

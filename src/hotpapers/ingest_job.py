@@ -70,11 +70,13 @@ def ingest(
     replacements: bool = False,
     transport: httpx.BaseTransport | None = None,
     progress: Callable[[DaySummary], None] = lambda _: None,
+    timeout: float | None = None,
 ) -> list[DaySummary]:
     """Ingest the latest listing (``days`` None) or each of ``days``, storing each day as it completes.
 
     The latest listing comes from arXiv's RSS feed (arXiv's own new/cross/replace classification); earlier days
-    are rebuilt from the API (and, with ``replacements``, OAI-PMH): see ``hotpapers.arxiv.ingest``.
+    are rebuilt from the API (and, with ``replacements``, OAI-PMH): see ``hotpapers.arxiv.ingest``. ``timeout``
+    (seconds, ``HOTPAPERS_HTTP_TIMEOUT``; None: ``settings.http_timeout``) bounds every wait of every request.
 
     Raises:
         UsageError: a day has no listing.
@@ -89,7 +91,8 @@ def ingest(
     def count(_: httpx.Request) -> None:
         sent[0] += 1
 
-    with make_client(mailto=settings.contact or None, transport=transport) as http:
+    seconds = settings.http_timeout if timeout is None else timeout
+    with make_client(mailto=settings.contact or None, transport=transport, timeout=seconds) as http:
         http.event_hooks["request"].append(count)
         client = _client(settings, http)
         wanted: list[dt.date | None] = list(days) if days else [None]

@@ -25,21 +25,57 @@ from hotpapers.models import AccountProfile, Announcement, ArxivId, Digest, Enga
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Checkpoint",
     "CollectRequest",
     "Record",
     "Registry",
     "Source",
     "SourceContext",
+    "SourceOutput",
     "SourceStatus",
+    "SourceUsage",
     "Writer",
     "load_registry",
 ]
 
 ENTRY_POINT_GROUP = "hotpapers"
 
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A source's own state to keep between runs (a budget spent today, a cursor), under ``key``.
+
+    The collect job stores it as the source's checkpoint (``Store.set_state(source, key, value)``) in the same
+    transaction as the records yielded before it; ``SourceContext.state(key)`` reads it back in a later run.
+    """
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUsage:
+    """What a source has spent so far in this run, for the run summary (the latest one yielded counts).
+
+    ``quantity`` of ``unit`` (e.g. 412 "posts read", 306 "quota units"), the estimated ``cost`` in US dollars if
+    the platform bills it, and a ``note`` (e.g. what is left of a daily budget).
+    """
+
+    quantity: int
+    unit: str
+    cost: float | None = None
+    note: str = ""
+
+
 Record = Paper | Announcement | Post | EngagementSnapshot | PostGone | AccountProfile
-"""What a source yields: records for the store, never files (an ``AccountProfile``: what the platform says of a
-post's author)."""
+"""What a source yields for the store, never files (an ``AccountProfile``: what the platform says of a post's
+author)."""
+
+SourceOutput = Record | Checkpoint | SourceUsage
+"""Everything a source may yield: records for the store, its own checkpoints, and what it spent."""
+
+
+def _no_state(key: str) -> str | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +84,8 @@ class SourceContext:
 
     ``http`` is a client made for this source alone (User-Agent, timeouts, request counting); ``env`` is where
     tokens and endpoint URLs come from (``HOTPAPERS_*``); ``sleep`` is how to wait for a rate limit (a no-op in
-    tests); ``retry`` is the retry policy for ``hotpapers.http.request``.
+    tests); ``retry`` is the retry policy for ``hotpapers.http.request``; ``state`` reads the source's own
+    checkpoints (see ``Checkpoint``), None for a key never saved.
     """
 
     http: httpx.Client
@@ -56,6 +93,7 @@ class SourceContext:
     now: Callable[[], dt.datetime]
     sleep: Callable[[float], None]
     retry: RetryPolicy
+    state: Callable[[str], str | None] = _no_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +101,10 @@ class CollectRequest:
     """What to collect: the posts of a listing day's window about that day's papers.
 
     ``known_posts`` are the posts of this source's platform already in the store that link ``papers``: their
-    engagement is to be refreshed (a new snapshot each), and a post that is gone reported as ``PostGone``.
-    ``profiled`` holds the accounts, as (platform, handle), whose profile the store observed recently: a source
-    need not look them up again.
+    engagement is to be refreshed (a new snapshot each), and a post that is gone reported as ``PostGone``. They
+    come most important first (posts of the papers that rank highest, then the most engaged posts), so that a
+    source with a budget spends it on the posts that matter. ``profiled`` holds the accounts, as (platform,
+    handle), whose profile the store observed recently: a source need not look them up again.
     """
 
     day: dt.date
@@ -98,9 +137,10 @@ class Source(Protocol):
         """
         ...
 
-    def collect(self, request: CollectRequest) -> Iterator[Record]:
+    def collect(self, request: CollectRequest) -> Iterator[SourceOutput]:
         """Yield posts linking arXiv papers in the request's window, their engagement snapshots, and
-        refreshed snapshots (or ``PostGone``) for ``request.known_posts``.
+        refreshed snapshots (or ``PostGone``) for ``request.known_posts``; optionally ``Checkpoint``s of the
+        source's own state and ``SourceUsage`` (what the run spent).
 
         A post yielded must link at least one arXiv id (resolved with ``hotpapers.links``); it may link papers
         outside ``request.papers``. Records are yielded as they are parsed, page by page, so that the caller

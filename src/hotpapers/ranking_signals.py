@@ -48,7 +48,8 @@ __all__ = [
 AccountKey = tuple[str, str]
 """(platform, case-folded handle): one account on one platform."""
 
-_PLATFORM_LABELS = {"x": "X", "bluesky": "Bluesky", "hackernews": "Hacker News", "huggingface": "Hugging Face"}
+_PLATFORM_LABELS = {"x": "X", "bluesky": "Bluesky", "hackernews": "Hacker News", "huggingface": "Hugging Face",
+                   "reddit": "Reddit", "alphaxiv": "alphaXiv", "mastodon": "Mastodon", "youtube": "YouTube"}
 _URL_RE = re.compile(r"https?://\S+|\bpic\.twitter\.com/\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 _ARXIV_ID_RE = re.compile(r"\b(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?\b")
 _MENTION_RE = re.compile(r"@\w+")

@@ -67,7 +67,8 @@ def _ingest(store: Store, settings: Settings, day: dt.date, environment: Environ
     """Ingest the latest listing (RSS) for tomorrow's run, then ``day`` itself if the store still lacks it."""
     try:
         summary.ingested.extend(
-            ingest(store, settings, days=None, now=environment.now(), transport=environment.transport)
+            ingest(store, settings, days=None, now=environment.now(), transport=environment.transport,
+                   timeout=environment.timeout)
         )
     except HotpapersError as e:
         if not store.evidence_for_day(day):
@@ -76,7 +77,8 @@ def _ingest(store: Store, settings: Settings, day: dt.date, environment: Environ
         log.warning("arXiv ingest of the latest listing failed: %s", e)
     if day not in store.announced_dates():
         summary.ingested.extend(
-            ingest(store, settings, days=[day], now=environment.now(), transport=environment.transport)
+            ingest(store, settings, days=[day], now=environment.now(), transport=environment.transport,
+                   timeout=environment.timeout)
         )
 
 

@@ -16,7 +16,7 @@ import stamina
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy, make_client
 from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone
-from hotpapers.plugins import CollectRequest, Record, Source, SourceContext
+from hotpapers.plugins import Checkpoint, CollectRequest, Record, Source, SourceContext, SourceUsage
 from hotpapers.sources.x import QUERY, XSource
 
 from localserver import Reply, Served, serve
@@ -149,7 +149,9 @@ def context(
 def collect(
     ctx: SourceContext, start: dt.datetime = START, end: dt.datetime = END, known: tuple[Post, ...] = ()
 ) -> list[Record]:
-    return list(XSource(ctx).collect(CollectRequest(NOW.date(), start, end, (), known)))
+    """The records for the store (the budget's checkpoints and usage are left out: see test_x_budget.py)."""
+    outputs = XSource(ctx).collect(CollectRequest(NOW.date(), start, end, (), known))
+    return [r for r in outputs if not isinstance(r, Checkpoint | SourceUsage)]
 
 
 def known_post(post_id: str, platform: str = "x") -> Post:
@@ -330,12 +332,14 @@ def test_window_outside_recent_search_only_refreshes_known_posts(
 def test_page_limit_stops_the_search(
     x_api: XApi, http: httpx.Client, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """HOTPAPERS_X_MAX_PAGES=1 sends one search request and logs that older posts were not searched."""
+    """The deprecated HOTPAPERS_X_MAX_PAGES=1 is a budget of 100 reads: one search request, and a warning
+    that the older posts were not read and that the variable is deprecated."""
     server = x_api(search_pages)
     with caplog.at_level(logging.WARNING):
         records = without_profiles(collect(context(http, server, clock, HOTPAPERS_X_MAX_PAGES="1")))
     assert (len(server.requests), len(records)) == (1, 60)
-    assert "stopped after 1 search pages (HOTPAPERS_X_MAX_PAGES)" in caplog.text
+    assert "search stopped after 1 pages (100 posts read): the per-run budget of 100 posts read " in caplog.text
+    assert "HOTPAPERS_X_MAX_PAGES is deprecated" in caplog.text
 
 
 def test_html_instead_of_json_is_a_parse_error(x_api: XApi, http: httpx.Client, clock: Clock) -> None:

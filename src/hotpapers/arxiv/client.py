@@ -129,9 +129,9 @@ class ArxivClient:
         self._retry = retry
         self._throttle = Throttle(delay_seconds, clock, sleep)
 
-    def _fetch(self, url: str, params: Params | None, parse: Callable[[bytes], T]) -> T:
+    def _fetch(self, url: str, params: Params | None, parse: Callable[[bytes], T], what: str) -> T:
         response = request(
-            self._http, "GET", url, params=params, policy=self._retry, before_attempt=self._throttle.wait
+            self._http, "GET", url, params=params, policy=self._retry, before_attempt=self._throttle.wait, what=what
         )
         shown = redact_url(response.request.url)
         try:
@@ -160,7 +160,7 @@ class ArxivClient:
         """
         if not categories or any(not c or "+" in c or "/" in c for c in categories):
             raise ValueError(f"invalid RSS categories: {list(categories)!r}")
-        return self._fetch(f"{self.rss_url}/{'+'.join(categories)}", None, parse_rss)
+        return self._fetch(f"{self.rss_url}/{'+'.join(categories)}", None, parse_rss, "arXiv RSS")
 
     def fetch_ids(self, ids: Iterable[str], *, skipped: list[str] | None = None) -> Iterator[Paper]:
         """Fetch papers by id, ``ID_BATCH_SIZE`` ids per request (``id_list``, ``max_results`` = batch size).
@@ -186,7 +186,7 @@ class ArxivClient:
                 valid.append(raw)
         for batch in _batches(valid, ID_BATCH_SIZE):
             params: Params = {"id_list": ",".join(batch), "start": 0, "max_results": len(batch)}
-            page = self._fetch(self.api_url, params, parse_api)
+            page = self._fetch(self.api_url, params, parse_api, "arXiv API")
             notes.extend(f"arXiv API: {note}" for note in page.skipped)
             yield from page.papers
 
@@ -200,7 +200,7 @@ class ArxivClient:
                 "sortBy": "submittedDate",
                 "sortOrder": "ascending",
             }
-            page = self._fetch(self.api_url, params, parse_api)
+            page = self._fetch(self.api_url, params, parse_api, "arXiv API")
             yield page
             total = max(total, page.total_results)
             if page.entries == 0 and start < total:
@@ -278,7 +278,7 @@ class ArxivClient:
             params["set"] = set_spec
         seen: set[str] = set()
         while True:
-            page: OaiPage = self._fetch(self.oai_url, params, parse_oai)
+            page: OaiPage = self._fetch(self.oai_url, params, parse_oai, "arXiv OAI-PMH")
             notes.extend(f"OAI-PMH: {note}" for note in page.skipped)
             yield from page.records
             token = page.resumption_token

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 import re
 import sys
@@ -17,6 +16,7 @@ import click
 from hotpapers import pipeline
 from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, INSTANT_RANGE, LAST_DAY, MAX_COUNT, supported
 from hotpapers.cli.lazy import LazyGroup
+from hotpapers.cli.logs import configure_logging
 from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.links import find_arxiv_ids
@@ -174,9 +174,7 @@ def now_utc() -> dt.datetime:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: Path | None, verbose: bool) -> None:
     """hotpapers: which new arXiv papers people are talking about, with the conversation attached."""
-    if verbose:
-        # Request URLs are logged with credentials redacted (hotpapers.http.redact_url).
-        logging.basicConfig(level=logging.INFO, format="hotpapers: %(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)  # with -v, request URLs are logged with credentials redacted (redact_url)
     ctx.obj = Context(db, config, verbose)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
+from hotpapers.cli.logs import summarised
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.plugins import load_registry
@@ -23,7 +25,10 @@ __all__ = ["collect_command", "run_command", "sources_command"]
 
 
 def _environment(ctx: Context) -> Environment:
-    return Environment(env=os.environ, now=now_utc, contact=ctx.settings.contact or None)
+    """Sources read ``HOTPAPERS_*`` from the environment, which wins over the config file's source tables."""
+    settings = ctx.settings
+    return Environment(env=ChainMap(os.environ, settings.source_env), now=now_utc, contact=settings.contact or None,
+                       timeout=settings.http_timeout)
 
 
 class _Reporter:
@@ -62,13 +67,25 @@ def _status(report: SourceReport) -> str:
     return "ok" if report.enabled else f"disabled: {report.reason}"
 
 
-_COLUMNS = ("source", "status", "posts", "snapshots", "gone", "requests", "seconds")
+_COLUMNS = ("source", "status", "posts", "snapshots", "gone", "requests", "seconds", "usage")
+
+
+def _usage(report: SourceReport) -> str:
+    """What the source spent: "1,200 posts read, est. $6.00 (3,800 of today's 5,000 left)"; "" if it does not say."""
+    usage = report.usage
+    if usage is None:
+        return ""
+    text = f"{usage.quantity:,} {usage.unit}"
+    if usage.cost is not None:
+        text += f", est. ${usage.cost:,.2f}"
+    return f"{text} ({usage.note})" if usage.note else text
 
 
 def _print_sources(console: Console, reports: list[SourceReport], title: str) -> None:
     """A table on a terminal; plain tab-separated lines (easy to grep in logs) otherwise."""
     rows = [
-        (r.name, _status(r), str(r.posts), str(r.snapshots), str(r.gone), str(r.requests), f"{r.seconds:.1f}")
+        (r.name, _status(r), str(r.posts), str(r.snapshots), str(r.gone), str(r.requests), f"{r.seconds:.1f}",
+         _usage(r))
         for r in reports
     ]
     if not console.is_terminal:
@@ -90,15 +107,20 @@ def _print_warnings(reports: list[SourceReport]) -> None:
     """What each source warned about (a window cut short, a page cap reached, items skipped)."""
     for report in reports:
         for message in report.warnings:
-            click.echo(f"warning: {report.name}: {message}")
+            click.echo(f"warning: {report.name}: {message.removeprefix(f'{report.name}: ')}")
+        if report.warnings_left_out:
+            click.echo(f"warning: {report.name}: {report.warnings_left_out} more warnings (-v shows them all)")
 
 
 @cli.command("sources")
 @pass_ctx
 def sources_command(ctx: Context) -> None:
-    """List every registered source, whether it is enabled, and if not, how to enable it."""
+    """List every registered source, whether it is enabled (and how it is set up), and if not, how to enable it."""
     for report in source_statuses(load_registry(), _environment(ctx)):
-        state = "enabled" if report.enabled else f"disabled: {report.reason}"
+        if report.enabled:
+            state = f"enabled ({report.reason})" if report.reason else "enabled"
+        else:
+            state = f"disabled: {report.reason}"
         click.echo(f"{report.name}: {state}")
 
 
@@ -121,10 +143,11 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
         chosen = day or max(store.announced_dates(), default=None)
         if chosen is None:
             raise click.UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
-        reports = collect(
-            store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
-            progress=lambda r: reporter.step(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
-        )
+        with summarised():  # the sources' warnings are listed under the table
+            reports = collect(
+                store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
+                progress=lambda r: reporter.step(f"{r.name}: {r.posts} posts, {r.snapshots} snapshots"),
+            )
         summary.update({r.name: {"posts": r.posts, "error": r.error} for r in reports})
     _print_sources(console, reports, f"Collected for {chosen}")
     return EXIT_PARTIAL if any(r.failed for r in reports) else 0
@@ -181,7 +204,8 @@ def run_command(
         pipeline.recorded_run(store, "run", now_utc()) as record,
         _Reporter(steps) as reporter,
     ):
-        summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
+        with summarised():  # the sources' warnings are listed under the summary table
+            summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
     _print_summary(console, summary)
     return EXIT_PARTIAL if summary.failed else 0

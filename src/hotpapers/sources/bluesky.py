@@ -41,8 +41,8 @@ import httpx
 import orjson
 
 from hotpapers.bounds import is_count
-from hotpapers.errors import NetworkError, ParseError
-from hotpapers.http import check_status, redact_url, request
+from hotpapers.errors import ParseError
+from hotpapers.http import check_status, naming_request, redact_url, request
 from hotpapers.links import ids_from_urls
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
 from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
@@ -265,12 +265,12 @@ class BlueskySource:
             if isinstance(record, Post) and (PLATFORM, record.author_handle) not in fresh:
                 authors.extend(did for did in [_author_did(record.post_id)] if did)
             yield record
-        yield from fetch_profiles(self._get, self._appview, authors, self._ctx.now)
+        yield from fetch_profiles(lambda url: self._get(url).content, self._appview, authors, self._ctx.now)
 
-    def _get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
+    def _get(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:
         response = request(self._ctx.http, "GET", url, params=params, policy=self._ctx.retry)
         check_status(response, self._said(response))
-        return response.content
+        return response
 
     def _said(self, response: httpx.Response) -> str | None:
         """The XRPC error message, with the app password and session token masked (a server may echo them)."""
@@ -283,7 +283,9 @@ class BlueskySource:
     def _refresh(self, batch: Sequence[Post]) -> Iterator[Record]:
         query = urlencode([("uris", post.post_id) for post in batch])
         now = self._ctx.now()
-        page = parse_get_posts(self._get(f"{self._appview}/xrpc/app.bsky.feed.getPosts?{query}"), now)
+        response = self._get(f"{self._appview}/xrpc/app.bsky.feed.getPosts?{query}")
+        with naming_request(response):  # a malformed answer names the request
+            page = parse_get_posts(response.content, now)
         for note in page.skipped:
             log.warning("bluesky getPosts: skipped %s", note)
         fresh = {p.post_id: p for p in page.posts}
@@ -300,10 +302,8 @@ class BlueskySource:
     def _login(self) -> str:
         """Create a session with the app password; return the access token (never logged)."""
         url = f"{self._pds}/xrpc/com.atproto.server.createSession"
-        try:
-            response = self._ctx.http.post(url, json={"identifier": self._handle, "password": self._password})
-        except httpx.HTTPError as e:
-            raise NetworkError(f"{type(e).__name__} for {redact_url(url)}") from None
+        response = request(self._ctx.http, "POST", url, json={"identifier": self._handle, "password": self._password},
+                           policy=self._ctx.retry, what="Bluesky login")  # retried like every request
         check_status(response, self._said(response))
         try:
             token = orjson.loads(response.content).get("accessJwt")
@@ -329,8 +329,9 @@ class BlueskySource:
             "q": SEARCH_QUERY, "sort": "latest", "since": _iso(start), "until": _iso(end), "limit": SEARCH_LIMIT,
         }
         for _ in range(SEARCH_MAX_PAGES):
-            page = parse_search_posts(self._get(f"{self._pds}/xrpc/app.bsky.feed.searchPosts", params),
-                                      self._ctx.now())
+            response = self._get(f"{self._pds}/xrpc/app.bsky.feed.searchPosts", params)
+            with naming_request(response):
+                page = parse_search_posts(response.content, self._ctx.now())
             for note in page.skipped:
                 log.warning("bluesky searchPosts: skipped %s", note)
             yield from page.records

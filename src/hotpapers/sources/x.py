@@ -5,15 +5,18 @@ Configuration comes from the environment (see ``docs/sources/x.md``):
 * ``HOTPAPERS_X_BEARER_TOKEN``: an app-only bearer token; without it the source is disabled.
 * ``HOTPAPERS_X_API_URL``: the API root (default ``https://api.x.com``); requests go to
   ``{root}/2/tweets/search/recent`` and ``{root}/2/tweets``.
-* ``HOTPAPERS_X_MAX_PAGES``: at most this many search pages of 100 posts per run (default 20; 0 means no
-  limit). X bills every post read, so this bounds the cost of a run.
+* ``HOTPAPERS_X_MAX_READS_PER_RUN``, ``HOTPAPERS_X_MAX_READS_PER_DAY``, ``HOTPAPERS_X_PRICE_PER_READ``: the read
+  budget (X bills every post read), see ``hotpapers.sources.x_budget``; ``HOTPAPERS_X_MAX_PAGES`` is its
+  deprecated predecessor. The search stops, and the refresh skips the least important known posts, when the
+  budget is spent, with a warning naming what was cut; the run summary shows the reads and their estimated cost.
 
 ``collect`` searches ``url:"arxiv.org" -is:retweet`` over the request's window, clamped to what recent
 search covers (the last 7 days, ending at least 10 seconds before the request), page by page with
 ``next_token``, and yields each post linking arXiv followed by its snapshot, and the profile of each author
 (``includes.users``: followers, account creation; once per account and run). Then it looks up the known posts of
-the request that the search did not return, 100 ids per request: a snapshot for each one X returns, a
-``PostGone`` for each one X reports deleted or not visible, and the authors' profiles.
+the request that the search did not return, in the request's order (most important first), 100 ids per request:
+a snapshot for each one X returns, a ``PostGone`` for each one X reports deleted or not visible, and the authors'
+profiles.
 
 The token is sent as ``Authorization: Bearer ...`` by an ``httpx.Auth`` on this source's client: never in a
 URL, a log line or an error message, and not forwarded on a redirect to another host. Transient failures
@@ -45,7 +48,14 @@ from hotpapers.http import (
     request,
 )
 from hotpapers.models import AccountProfile
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceOutput, SourceStatus
+from hotpapers.sources.x_budget import (
+    MIN_SEARCH_PAGE,
+    ReadBudget,
+    budget_from_env,
+    budget_summary,
+    returned_posts,
+)
 from hotpapers.sources.x_parse import PLATFORM, XPage, parse_lookup, parse_search_page
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_MAX_PAGES", "LOOKUP_BATCH", "QUERY", "XSource"]
@@ -53,7 +63,7 @@ __all__ = ["DEFAULT_API_URL", "DEFAULT_MAX_PAGES", "LOOKUP_BATCH", "QUERY", "XSo
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.x.com"
-DEFAULT_MAX_PAGES = 20
+DEFAULT_MAX_PAGES = 20  # deprecated with HOTPAPERS_X_MAX_PAGES: see hotpapers.sources.x_budget
 LOOKUP_BATCH = 100
 QUERY = 'url:"arxiv.org" -is:retweet'
 SEARCH_FIELDS = {
@@ -85,7 +95,7 @@ class XSource:
         self._context = context
         self._token = context.env.get("HOTPAPERS_X_BEARER_TOKEN", "").strip()
         self._root = context.env.get("HOTPAPERS_X_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
-        self._max_pages, self._problem = _max_pages(context.env.get("HOTPAPERS_X_MAX_PAGES", ""))
+        self._budget, self._problem = budget_from_env(context.env)
         if not self._root.startswith(("http://", "https://")):
             self._problem = f"HOTPAPERS_X_API_URL must be an http(s) URL, got {redact_url(self._root)!r}"
         self._limit = _RateLimit(context.now, context.sleep)
@@ -99,10 +109,11 @@ class XSource:
             return SourceStatus(False, f"set HOTPAPERS_X_BEARER_TOKEN to an X API bearer token ({_DOCS})")
         if self._problem:
             return SourceStatus(False, self._problem)
-        return SourceStatus(True)
+        return SourceStatus(True, budget_summary(self._budget))
 
-    def collect(self, request: CollectRequest) -> Iterator[Record]:
-        """Yield the window's posts linking arXiv with their snapshots, then refresh the other known posts.
+    def collect(self, request: CollectRequest) -> Iterator[SourceOutput]:
+        """Yield the window's posts linking arXiv with their snapshots, then refresh the other known posts,
+        within the read budget (with a ``Checkpoint`` of today's reads and a ``SourceUsage`` after each request).
 
         Raises:
             APIError: X refused the token or the request, or a rate limit resets too late to wait for.
@@ -114,18 +125,24 @@ class XSource:
             return
         seen: set[str] = set()
         profiled: set[str] = set()
+        budget = ReadBudget(self._budget, self._context.now, self._context.state)
+        if self._budget.deprecated_pages:
+            log.warning("x: HOTPAPERS_X_MAX_PAGES is deprecated; set HOTPAPERS_X_MAX_READS_PER_RUN instead "
+                        "(posts read per run; N pages = N x 100 posts)")
         window = self._window(request)
         if window is not None:
-            for page in self._search(*window):
+            for page, reads in self._search(*window, budget):
                 for post, snapshot in zip(page.posts, page.snapshots, strict=True):
                     if post.post_id not in seen:
                         seen.add(post.post_id)
                         yield post
                         yield snapshot
                 yield from _new_profiles(page.profiles, profiled)
+                yield budget.spend(reads)
+                yield budget.usage()
         known = [p.post_id for p in request.known_posts if p.platform == PLATFORM and p.post_id not in seen]
-        for start in range(0, len(known), LOOKUP_BATCH):
-            yield from self._refresh(known[start : start + LOOKUP_BATCH], profiled)
+        yield from self._refresh_known(known, budget, profiled)
+        yield budget.usage()
         log.info("x: %d posts linking arXiv found by search, %d other known posts looked up", len(seen), len(known))
 
     def _window(self, request: CollectRequest) -> tuple[dt.datetime, dt.datetime] | None:
@@ -141,36 +158,58 @@ class XSource:
                         _rfc3339(start), _rfc3339(request.start))
         return start, end
 
-    def _search(self, start: dt.datetime, end: dt.datetime) -> Iterator[XPage]:
+    def _search(self, start: dt.datetime, end: dt.datetime, budget: ReadBudget) -> Iterator[tuple[XPage, int]]:
+        """Each search page with the number of posts it returned (billed), until the last page or the budget."""
         params: dict[str, str | int] = {
             "query": QUERY, "max_results": 100, "start_time": _rfc3339(start), "end_time": _rfc3339(end),
             **SEARCH_FIELDS,
         }
         pages = 0
         while True:
+            allowed = budget.allowance()
+            if allowed is not None and allowed < MIN_SEARCH_PAGE:
+                _budget_cut_search(budget, pages, start)
+                return
+            params["max_results"] = 100 if allowed is None else min(100, allowed)
             response = self._get(f"{self._root}/2/tweets/search/recent", params)
             with naming_request(response):
                 page = parse_search_page(response.content, self._context.now())
             pages += 1
             _log_skipped("search page", page.skipped)
-            yield page
+            yield page, returned_posts(response.content)
             if page.next_token is None:
-                return
-            if pages == self._max_pages:
-                log.warning("x: stopped after %d search pages (HOTPAPERS_X_MAX_PAGES); older posts of the "
-                            "window were not searched", pages)
                 return
             params["next_token"] = page.next_token
 
-    def _refresh(self, ids: Sequence[str], profiled: set[str]) -> Iterator[Record]:
+    def _refresh_known(
+        self, known: Sequence[str], budget: ReadBudget, profiled: set[str]
+    ) -> Iterator[SourceOutput]:
+        """Look up ``known`` (most important first), 100 ids a request, as far as the budget allows."""
+        start = 0
+        while start < len(known):
+            allowed = budget.allowance()
+            if allowed == 0:
+                log.warning("x: %d of %d known posts not refreshed (the least important ones): %s is spent",
+                            len(known) - start, len(known), budget.limit_name())
+                return
+            size = LOOKUP_BATCH if allowed is None else min(LOOKUP_BATCH, allowed)
+            records, reads = self._refresh(known[start : start + size], profiled)
+            yield from records
+            yield budget.spend(reads)
+            yield budget.usage()
+            start += size
+
+    def _refresh(self, ids: Sequence[str], profiled: set[str]) -> tuple[list[Record], int]:
+        """The snapshots, new authors' profiles and ``PostGone`` of one lookup, and the number of posts it returned
+        (billed)."""
         response = self._get(f"{self._root}/2/tweets", {"ids": ",".join(ids), **LOOKUP_FIELDS})
         with naming_request(response):
             lookup = parse_lookup(response.content, self._context.now())
         _log_skipped("lookup", lookup.skipped)
-        yield from lookup.snapshots
-        yield from _new_profiles(lookup.profiles, profiled)
         wanted = set(ids)
-        yield from (gone for gone in lookup.gone if gone.post_id in wanted)  # X names only what was asked
+        gone = [g for g in lookup.gone if g.post_id in wanted]  # X names only what was asked
+        profiles = list(_new_profiles(lookup.profiles, profiled))
+        return [*lookup.snapshots, *profiles, *gone], returned_posts(response.content)
 
     def _get(self, url: str, params: Mapping[str, str | int]) -> httpx.Response:
         """GET with retries; 429s are waited out (see ``_RateLimit``), other errors become ``APIError``."""
@@ -268,16 +307,6 @@ def _new_profiles(profiles: Sequence[AccountProfile], profiled: set[str]) -> Ite
             yield profile
 
 
-def _max_pages(value: str) -> tuple[int, str]:
-    """(the page limit, a problem message or "") from ``HOTPAPERS_X_MAX_PAGES``."""
-    text = value.strip()
-    if not text:
-        return DEFAULT_MAX_PAGES, ""
-    if text.isascii() and text.isdigit() and len(text) <= 18:  # int() of thousands of digits raises
-        return int(text), ""
-    return DEFAULT_MAX_PAGES, f"HOTPAPERS_X_MAX_PAGES must be a whole number (0: no limit), got {text!r}"
-
-
 def _rfc3339(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -313,6 +342,15 @@ def _problem(body: bytes, token: str) -> str:
     if token:
         said = said.replace(token, "***")
     return f": {said}" if said else ""
+
+
+def _budget_cut_search(budget: ReadBudget, pages: int, start: dt.datetime) -> None:
+    """The warning of a search the budget stopped: what it cut, and which limit."""
+    if pages == 0:
+        log.warning("x: the search was not run: %s is spent (%d read today)", budget.limit_name(), budget.day_reads)
+    else:
+        log.warning("x: search stopped after %d pages (%d posts read): %s is spent; the window's older posts, "
+                    "back to %s, were not read", pages, budget.run_reads, budget.limit_name(), _rfc3339(start))
 
 
 def _log_skipped(what: str, skipped: Sequence[str]) -> None:

@@ -49,7 +49,8 @@ EMBED_MODES: Final[tuple[EmbedMode, ...]] = get_args(EmbedMode)
 X_SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
 BLUESKY_SCRIPT = '<script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>'
 
-_LABELS = {"x": "X", "bluesky": "Bluesky", "hackernews": "Hacker News", "huggingface": "Hugging Face"}
+_LABELS = {"x": "X", "bluesky": "Bluesky", "hackernews": "Hacker News", "huggingface": "Hugging Face",
+           "reddit": "Reddit", "alphaxiv": "alphaXiv", "mastodon": "Mastodon", "youtube": "YouTube"}
 # (field of EngagementSnapshot, singular, plural) shown for each platform, in order.
 _COUNTS_DEFAULT = (
     ("reposts", "repost", "reposts"),
@@ -60,6 +61,12 @@ _COUNTS_DEFAULT = (
 _COUNTS = {
     "hackernews": (("likes", "point", "points"), ("replies", "comment", "comments")),
     "huggingface": (("likes", "upvote", "upvotes"), ("replies", "comment", "comments")),
+    "reddit": (("likes", "point", "points"), ("replies", "comment", "comments"),
+               ("reposts", "crosspost", "crossposts")),
+    "alphaxiv": (("likes", "vote", "votes"),),
+    "mastodon": (("reposts", "boost", "boosts"), ("likes", "favourite", "favourites"), ("replies", "reply", "replies"),
+                 ("quotes", "quote", "quotes")),
+    "youtube": (("likes", "like", "likes"), ("replies", "comment", "comments")),
 }
 _CLASS_RE = re.compile(r"[^a-z0-9-]")
 _URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
