@@ -203,6 +203,7 @@ def environment(url: str) -> dict[str, str]:
         "HOTPAPERS_BSKY_APPVIEW_URL": f"{url}/bsky",
         "HOTPAPERS_BSKY_PDS_URL": f"{url}/bsky",
         "HOTPAPERS_HN_API_URL": f"{url}/hn",
+        "HOTPAPERS_HN_USER_API_URL": f"{url}/hn-users",
         "HOTPAPERS_HF_API_URL": f"{url}/hf",
         "HOTPAPERS_REDDIT_API_URL": f"{url}/reddit",
         "HOTPAPERS_REDDIT_TOKEN_URL": f"{url}/reddit/api/v1/access_token",

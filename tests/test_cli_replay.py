@@ -195,5 +195,5 @@ def test_replay_of_dev_zero_keeps_memory_bounded(tmp_path: Path) -> None:
         _, err = proc.communicate()
     peak_kb = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1])
     assert peak_kb < 150 * 1024 and io_read > 100 << 20
-    assert err.decode().strip() == ("/dev/zero: the line at byte 0 is longer than 1048576 bytes "
+    assert err.decode().strip() == ("hotpapers: /dev/zero: the line at byte 0 is longer than 1048576 bytes "
                                     "(the line cap, --max-line-bytes): skipped")

@@ -84,6 +84,7 @@ def _env(base: Path, url: str) -> dict[str, str]:
         "HOTPAPERS_X_BEARER_TOKEN": "test-token-not-secret",
         "HOTPAPERS_BSKY_APPVIEW_URL": f"{url}/bsky",
         "HOTPAPERS_HN_API_URL": f"{url}/hn",
+        "HOTPAPERS_HN_USER_API_URL": f"{url}/hn-users",
         "HOTPAPERS_HF_API_URL": f"{url}/hf",
     })
     return env

@@ -75,6 +75,12 @@ def test_secret_names_cover_every_credential_variable() -> None:
                                          "HOTPAPERS_YOUTUBE_API_KEY", "PGPASSWORD"]
 
 
+def test_endpoint_urls_are_not_secrets() -> None:
+    """An endpoint variable whose name holds a secret's word (HOTPAPERS_REDDIT_TOKEN_URL) is a URL, not a secret."""
+    env = dict.fromkeys(["HOTPAPERS_REDDIT_TOKEN_URL", "HOTPAPERS_S2_API_URL", "HOTPAPERS_S2_API_KEY"], "x")
+    assert secret_names(env) == ["HOTPAPERS_S2_API_KEY"]
+
+
 def test_short_secrets_are_not_masked() -> None:
     """A value shorter than MIN_LENGTH is left alone (masking it everywhere would mangle every output)."""
     assert redact("the cat sat", env={"HOTPAPERS_HF_TOKEN": "cat"}) == "the cat sat"

@@ -76,6 +76,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
             "HOTPAPERS_X_BEARER_TOKEN": "test-token-not-secret",
             "HOTPAPERS_BSKY_APPVIEW_URL": f"{served.url}/bsky",
             "HOTPAPERS_HN_API_URL": f"{served.url}/hn",
+            "HOTPAPERS_HN_USER_API_URL": f"{served.url}/hn-users",
             "HOTPAPERS_HF_API_URL": f"{served.url}/hf",
         }
         for key, value in env.items():

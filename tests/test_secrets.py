@@ -118,7 +118,7 @@ def _secret_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
         "HOTPAPERS_X_BEARER_TOKEN": X_TOKEN, "HOTPAPERS_X_API_URL": url,
         "HOTPAPERS_BSKY_HANDLE": "someone.test", "HOTPAPERS_BSKY_APP_PASSWORD": BSKY_PASSWORD,
         "HOTPAPERS_BSKY_PDS_URL": url, "HOTPAPERS_BSKY_APPVIEW_URL": url,
-        "HOTPAPERS_HN_API_URL": url, "HOTPAPERS_HF_API_URL": url, "HOTPAPERS_HF_TOKEN": HF_TOKEN,
+        "HOTPAPERS_HN_API_URL": url, "HOTPAPERS_HN_USER_API_URL": url, "HOTPAPERS_HF_API_URL": url, "HOTPAPERS_HF_TOKEN": HF_TOKEN,
         "HOTPAPERS_GIT_TOKEN": GIT_TOKEN,
     }.items():
         monkeypatch.setenv(name, value)

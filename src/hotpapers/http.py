@@ -41,8 +41,22 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 import orjson
 import stamina
+import stamina.instrumentation
 
 from hotpapers.errors import APIError, NetworkError, ParseError
+
+
+def _retry_details(details: stamina.instrumentation.RetryDetails) -> None:
+    """stamina's retry event with its details in the message, at INFO: shown with ``-v`` only (every retry is
+    already announced in one WARNING line of this module's own)."""
+    logging.getLogger("stamina").info(
+        "stamina.retry_scheduled: attempt %d failed with %r; waiting %.2f s (%.2f s waited so far)",
+        details.retry_num, details.caused_by, details.wait_for, details.waited_so_far,
+    )
+
+
+# Replaces stamina's default hooks (a WARNING log line per retry, which would repeat this module's own line).
+stamina.instrumentation.set_on_retry_hooks([_retry_details])
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -1,7 +1,8 @@
 """The one place secrets are masked, in every encoding a server or a library may echo them in.
 
 A secret is any value of an environment variable whose name says it is one (``HOTPAPERS_*TOKEN*``,
-``*PASSWORD*``, ``*SECRET*``, ``*KEY*``, and ``PGPASSWORD``), of such a variable in the environment a collector is
+``*PASSWORD*``, ``*SECRET*``, ``*KEY*``, and ``PGPASSWORD``; not an endpoint, ``HOTPAPERS_*_URL``, such as
+``HOTPAPERS_REDDIT_TOKEN_URL``), of such a variable in the environment a collector is
 given (``register_env``), and any value registered at run time (a session token, a database password:
 ``register``). Each is masked as ``***`` wherever it appears:
 
@@ -47,7 +48,7 @@ __all__ = [
 
 MASK = "***"
 MIN_LENGTH = 6
-_SECRET_NAME = re.compile(r"HOTPAPERS_\w*(?:TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL)\w*|PGPASSWORD")
+_SECRET_NAME = re.compile(r"(?!\w*_URL\Z)HOTPAPERS_\w*(?:TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL)\w*|PGPASSWORD")
 _registered: set[str] = set()
 _lock = threading.Lock()
 

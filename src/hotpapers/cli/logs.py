@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-import stamina.instrumentation
 
 __all__ = ["configure_logging", "summarised"]
 
@@ -35,14 +34,6 @@ class _EchoHandler(logging.Handler):
             self.handleError(record)
 
 
-def _retry_details(details: stamina.instrumentation.RetryDetails) -> None:
-    """With ``-v``: stamina's retry event with its details in the message (its own hook puts them in extras)."""
-    logging.getLogger("stamina").info(
-        "stamina.retry_scheduled: attempt %d failed with %r; waiting %.2f s (%.2f s waited so far)",
-        details.retry_num, details.caused_by, details.wait_for, details.waited_so_far,
-    )
-
-
 _QUIET = _EchoHandler(logging.WARNING)
 _QUIET.setFormatter(logging.Formatter("hotpapers: %(message)s"))
 
@@ -52,11 +43,9 @@ def configure_logging(verbose: bool) -> None:
     package = logging.getLogger("hotpapers")
     package.removeHandler(_QUIET)
     if verbose:
-        logging.basicConfig(level=logging.INFO, format=_FORMAT_VERBOSE)
-        stamina.instrumentation.set_on_retry_hooks([_retry_details])
+        logging.basicConfig(level=logging.INFO, format=_FORMAT_VERBOSE)  # stamina's details too (hotpapers.http)
         return
     package.addHandler(_QUIET)
-    stamina.instrumentation.set_on_retry_hooks([])  # hotpapers.http announces each retry itself
 
 
 class _Under(logging.Filter):
