@@ -9,12 +9,17 @@ from typing import Any, Protocol, Self
 
 from hotpapers.models import (
     Announcement,
+    ArtifactSnapshot,
     ArxivId,
+    CitationSnapshot,
+    CodeLink,
     Digest,
     EngagementSnapshot,
+    EnrichmentRecord,
     Paper,
     PaperEvidence,
     Post,
+    RepoSnapshot,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -152,4 +157,42 @@ class Store(Protocol):
 
     def iter_digests(self) -> Iterator[Digest]:
         """All published digests, by date then preset."""
+        ...
+
+    # -- enrichment (hotpapers enrich; store/sql_enrich.py) ----------------------------------
+
+    def add_enrichment(self, records: Iterable[EnrichmentRecord]) -> WriteCounts:
+        """Store code links and enrichment snapshots (a repeat of a key is ignored). Returns rows added per table."""
+        ...
+
+    def code_links_of(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, list[CodeLink]]:
+        """The code links of each paper that has some."""
+        ...
+
+    def repo_series(self, urls: Iterable[str], since: dt.datetime) -> dict[str, list[RepoSnapshot]]:
+        """Each repository's snapshots since ``since`` and the latest before it, by ``repo_key``, in time order."""
+        ...
+
+    def latest_artifacts(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, ArtifactSnapshot]:
+        """The latest artifact snapshot of each paper that has one."""
+        ...
+
+    def latest_citations(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, CitationSnapshot]:
+        """The latest citation snapshot of each paper that has one."""
+        ...
+
+    def iter_code_links(self) -> Iterator[CodeLink]:
+        """Every code link, by paper, place, position and URL."""
+        ...
+
+    def iter_repo_snapshots(self) -> Iterator[RepoSnapshot]:
+        """Every repository snapshot, by URL then time."""
+        ...
+
+    def iter_artifact_snapshots(self) -> Iterator[ArtifactSnapshot]:
+        """Every artifact snapshot, by paper then time."""
+        ...
+
+    def iter_citation_snapshots(self) -> Iterator[CitationSnapshot]:
+        """Every citation snapshot, by paper then time."""
         ...

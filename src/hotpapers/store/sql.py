@@ -31,6 +31,7 @@ from hotpapers.models import (
 from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
+from hotpapers.store.sql_enrich import SQLEnrichment
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
@@ -41,7 +42,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(SQLReads):
+class SQLStore(SQLReads, SQLEnrichment):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str
