@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -189,18 +190,32 @@ def _backoff_hook(exc: Exception) -> bool | float:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Extra:
+    """What a request may add: headers, a JSON body, and which retryable answers to return at once instead."""
+
+    headers: Mapping[str, str] | None = None
+    json: Any = None
+    give_up: Callable[[httpx.Response], bool] | None = None
+
+
 def _attempt(
-    client: httpx.Client, method: str, url: str, params: Mapping[str, str | int] | None, cap: float
+    client: httpx.Client,
+    method: str,
+    url: str,
+    params: Mapping[str, str | int] | None,
+    cap: float,
+    extra: _Extra = _Extra(),  # a frozen dataclass: a safe shared default
 ) -> httpx.Response:
     """Send once; raise a retryable error for transient failures and retryable statuses."""
     try:
-        response = client.request(method, url, params=params)
+        response = client.request(method, url, params=params, headers=extra.headers, json=extra.json)
     except _TRANSIENT as e:
         raise _TransientError(f"{type(e).__name__} for {redact_url(url)}") from e
     except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise NetworkError(f"{type(e).__name__} for {redact_url(url)}") from e  # e may quote secrets
     log.info("%s %s -> %s", method, redact_url(response.request.url), response.status_code)
-    if response.status_code in RETRY_STATUSES:
+    if response.status_code in RETRY_STATUSES and not (extra.give_up and extra.give_up(response)):
         shown = redact_url(response.request.url)
         raise RetryableStatusError(
             f"HTTP {response.status_code} from {shown}",
@@ -219,6 +234,9 @@ def request(
     params: Mapping[str, str | int] | None = None,
     policy: RetryPolicy = RetryPolicy(),
     before_attempt: Callable[[], None] | None = None,
+    headers: Mapping[str, str] | None = None,
+    json: Any = None,
+    give_up: Callable[[httpx.Response], bool] | None = None,
 ) -> httpx.Response:
     """Send a request, retrying transient failures, 429 and 5xx.
 
@@ -229,6 +247,10 @@ def request(
         params: query parameters.
         policy: retry configuration; ``NO_RETRIES`` sends once.
         before_attempt: called before every attempt, retries included (a politeness throttle).
+        headers: headers of this request alone (e.g. ``If-None-Match``), added to the client's.
+        json: a body to send as JSON (e.g. the ids of a batch request).
+        give_up: a 429 or 5xx answer for which this returns True is returned at once, not retried (e.g. a
+            rate limit whose window resets in an hour: waiting would only spend the time budget).
 
     Returns:
         The response, whatever its status if that status is not retryable.
@@ -248,7 +270,7 @@ def request(
         with attempt:
             if before_attempt is not None:
                 before_attempt()
-            return _attempt(client, method, url, params, policy.max_retry_after)
+            return _attempt(client, method, url, params, policy.max_retry_after, _Extra(headers, json, give_up))
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
