@@ -129,14 +129,15 @@ def _drain(store: Store, records: Iterable[Record], report: SourceReport) -> Non
 
 
 class _Warnings(logging.Handler):
-    """Collects the warnings logged while one source runs, for the run summary (not only the log)."""
+    """Collects the warnings logged while one source (or provider: ``prefix``) runs, for the run summary."""
 
-    def __init__(self, into: list[str]) -> None:
+    def __init__(self, into: list[str], prefix: str = "hotpapers.sources") -> None:
         super().__init__(logging.WARNING)
         self._into = into
+        self._prefix = prefix
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith("hotpapers.sources") and len(self._into) < _MAX_WARNINGS:
+        if record.name.startswith(self._prefix) and len(self._into) < _MAX_WARNINGS:
             self._into.append(record.getMessage())
 
 

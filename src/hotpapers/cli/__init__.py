@@ -10,6 +10,7 @@ from hotpapers.cli import collecting as _collecting  # noqa: F401 - registers it
 from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers its commands
 from hotpapers.cli.app import cli
 from hotpapers.cli.bluesky import listen, replay
+from hotpapers.cli.enrich import enrich_command, providers_command
 from hotpapers.cli.site import site
 from hotpapers.errors import HotpapersError
 
@@ -18,6 +19,8 @@ __all__ = ["cli", "main"]
 cli.add_command(listen)
 cli.add_command(replay)
 cli.add_command(site)
+cli.add_command(enrich_command)
+cli.add_command(providers_command)
 
 
 def main(argv: list[str] | None = None) -> int:

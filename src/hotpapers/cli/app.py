@@ -14,6 +14,7 @@ import click
 
 from hotpapers import __version__, ingest_job, pipeline, windows
 from hotpapers.config import Settings, load_settings
+from hotpapers.enrich.view import only_with_code
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
 from hotpapers.links import find_arxiv_ids
@@ -75,7 +76,7 @@ class Context:
         return _locked_store(self.settings.db, path)
 
 
-READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
+READ_ONLY = frozenset({"export", "site", "sources", "providers", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
 
 
@@ -317,6 +318,7 @@ def _render_scope(
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
+@click.option("--has-code", is_flag=True, help="Write only the papers with a known code repository (hotpapers enrich).")
 @ranking_flags
 @pass_ctx
 def render(
@@ -331,6 +333,7 @@ def render(
     formats: tuple[str, ...],
     out: Path,
     refresh: bool,
+    has_code: bool,
     preset: str | None,
     **flags: Any,
 ) -> None:
@@ -343,6 +346,9 @@ def render(
     --month YYYY-MM), or --window rising [--hours N] (growth over the last N hours of the papers of --date, a
     range, or by default the last 7 announced days). Writers name files by date, and a view is dated its last
     day: write views to their own --out folder, not the daily one, or a view overwrites that day's post.
+
+    --has-code writes only the papers with a known code repository, ranked 1..n in the same order (the stored
+    digest keeps them all): run `hotpapers enrich` first (`hotpapers run` does).
     """
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
@@ -358,7 +364,7 @@ def render(
         if window is None and scope is None and day is not None:
             result = pipeline.render(
                 store, day, formats=formats, out_dir=out, preset=preset, now=now, refresh=refresh or flagged,
-                options=options,
+                options=options, has_code=has_code,
             )
             paths = result.paths
         else:
@@ -372,7 +378,7 @@ def render(
                 digest = windows.build_rollup(store, scope, preset=preset, now=now, options=options)
             else:  # pragma: no cover - ruled out above
                 raise UsageError("give --date, --from/--to, --week, --month or --window rising")
-            paths = windows.write_view(digest, formats=formats, out_dir=out)
+            paths = windows.write_view(only_with_code(digest) if has_code else digest, formats=formats, out_dir=out)
             summary["view"] = digest.title
         summary["paths"] = [str(p) for p in paths]
     for path in paths:

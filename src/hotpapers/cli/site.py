@@ -37,8 +37,9 @@ def site() -> None:
     show_default=True,
     help="Where the site is served (e.g. https://me.github.io/papers/): for 404.html, canonical links, sitemap.",
 )
+@click.option("--has-code", is_flag=True, help="List only the papers with a known code repository (hotpapers enrich).")
 @pass_ctx
-def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str) -> None:
+def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str, has_code: bool) -> None:
     """Write the site of the published digests to OUT: index, days, papers, categories, archive, search.
 
     Links are relative, so OUT works from any sub-path and from file://. Files are written atomically; files
@@ -47,6 +48,6 @@ def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: st
     with ctx.store() as store:
         paths = build_site_from_store(
             store, out, preset=preset or ctx.settings.preset, now=now_utc(), embeds=parse_embed_mode(embeds),
-            base_url=base_url,
+            base_url=base_url, has_code=has_code,
         )
     click.echo(f"{len(paths)} files written under {out}")
