@@ -14,7 +14,18 @@ from typing import IO, Any
 import orjson
 
 from hotpapers.errors import InputError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.models import (
+    Announcement,
+    ArtifactSnapshot,
+    CitationSnapshot,
+    CodeLink,
+    Digest,
+    EngagementSnapshot,
+    Paper,
+    Post,
+    PostKind,
+    RepoSnapshot,
+)
 from hotpapers.serialize import (
     announcement_from_dict,
     announcement_to_dict,
@@ -27,6 +38,7 @@ from hotpapers.serialize import (
     snapshot_from_dict,
     snapshot_to_dict,
 )
+from hotpapers.serialize_enrich import ENRICHMENT_PARSERS, enrichment_record_to_dict
 from hotpapers.store.base import Store
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "NativeRecord", "export_store", "looks_native", "read_native"]
@@ -34,7 +46,10 @@ __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "NativeRecord", "export_store", "loo
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
-NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest
+NativeRecord = (
+    Paper | Announcement | Post | EngagementSnapshot | CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
+    | Digest
+)
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -67,10 +82,22 @@ def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
     for snap in store.iter_snapshots():
         out.write(_line({"type": "engagement", **snapshot_to_dict(snap)}))
         counts["engagement"] += 1
+    _export_enrichment(store, out, counts)
     for digest in store.iter_digests():
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
     return counts
+
+
+def _export_enrichment(store: Store, out: IO[bytes], counts: dict[str, int]) -> None:
+    """Code links and the enrichment snapshots (hotpapers enrich), each type counted only when there are some."""
+    streams = (store.iter_code_links, store.iter_repo_snapshots, store.iter_artifact_snapshots,
+               store.iter_citation_snapshots)  # fmt: skip
+    for stream in streams:
+        for record in stream():
+            line = enrichment_record_to_dict(record)
+            out.write(_line(line))
+            counts[line["type"]] = counts.get(line["type"], 0) + 1
 
 
 def _repost(obj: dict[str, Any]) -> Post:
@@ -94,6 +121,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
     "repost": _repost,
     "engagement": snapshot_from_dict,
     "digest": digest_from_dict,
+    **ENRICHMENT_PARSERS,
 }
 
 

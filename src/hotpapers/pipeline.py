@@ -19,11 +19,15 @@ import orjson
 
 from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import EASTERN, announcement_time, is_listing_day, next_listing_day
+from hotpapers.enrich.view import load_enrichment, only_with_code, with_enrichment
 from hotpapers.errors import InputError, StoreError, UsageError, WriterError
 from hotpapers.models import (
     Announcement,
     Archive,
+    ArtifactSnapshot,
     ArxivId,
+    CitationSnapshot,
+    CodeLink,
     Digest,
     EngagementSnapshot,
     Paper,
@@ -31,6 +35,7 @@ from hotpapers.models import (
     PostEvidence,
     PostGone,
     PostKind,
+    RepoSnapshot,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native
 from hotpapers.plugins import load_registry
@@ -83,6 +88,9 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
+_ENRICHMENT = (CodeLink, RepoSnapshot, ArtifactSnapshot, CitationSnapshot)
+
+
 def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts) -> None:
     papers = [r for r in batch.get(Paper, []) if isinstance(r, Paper)]
     counts.add({"papers": store.upsert_papers(papers)})
@@ -94,6 +102,9 @@ def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], count
     gone = [r for r in batch.get(PostGone, []) if isinstance(r, PostGone)]
     for platform in sorted({g.platform for g in gone}):
         counts.add({"gone": store.mark_deleted(platform, [g.post_id for g in gone if g.platform == platform])})
+    enrichment = [r for kind in _ENRICHMENT for r in batch.get(kind, []) if isinstance(r, _ENRICHMENT)]
+    if enrichment:
+        counts.add(store.add_enrichment(enrichment))
     for digest in batch.get(Digest, []):
         if isinstance(digest, Digest):
             store.save_digest(digest)
@@ -122,6 +133,10 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_announcements()
     yield from store.iter_posts()
     yield from store.iter_snapshots()
+    yield from store.iter_code_links()
+    yield from store.iter_repo_snapshots()
+    yield from store.iter_artifact_snapshots()
+    yield from store.iter_citation_snapshots()
     yield from store.iter_digests()
 
 
@@ -247,9 +262,13 @@ def build_digest(
         if not evidence:
             raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
         start, end = day_window(day)
+        known = load_enrichment(store, (e.paper.arxiv_id for e in evidence), now)  # hotpapers enrich
+        evidence = [dataclasses.replace(e, enrichment=known[e.paper.arxiv_id]) if e.paper.arxiv_id in known else e
+                    for e in evidence]  # fmt: skip
         digest = rank(
             preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
         )
+        digest = with_enrichment(digest, known)
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)
@@ -274,8 +293,12 @@ def render(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    has_code: bool = False,
 ) -> RenderResult:
     """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+
+    With ``has_code`` only the papers with a known code repository are written (ranked 1..n in the same order);
+    the stored digest keeps every paper.
 
     Raises:
         UsageError: unknown format or preset, or no papers for the day.
@@ -287,6 +310,8 @@ def render(
         known = ", ".join(sorted(registry.writers))
         raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
     digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options)
+    if has_code:
+        digest = only_with_code(digest)
     paths: list[Path] = []
     for name in formats:
         paths.extend(registry.writers[name]().write(digest, out_dir))
@@ -353,4 +378,5 @@ def build_archive(store: Store, *, preset: str, now: dt.datetime) -> Archive:
                     e for e in evidence.posts if e.post.kind is not PostKind.REPOST
                 )
     keys = {(e.post.platform, e.post.post_id) for posts in paper_posts.values() for e in posts}
-    return Archive(tuple(digests), paper_posts, store.snapshot_series(sorted(keys)), now)
+    enrichment = load_enrichment(store, listed, now)
+    return Archive(tuple(digests), paper_posts, store.snapshot_series(sorted(keys)), now, enrichment)
