@@ -44,6 +44,7 @@ from hotpapers.models import (
     RankedPaper,
     RankedPost,
 )
+from hotpapers.ranking_enrichment import enrichment_item
 from hotpapers.ranking_filters import category_percentiles, first_per_category, paper_selected
 from hotpapers.ranking_signals import (
     AccountKey,
@@ -66,7 +67,7 @@ DEFAULT_BOT_NAME_PATTERNS = (r"(?<!ro)bot(?![a-z])", "arxiv", "papers", "daily",
 _NON_NEGATIVE = (
     "other_platform_weight", "like_weight", "repost_weight", "reply_weight", "quote_weight", "post_base",
     "follower_bonus_per_decade", "follower_bonus_cap", "min_score", "max_posts", "breakdown_posts",
-    "per_category_top", "identical_text_min_chars", "max_papers_per_account",
+    "per_category_top", "identical_text_min_chars", "max_papers_per_account", "enrichment_weight", "enrichment_cap",
 )  # fmt: skip
 _TUPLES = (
     "screened_platforms", "bot_name_patterns", "include_categories", "exclude_categories", "keywords",
@@ -101,6 +102,9 @@ class DefaultOptions:
     automated_weight: float = 0.2
     # self-promotion
     self_promotion_weight: float = 0.5
+    # enrichment (hotpapers enrich): one capped, explained item; 0 = off (ranking_enrichment.py)
+    enrichment_weight: float = 0.0
+    enrichment_cap: float = 2.0
     # listing
     min_score: float = 5.0
     max_posts: int = 5
@@ -322,6 +326,7 @@ def _score(item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
     best, more = _one_per_account(entries, options, weights)
     final = _discounted(best, item, signals, options)
     items = _post_items(final, options) + _automation_items(final, signals, options) + _self_items(final, options)
+    items += enrichment_item(item.enrichment, len(final), options.enrichment_weight, options.enrichment_cap)
     breakdown = (*items, *left_out, *more)
     return _Scored(item, tuple(final), breakdown, sum((b.value for b in breakdown), 0.0))
 

@@ -6,10 +6,12 @@ first (``pipeline.build_archive``), for the command line. See docs/site.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from hotpapers import pipeline
+from hotpapers.enrich.view import only_with_code
 from hotpapers.site._build import build_site
 from hotpapers.store.base import Store
 from hotpapers.writers.embeds import EmbedMode
@@ -25,8 +27,11 @@ def build_site_from_store(
     now: dt.datetime,
     embeds: EmbedMode = "static",
     base_url: str = "/",
+    has_code: bool = False,
 ) -> list[Path]:
     """Build the archive of ``preset`` from ``store`` (as of ``now``) and write its site under ``out_dir``.
+
+    With ``has_code`` every day lists only its papers with a known code repository (``hotpapers enrich``).
 
     Raises:
         UsageError: bad ``embeds`` or ``base_url``.
@@ -34,4 +39,6 @@ def build_site_from_store(
         WriterError: a file could not be written.
     """
     archive = pipeline.build_archive(store, preset=preset, now=now)
+    if has_code:
+        archive = dataclasses.replace(archive, digests=tuple(only_with_code(d) for d in archive.digests))
     return build_site(archive, out_dir, embeds=embeds, base_url=base_url)
