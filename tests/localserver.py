@@ -24,12 +24,14 @@ Route = Callable[[str], Reply | None]  # gets the full request path (with query)
 
 @dataclass
 class Served:
-    """The running server: its base URL and the requests it received."""
+    """The running server: its base URL and the requests it received (a POST's body in ``bodies``, by index)."""
 
     url: str
     requests: list[str] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
 
 
 @contextmanager
@@ -38,18 +40,26 @@ def serve(route: Route) -> Iterator[Served]:
     served = Served(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.do_GET()
+
         def do_GET(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            served.bodies.append(self.rfile.read(length) if length else b"")
+            served.methods.append(self.command)
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))
-            served.headers.append(dict(self.headers.items()))
+            served.headers.append(dict(self.headers.items()))  # a route may read the request's headers here
             reply = route(self.path) or Reply(b"not found", 404, "text/plain")
             self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.status != 304:  # a 304 has no body, so no content headers
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.status != 304:
+                self.wfile.write(reply.body)
 
         def log_message(self, format: str, *args: object) -> None:
             """Keep test output quiet."""

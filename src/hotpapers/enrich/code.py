@@ -26,7 +26,7 @@ import httpx
 
 from hotpapers.enrich import github
 from hotpapers.enrich.repos import find_repos, has_placeholder
-from hotpapers.errors import APIError, HotpapersError, ParseError
+from hotpapers.errors import APIError, HotpapersError, NetworkError, ParseError
 from hotpapers.http import check_status, error_message, naming_request, request
 from hotpapers.models import CodeHost, CodeLink, EnrichmentRecord, FoundIn, Paper, Post, RepoSnapshot, repo_key
 from hotpapers.plugins import EnrichRequest, SourceContext, SourceStatus
@@ -107,11 +107,7 @@ class CodeProvider:
             try:
                 snapshot = self._repo(url, latest.get(repo_key(url)))
             except HotpapersError as e:
-                left = len(urls) - done
-                raise type(e)(
-                    f"{e}; the stars of {left} of {len(urls)} GitHub repositories were not refreshed "
-                    "(their links are stored)"
-                ) from e
+                raise _unrefreshed(e, len(urls) - done, len(urls)) from e
             if snapshot is not None:
                 yield snapshot
 
@@ -160,3 +156,15 @@ class CodeProvider:
 
 def _placeholder(paper: Paper) -> bool:
     return has_placeholder(paper.abstract) or has_placeholder(paper.comment or "")
+
+
+def _unrefreshed(error: HotpapersError, left: int, total: int) -> HotpapersError:
+    """``error``, of the same kind, saying how many repositories' stars it left unknown."""
+    message = f"{error}; the stars of {left} of {total} GitHub repositories were not refreshed (their links are stored)"
+    if isinstance(error, APIError):
+        return APIError(message, status=error.status, url=error.url)
+    if isinstance(error, NetworkError):
+        return NetworkError(message)
+    if isinstance(error, ParseError):
+        return ParseError(message)
+    return HotpapersError(message)

@@ -82,12 +82,12 @@ def stars_rate(series: Sequence[RepoSnapshot]) -> tuple[float | None, dt.datetim
     if not known:
         return None, None
     latest = known[-1]
+    start = latest.observed_at - RATE_WINDOW
     points: list[tuple[dt.datetime, int]] = [(s.observed_at, s.stars or 0) for s in known]
     created = next((s.created_at for s in reversed(known) if s.created_at is not None), None)
-    if created is not None and created < latest.observed_at:
+    if created is not None and start <= created < latest.observed_at:
         points.append((created, 0))
     points.sort()
-    start = latest.observed_at - RATE_WINDOW
     inside = [p for p in points if start <= p[0] < latest.observed_at]
     before = [p for p in points if p[0] < start]
     base = inside[0] if inside else (before[-1] if before else None)
