@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 import yaml
 
 from localserver import Reply
@@ -72,3 +73,19 @@ def cassette(name: str) -> list[Recorded]:
 def hub(name: str) -> bytes:
     """A hand-made Hugging Face paper record (tests/fixtures/huggingface/, see its PROVENANCE.md)."""
     return (FIXTURES / "huggingface" / name).read_bytes()
+
+
+def s2_batch_reply(body: bytes) -> Reply:
+    """A local Semantic Scholar's answer to a ``paper/batch`` request ``body``: the recorded batch's entries
+    (``null``, then three papers), repeated in order, one per id asked."""
+    ids = orjson.loads(body)["ids"]
+    recorded = orjson.loads(cassette(S2_BATCH)[0].body)
+    return Reply(orjson.dumps([recorded[i % len(recorded)] for i in range(len(ids))]), content_type="application/json")
+
+
+def hub_reply(arxiv_id: str) -> Reply:
+    """A local Hub's answer for a paper record: the hand-made 2411.17702 or 2411.17700; 404 for any other."""
+    files = {"2411.17702": HF_PAPER, "2411.17700": HF_TRUNCATED}
+    if arxiv_id in files:
+        return Reply(hub(files[arxiv_id]), content_type="application/json")
+    return Reply(b'{"error":"Paper not found"}', 404, "application/json")

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import orjson
-
 from hotpapers.arxiv.rss import parse_rss
 from hotpapers.collect_job import Environment
 from hotpapers.config import EnrichSettings
@@ -25,7 +23,7 @@ from hotpapers.pipeline import store_records
 from hotpapers.store import open_store
 from hotpapers.store.base import Store
 
-from enrich_recordings import FIXTURES, HF_PAPER, HF_TRUNCATED, REPO, S2_BATCH, cassette, hub, replay_data
+from enrich_recordings import FIXTURES, REPO, hub_reply, replay_data, s2_batch_reply
 from localserver import Reply, Served
 
 DAY = dt.date(2024, 11, 28)
@@ -78,21 +76,6 @@ class World:
         if self.served.headers[-1].get("If-None-Match") == REPO_ETAG:
             return Reply(b"", 304, headers={"ETag": REPO_ETAG})
         return replay_data(REPO)[0].reply()
-
-
-def s2_batch_reply(body: bytes) -> Reply:
-    """The recorded batch's entries, repeated in order, one per id of the request ``body``."""
-    ids = orjson.loads(body)["ids"]
-    recorded = orjson.loads(cassette(S2_BATCH)[0].body)
-    return Reply(orjson.dumps([recorded[i % len(recorded)] for i in range(len(ids))]), content_type="application/json")
-
-
-def hub_reply(arxiv_id: str) -> Reply:
-    """The hand-made record of 2411.17702 or 2411.17700; 404 for any other paper."""
-    files = {GOODVIEWS: HF_PAPER, ECOMMERCE: HF_TRUNCATED}
-    if arxiv_id in files:
-        return Reply(hub(files[arxiv_id]), content_type="application/json")
-    return Reply(b'{"error":"Paper not found"}', 404, "application/json")
 
 
 def environment(env: dict[str, str], now: Callable[[], dt.datetime] = lambda: NOW,
