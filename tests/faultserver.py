@@ -106,6 +106,11 @@ def serve_faults(
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            served.bodies.append(self.rfile.read(length) if length else b"")
+            self.do_GET()
+
         def do_GET(self) -> None:
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))

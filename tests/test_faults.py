@@ -31,7 +31,7 @@ from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
 from hotpapers.collect_job import Environment
 from hotpapers.store import SQLiteStore
-from test_run_e2e import DAY, NOW, _route
+from test_run_e2e import DAY, NOW, SERVED, _route
 
 ATTEMPTS = 4  # per request, as stamina.set_testing caps them
 MAX_IN_A_ROW = 2  # < ATTEMPTS: every transient fault is eventually retried through
@@ -75,6 +75,7 @@ def run_under_faults(
     fast = functools.partial(hotpapers.http.make_client, timeout=httpx.Timeout(READ_TIMEOUT))
     monkeypatch.setattr("hotpapers.collect_job.make_client", fast)
     monkeypatch.setattr("hotpapers.ingest_job.make_client", fast)
+    monkeypatch.setattr("hotpapers.jobs.enrich.make_client", fast)
     monkeypatch.setattr(
         "hotpapers.cli.collecting._environment",
         lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None),
@@ -94,6 +95,7 @@ def run_under_faults(
         sleeps.clear()
         caplog.clear()
         with serve_faults(_route, **faults) as served:  # type: ignore[arg-type]
+            SERVED[:] = [served]  # the route reads a POST's body (Semantic Scholar's batch) from it
             cfg = where / "hotpapers.toml"
             cfg.write_text(f'db = "{where / "s.db"}"\nout_dir = "{where / "out"}"\n[arxiv]\ndelay_seconds = 0\n')
             url = served.url
@@ -106,6 +108,8 @@ def run_under_faults(
                 "HOTPAPERS_BSKY_APPVIEW_URL": f"{url}/bsky",
                 "HOTPAPERS_HN_API_URL": f"{url}/hn",
                 "HOTPAPERS_HF_API_URL": f"{url}/hf",
+                "HOTPAPERS_GITHUB_API_URL": f"{url}/gh",
+                "HOTPAPERS_S2_API_URL": f"{url}/s2",
             }.items():
                 monkeypatch.setenv(key, value)
             code = main(["run"])
@@ -226,3 +230,31 @@ def test_store_counts_after_faults(run_under_faults: Runner) -> None:
     assert clean.code == faulted.code == 0
     assert faulted.served.faults
     assert SQLiteStore(faulted.db).counts() == SQLiteStore(clean.db).counts()
+
+
+@pytest.mark.parametrize(("prefix", "provider"), [("/gh/", "code"), ("/s2/", "scholarly"), ("/hf/papers/", "artifacts")])
+def test_an_enrichment_provider_that_stays_down_is_reported_and_skipped(
+    run_under_faults: Runner, prefix: str, provider: str
+) -> None:
+    """A provider's service answering 503 every time: that provider FAILED (exit 8); the sources, the other
+    providers and the outputs are as in a fault-free run, but for what that provider would have added."""
+    clean = run_under_faults(seed=0, kinds=())
+    down = run_under_faults(seed=0, kinds=("503",), rate=1.0, max_in_a_row=10**6, prefixes=(prefix,))
+    assert down.code == 8
+    rows = down.rows()
+    assert rows[provider][1].startswith("FAILED: HTTP 503 from"), rows[provider]
+    assert all(rows[name][1] == "ok" for name in ("code", "scholarly", "artifacts", "x", "hackernews") if name != provider)
+    sources = {"hackernews", "huggingface", "x"}
+    assert down.posts(sources) == clean.posts(sources)
+    assert down.outputs.keys() == clean.outputs.keys()
+    _no_traceback(down)
+
+
+def test_a_malformed_batch_fails_scholarly_only(run_under_faults: Runner) -> None:
+    """Garbage instead of Semantic Scholar's batch: scholarly FAILED naming the request; the others are ok."""
+    bad = run_under_faults(seed=0, kinds=("malformed",), rate=1.0, max_in_a_row=1, prefixes=("/s2/",))
+    rows = bad.rows()
+    assert bad.code == 8 and rows["scholarly"][1].startswith("FAILED: Semantic Scholar paper/batch response: not JSON")
+    assert f"(from {bad.served.url}/s2/paper/batch" in rows["scholarly"][1]
+    assert rows["code"][1] == "ok" and rows["artifacts"][1] == "ok"
+    _no_traceback(bad)
