@@ -68,9 +68,8 @@ class CodeProvider:
     def status(self) -> SourceStatus:
         """Always enabled; says whether a GitHub token raises the rate limit."""
         if self._auth:
-            return SourceStatus(
-                True, "GitHub with a token (HOTPAPERS_GITHUB_TOKEN): 5,000 requests an hour (1,000 for an Actions token)"
-            )
+            return SourceStatus(True, "GitHub with a token (HOTPAPERS_GITHUB_TOKEN): 5,000 requests an hour "
+                                      "(1,000 for an Actions token)")  # fmt: skip
         return SourceStatus(
             True, "GitHub without a token: 60 requests an hour; set HOTPAPERS_GITHUB_TOKEN for 5,000"
         )
