@@ -75,7 +75,6 @@ def run_under_faults(
     fast = functools.partial(hotpapers.http.make_client, timeout=httpx.Timeout(READ_TIMEOUT))
     monkeypatch.setattr("hotpapers.collect_job.make_client", fast)
     monkeypatch.setattr("hotpapers.ingest_job.make_client", fast)
-    monkeypatch.setattr("hotpapers.jobs.enrich.make_client", fast)
     monkeypatch.setattr(
         "hotpapers.cli.collecting._environment",
         lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=sleeps.append, contact=None),

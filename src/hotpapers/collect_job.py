@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpx
 
@@ -62,7 +63,14 @@ class Environment:
     contact: str | None = None
 
 
-def _context(environment: Environment, report: SourceReport) -> SourceContext:
+class _Counted(Protocol):
+    """A report that counts its requests (a source's, or an enrichment provider's)."""
+
+    requests: int
+
+
+def _context(environment: Environment, report: _Counted) -> SourceContext:
+    """A context for one source or provider, with a client of its own that counts its requests in ``report``."""
     http = make_client(mailto=environment.contact, transport=environment.transport)
 
     def count(_: httpx.Request) -> None:

@@ -20,7 +20,7 @@ from hotpapers.models import (
     FoundIn,
     RepoSnapshot,
 )
-from hotpapers.serialize import format_datetime, parse_datetime
+from hotpapers.serialize import _int, _opt_dt, _opt_int, _opt_str, _str, format_datetime, parse_datetime
 
 __all__ = ["ENRICHMENT_PARSERS", "enrichment_record_to_dict"]
 
@@ -32,33 +32,7 @@ def _time(value: dt.datetime | None) -> str | None:
 
 
 def _opt_time(obj: JSON, key: str) -> dt.datetime | None:
-    value = obj.get(key)
-    return None if value is None else parse_datetime(value, key)
-
-
-def _str(obj: JSON, key: str) -> str:
-    value = obj[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key}: expected a string, got {type(value).__name__}")
-    return value
-
-
-def _opt_str(obj: JSON, key: str) -> str | None:
-    value = obj.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key}: expected a string or null, got {type(value).__name__}")
-    return value
-
-
-def _int(obj: JSON, key: str) -> int:
-    value = obj[key]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{key}: expected an integer, got {type(value).__name__}")
-    return value
-
-
-def _opt_int(obj: JSON, key: str) -> int | None:
-    return None if obj.get(key) is None else _int(obj, key)
+    return _opt_dt(obj.get(key), key)
 
 
 def _bool(obj: JSON, key: str) -> bool:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import orjson
 
+from hotpapers.enrich._values import json_count
 from hotpapers.enrich.repos import RepoRef, find_repos
 from hotpapers.errors import ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
@@ -43,14 +44,6 @@ _KINDS = (("models", "linkedModels", "numTotalModels"), ("datasets", "linkedData
           ("spaces", "linkedSpaces", "numTotalSpaces"))  # fmt: skip
 
 
-def _count(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        return None
-    return int(value) if value >= 0 else None
-
-
 @dataclass(frozen=True, slots=True)
 class PaperRecord:
     """What a paper record says: the three counts and the code repository (``githubRepo``), if any."""
@@ -62,7 +55,7 @@ class PaperRecord:
 
 
 def _kind_count(body: dict[str, object], listed: str, total: str) -> int:
-    given = _count(body.get(total))
+    given = json_count(body.get(total))
     if given is not None:
         return given
     items = body.get(listed, [])

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 
 import orjson
 
+from hotpapers.enrich._values import json_count, shown
 from hotpapers.errors import ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.models import ArxivId, CitationSnapshot
@@ -39,20 +40,6 @@ BATCH = 500
 FIELDS = "paperId,citationCount,influentialCitationCount,venue,publicationVenue,journal"
 MIN_INTERVAL = 1.0
 _ARXIV_NAMES = frozenset({"arxiv", "arxiv.org", "corr", "arxiv (cornell university)"})
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:37]}..."
-
-
-def _count(value: object) -> int | None:
-    """A count: a non-negative JSON integer (also written as an integral float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        return None
-    return int(value) if value >= 0 else None
 
 
 def _name(value: object) -> str | None:
@@ -78,12 +65,12 @@ def _snapshot(arxiv_id: ArxivId, entry: object, observed_at: dt.datetime) -> Cit
     if entry is None:
         return CitationSnapshot(arxiv_id, observed_at, found=False)
     if not isinstance(entry, dict):
-        raise ValueError(f"expected an object or null, got {_show(entry)}")
-    citations, influential = _count(entry.get("citationCount")), _count(entry.get("influentialCitationCount"))
+        raise ValueError(f"expected an object or null, got {shown(entry)}")
+    citations, influential = json_count(entry.get("citationCount")), json_count(entry.get("influentialCitationCount"))
     if citations is None or influential is None:
         raise ValueError(
-            f"citationCount {_show(entry.get('citationCount'))} / "
-            f"influentialCitationCount {_show(entry.get('influentialCitationCount'))}"
+            f"citationCount {shown(entry.get('citationCount'))} / "
+            f"influentialCitationCount {shown(entry.get('influentialCitationCount'))}"
         )
     s2_id = entry.get("paperId")
     return CitationSnapshot(

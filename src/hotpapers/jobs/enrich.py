@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import httpx
 
 from hotpapers.collect_job import Environment, _Warnings
+from hotpapers.collect_job import _context as source_context
 from hotpapers.config import EnrichSettings
 from hotpapers.errors import HotpapersError, UsageError
-from hotpapers.http import make_client
 from hotpapers.models import (
     ArtifactSnapshot,
     ArxivId,
@@ -83,17 +83,14 @@ def _selected(registry: Registry, names: Sequence[str] | None) -> list[str]:
 
 
 def _context(environment: Environment, report: ProviderReport) -> SourceContext:
-    http = make_client(mailto=environment.contact, transport=environment.transport)
-
-    def sent(_: httpx.Request) -> None:
-        report.requests += 1
+    """The collect job's context (a client counting requests), which also counts the 304 answers."""
+    context = source_context(environment, report)
 
     def answered(response: httpx.Response) -> None:
         report.not_modified += response.status_code == 304
 
-    http.event_hooks["request"].append(sent)
-    http.event_hooks["response"].append(answered)
-    return SourceContext(http, environment.env, environment.now, environment.sleep, environment.retry)
+    context.http.event_hooks["response"].append(answered)
+    return context
 
 
 def provider_statuses(registry: Registry, environment: Environment) -> list[ProviderReport]:
