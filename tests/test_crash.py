@@ -33,7 +33,7 @@ import pytest
 
 from hotpapers.pipeline import export_to_file
 from hotpapers.store import SQLiteStore
-from test_run_e2e import DAY, _route
+from test_run_e2e import DAY, SERVED, _route
 
 import factories
 from localserver import serve
@@ -85,6 +85,8 @@ def _env(base: Path, url: str) -> dict[str, str]:
         "HOTPAPERS_BSKY_APPVIEW_URL": f"{url}/bsky",
         "HOTPAPERS_HN_API_URL": f"{url}/hn",
         "HOTPAPERS_HF_API_URL": f"{url}/hf",
+        "HOTPAPERS_GITHUB_API_URL": f"{url}/gh",
+        "HOTPAPERS_S2_API_URL": f"{url}/s2",
     })
     return env
 
@@ -128,6 +130,10 @@ def _state(db: Path) -> dict[str, object]:
                 "(SELECT 1 FROM engagement e WHERE e.platform = p.platform AND e.post_id = p.post_id)"
             ),
             "digests": rows("SELECT day, preset FROM digests"),
+            "code links": rows("SELECT arxiv_id, url, host, found_in, position FROM code_links"),
+            "stars": rows("SELECT DISTINCT url, stars, created_at, etag FROM repo_snapshots"),
+            "artifacts": rows("SELECT DISTINCT arxiv_id, models, datasets, spaces FROM artifact_snapshots"),
+            "citations": rows("SELECT DISTINCT arxiv_id, found, citations, influential, venue FROM citation_snapshots"),
         }
     finally:
         con.close()
@@ -164,6 +170,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     big = root / "big.jsonl"
     _make_big_file(big, root / "gen.db")
     with serve(_route) as served:
+        SERVED[:] = [served]  # the route reads a POST's body (Semantic Scholar's batch) from it
         base = root / "baseline"
         base.mkdir()
         env = _env(base, served.url)
@@ -200,6 +207,7 @@ def test_baseline_imports_and_collects(world: World) -> None:
     posts = world.baseline["posts"]
     assert isinstance(posts, list) and len(posts) > N_RECORDS
     assert world.baseline["posts without a snapshot"] == []
+    assert world.baseline["code links"] and world.baseline["citations"]  # the run enriched the day too
     assert f"{DAY}---Hot-Papers.md" in world.baseline_outputs
 
 

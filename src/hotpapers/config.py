@@ -46,7 +46,7 @@ class EnrichSettings:
 
     run: bool = True  # `hotpapers run` enriches after collecting
     providers: tuple[str, ...] = ()  # the providers `run` asks (empty: every enabled one)
-    days: int = 7  # `run` enriches its listing day and the days before it, this many in all
+    days: int = 1  # `run` enriches the stored days among this many listing days ending at its own
     all_papers: bool = False  # per-paper requests for every paper, not only the discussed ones
     refresh_hours: tuple[tuple[str, float], ...] = DEFAULT_REFRESH_HOURS  # [enrich.refresh_hours] provider = hours
 

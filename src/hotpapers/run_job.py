@@ -15,7 +15,7 @@ from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import Settings
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.ingest_job import DaySummary, ingest
-from hotpapers.jobs.enrich import ProviderReport, enrich
+from hotpapers.jobs.enrich import ProviderReport, enrich, recent_days
 from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
@@ -134,10 +134,10 @@ def _enrich(
     store: Store, settings: Settings, registry: Registry, options: RunOptions, environment: Environment,
     summary: RunSummary, step: Callable[[str], None],
 ) -> None:
-    """Enrich the run's day and the ``enrich.days - 1`` announced days before it (newest first)."""
+    """Enrich the run's day and the stored days among the ``enrich.days - 1`` listing days before it."""
     assert summary.day is not None
     step("enriching")
-    summary.enriched_days = [d for d in store.announced_dates() if d <= summary.day][-settings.enrich.days :]
+    summary.enriched_days = recent_days(store.announced_dates(), summary.day, settings.enrich.days)
     summary.providers = enrich(
         store, registry, days=summary.enriched_days, names=options.providers, environment=environment,
         settings=settings.enrich, progress=lambda report: step(f"enriched with {report.name}"),

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from hotpapers.errors import UsageError
-from hotpapers.jobs.enrich import ORDER, ProviderReport, enrich, enrich_targets, provider_statuses
+from hotpapers.jobs.enrich import ORDER, ProviderReport, enrich, enrich_targets, provider_statuses, recent_days
 from hotpapers.models import ArxivId, CodeHost, CodeLink, EnrichmentRecord, FoundIn
 from hotpapers.plugins import EnrichRequest, Registry, SourceContext, SourceStatus, load_registry
 from hotpapers.store import SQLiteStore
@@ -147,3 +147,10 @@ def test_warnings_of_a_provider_reach_its_report(store: SQLiteStore, world: Worl
     world.override(f"/hf/papers/{GOODVIEWS}", Reply(b"<html>", 200, "text/html"))
     reports = _run(store, world, names=["artifacts"])
     assert any(f"skipped {GOODVIEWS}" in w for w in reports["artifacts"].warnings)
+
+
+def test_recent_days_are_listing_days_not_whatever_is_stored() -> None:
+    """``days`` 3 ending on Thursday 2024-11-28 covers Tue-Thu; a day stored a month before (a gap) is left out."""
+    announced = [dt.date(2024, 10, 31), dt.date(2024, 11, 25), dt.date(2024, 11, 27), DAY]
+    assert recent_days(announced, DAY, 3) == [dt.date(2024, 11, 27), DAY]
+    assert recent_days(announced, DAY, 1) == [DAY]

@@ -17,7 +17,7 @@ from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, now_utc, pass_ctx
 from hotpapers.collect_job import Environment
 from hotpapers.errors import EXIT_PARTIAL, UsageError
-from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses
+from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses, recent_days
 from hotpapers.plugins import load_registry
 
 __all__ = ["enrich_command", "print_providers", "provider_lines", "providers_command"]
@@ -76,20 +76,20 @@ def providers_command(ctx: Context) -> None:
 
 
 def _days(announced: list[dt.date], day: dt.date | None, count: int) -> list[dt.date]:
-    """The ``count`` announced days ending at ``day`` (default: the latest announced)."""
+    """The stored days among the ``count`` listing days ending at ``day`` (default: the latest announced)."""
     end = day or (announced[-1] if announced else None)
     if end is None:
         raise UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
     if day is not None and day not in announced:
         raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
-    return [d for d in announced if d <= end][-count:]
+    return recent_days(announced, end, count)
 
 
 @click.command("enrich")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
               help="Listing day [default: the latest stored].")
 @click.option("--days", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Enrich this many announced days, ending at --date (for stars velocity, refresh a week).")
+              help="Enrich the stored days among this many listing days ending at --date (7: refresh a week).")
 @click.option("--provider", "names", multiple=True,
               help="A provider to ask (repeatable): code, artifacts, scholarly [default: every enabled one].")
 @click.option("--all-papers", is_flag=True,
@@ -111,6 +111,6 @@ def enrich_command(ctx: Context, day: dt.date | None, days: int, names: tuple[st
             settings=settings, progress=lambda r: click.echo(f"hotpapers: enriched with {r.name}", err=True),
         )
         summary.update({r.name: {"found": r.found, "error": r.error} for r in reports})
-    shown = chosen[-1].isoformat() + (f" and the {len(chosen) - 1} days before" if len(chosen) > 1 else "")
+    shown = chosen[-1].isoformat() + (f" and {len(chosen) - 1} stored day(s) before it" if len(chosen) > 1 else "")
     print_providers(console, reports, f"Enriched {shown}")
     return EXIT_PARTIAL if any(r.failed for r in reports) else 0

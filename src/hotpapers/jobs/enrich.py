@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from hotpapers.arxiv.calendar import previous_listing_day
 from hotpapers.collect_job import Environment, _Warnings
 from hotpapers.collect_job import _context as source_context
 from hotpapers.config import EnrichSettings
@@ -35,7 +36,7 @@ from hotpapers.models import (
 from hotpapers.plugins import EnrichRequest, EnrichTarget, Provider, Registry, SourceContext
 from hotpapers.store.base import Store
 
-__all__ = ["ORDER", "ProviderReport", "enrich", "enrich_targets", "provider_statuses"]
+__all__ = ["ORDER", "ProviderReport", "enrich", "enrich_targets", "provider_statuses", "recent_days"]
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,14 @@ def provider_statuses(registry: Registry, environment: Environment) -> list[Prov
         report.enabled, report.reason = status.enabled, status.reason
         reports.append(report)
     return reports
+
+
+def recent_days(announced: Sequence[dt.date], end: dt.date, count: int) -> list[dt.date]:
+    """The announced days among the ``count`` listing days that end at ``end`` (a store with a gap gives fewer)."""
+    start = end
+    for _ in range(count - 1):
+        start = previous_listing_day(start)
+    return [d for d in announced if start <= d <= end]
 
 
 def enrich_targets(store: Store, days: Sequence[dt.date]) -> list[EnrichTarget]:
