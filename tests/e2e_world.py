@@ -1,6 +1,7 @@
-"""Every endpoint a daily run talks to, on one local server, replaying recordings: arXiv (RSS, API, OAI-PMH) and
+"""Every endpoint a daily run talks to, on one local server, replaying recordings: arXiv (RSS, API, OAI-PMH),
 every built-in source (X, Bluesky, Hacker News, Hugging Face, Reddit, Mastodon, alphaXiv, YouTube), with the
-requests that refresh posts already in the store. Used by the end-to-end and fault tests.
+requests that refresh posts already in the store, and every enrichment provider (GitHub, Semantic Scholar's batch,
+the Hub's paper records, as ``enrich_recordings`` replays them). Used by the end-to-end and fault tests.
 
 What the bodies are: the recordings (or, where no recording links arXiv, the derived copies, or where nothing was
 recorded the hand-made documented bodies) of ``tests/fixtures``, each described in its folder's PROVENANCE.md.
@@ -31,7 +32,8 @@ import orjson
 
 from hotpapers.models import ArxivId, LinkMethod, PaperLink, Post, PostKind
 
-from localserver import Reply
+from enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
+from localserver import Reply, request_body
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOCIAL = FIXTURES / "social"
@@ -181,9 +183,19 @@ BODIES["empty_list"] = b"[]"
 BODIES["empty_listing"] = EMPTY_LISTING
 
 
+def _enrichment(path: str) -> Reply | None:
+    if path.startswith("/hf/papers/"):
+        return hub_reply(path.removeprefix("/hf/papers/").split("?", 1)[0])
+    if path.startswith("/gh/repos/"):
+        return replay_data(REPO)[0].reply()
+    if path.startswith("/s2/paper/batch"):
+        return s2_batch_reply(request_body())
+    return None
+
+
 def route(path: str) -> Reply | None:
     """The world's answer to a request path (None: 404)."""
-    found = _arxiv(path)
+    found = _arxiv(path) or _enrichment(path)
     if found is not None:
         return found
     for prefix, name in _PREFIXES:
@@ -211,6 +223,8 @@ def environment(url: str) -> dict[str, str]:
         "HOTPAPERS_MASTODON_INSTANCES": url,
         "HOTPAPERS_ALPHAXIV_API_URL": f"{url}/alphaxiv",
         "HOTPAPERS_YOUTUBE_API_URL": f"{url}/youtube/v3",
+        "HOTPAPERS_GITHUB_API_URL": f"{url}/gh",
+        "HOTPAPERS_S2_API_URL": f"{url}/s2",
     }
 
 
@@ -218,10 +232,16 @@ SOURCES = ("alphaxiv", "bluesky", "hackernews", "huggingface", "mastodon", "redd
 """The built-in sources the world serves (``legacy`` reads files and is left off)."""
 
 PREFIXES = {
-    "alphaxiv": "/alphaxiv/", "bluesky": "/bsky/", "hackernews": "/hn/", "huggingface": "/hf/",
+    "alphaxiv": "/alphaxiv/", "bluesky": "/bsky/", "hackernews": "/hn/", "huggingface": "/hf/daily_papers",
     "mastodon": "/api/v", "reddit": "/reddit/", "x": "/x/", "youtube": "/youtube/",
 }
 """Each source's request paths on the world's server (for faults aimed at one source)."""
+
+PROVIDERS = ("artifacts", "code", "scholarly")
+"""The built-in enrichment providers the world serves."""
+
+PROVIDER_PREFIXES = {"artifacts": "/hf/papers/", "code": "/gh/", "scholarly": "/s2/"}
+"""Each provider's request paths on the world's server (for faults aimed at one provider)."""
 
 
 def seed(url: str) -> Iterator[Post]:

@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from localserver import Reply, Route, Served
+from localserver import _CURRENT, Reply, Route, Served
 
 __all__ = ["ALL_FAULTS", "TRANSIENT_FAULTS", "Fault", "FaultServed", "serve_faults"]
 
@@ -108,12 +108,18 @@ def serve_faults(
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            """A POST (an OAuth token request, a Bluesky login) is routed and faulted by its path like a GET."""
+            """A POST (an OAuth token request, a Bluesky login, a batch of ids) is routed and faulted by its path
+            like a GET; the route can read its body with ``localserver.request_body()``."""
             length = int(self.headers.get("Content-Length") or 0)
-            served.bodies.append(self.rfile.read(length))
-            self.do_GET()
+            _CURRENT.body = self.rfile.read(length)
+            served.bodies.append(_CURRENT.body)
+            try:
+                self.do_GET()
+            finally:
+                _CURRENT.body = b""
 
         def do_GET(self) -> None:
+            served.methods.append(self.command)
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))
             served.headers.append(dict(self.headers.items()))

@@ -20,16 +20,24 @@ class Reply:
 
 
 Route = Callable[[str], Reply | None]  # gets the full request path (with query), returns a reply or None
+_CURRENT = threading.local()  # the body of the POST request being routed on this thread
+
+
+def request_body() -> bytes:
+    """The body of the POST request a route is answering (b"" for a GET): for a route that answers by the body,
+    like a batch endpoint that answers the ids it was sent."""
+    return getattr(_CURRENT, "body", b"")
 
 
 @dataclass
 class Served:
-    """The running server: its base URL and the requests it received."""
+    """The running server: its base URL and the requests it received (a POST's body in ``bodies``, by index)."""
 
     url: str
     requests: list[str] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)  # of every request, in order
     bodies: list[bytes] = field(default_factory=list)  # of POST requests, in order
 
 
@@ -40,23 +48,31 @@ def serve(route: Route) -> Iterator[Served]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            """A POST (an OAuth token request) is routed by its path like a GET; its body is kept."""
+            """A POST (an OAuth token request, a batch of ids) is routed by its path like a GET; its body is kept,
+            and the route can read it with ``request_body()``."""
             length = int(self.headers.get("Content-Length") or 0)
-            served.bodies.append(self.rfile.read(length))
-            self.do_GET()
+            _CURRENT.body = self.rfile.read(length)
+            served.bodies.append(_CURRENT.body)
+            try:
+                self.do_GET()
+            finally:
+                _CURRENT.body = b""
 
         def do_GET(self) -> None:
+            served.methods.append(self.command)
             served.requests.append(self.path)
             served.user_agents.append(self.headers.get("User-Agent", ""))
-            served.headers.append(dict(self.headers.items()))
+            served.headers.append(dict(self.headers.items()))  # a route may read the request's headers here
             reply = route(self.path) or Reply(b"not found", 404, "text/plain")
             self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.status != 304:  # a 304 has no body, so no content headers
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
             for key, value in reply.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.status != 304:
+                self.wfile.write(reply.body)
 
         def log_message(self, format: str, *args: object) -> None:
             """Keep test output quiet."""

@@ -86,6 +86,8 @@ def _env(base: Path, url: str) -> dict[str, str]:
         "HOTPAPERS_HN_API_URL": f"{url}/hn",
         "HOTPAPERS_HN_USER_API_URL": f"{url}/hn-users",
         "HOTPAPERS_HF_API_URL": f"{url}/hf",
+        "HOTPAPERS_GITHUB_API_URL": f"{url}/gh",
+        "HOTPAPERS_S2_API_URL": f"{url}/s2",
     })
     return env
 
@@ -129,6 +131,10 @@ def _state(db: Path) -> dict[str, object]:
                 "(SELECT 1 FROM engagement e WHERE e.platform = p.platform AND e.post_id = p.post_id)"
             ),
             "digests": rows("SELECT day, preset FROM digests"),
+            "code links": rows("SELECT arxiv_id, url, host, found_in, position FROM code_links"),
+            "stars": rows("SELECT DISTINCT url, stars, created_at, etag FROM repo_snapshots"),
+            "artifacts": rows("SELECT DISTINCT arxiv_id, models, datasets, spaces FROM artifact_snapshots"),
+            "citations": rows("SELECT DISTINCT arxiv_id, found, citations, influential, venue FROM citation_snapshots"),
         }
     finally:
         con.close()
@@ -201,6 +207,7 @@ def test_baseline_imports_and_collects(world: World) -> None:
     posts = world.baseline["posts"]
     assert isinstance(posts, list) and len(posts) > N_RECORDS
     assert world.baseline["posts without a snapshot"] == []
+    assert world.baseline["code links"] and world.baseline["citations"]  # the run enriched the day too
     assert f"{DAY}---Hot-Papers.md" in world.baseline_outputs
 
 

@@ -1,9 +1,11 @@
-"""Every source and every arXiv path against a fault-injecting server: transient faults change nothing, a source
-that stays down or answers garbage fails alone, and a stalled server costs at most the configured timeout.
+"""Every source, enrichment provider and arXiv path against a fault-injecting server: transient faults change
+nothing, a source or provider that stays down or answers garbage fails alone, and a stalled server costs at most
+the configured timeout.
 
 The server (tests/faultserver.py) replays the world of tests/e2e_world.py (arXiv RSS, API and OAI-PMH; X,
 Bluesky with its login and search backfill, Hacker News, Hugging Face, Reddit with its OAuth token, Mastodon,
-alphaXiv, YouTube; and the refresh requests of posts an earlier run stored) and injects, on a seeded schedule,
+alphaXiv, YouTube; the refresh requests of posts an earlier run stored; GitHub, Semantic Scholar and the Hub's paper
+records for the enrichment providers) and injects, on a seeded schedule,
 429 with ``Retry-After: 0``, 500/502/503, stalls past the timeout, reset connections and truncated bodies (at most
 ``MAX_IN_A_ROW`` in a row per path, so retries get through), or malformed bodies. Each faulted run is compared
 with a fault-free run: the exported store (papers, announcements, posts, engagement, digests), the sources'
@@ -292,3 +294,29 @@ def test_store_counts_after_faults(run_under_faults: Runner) -> None:
     assert clean.code == faulted.code == 0
     assert faulted.served.faults
     assert SQLiteStore(faulted.db).counts() == SQLiteStore(clean.db).counts()
+
+
+@pytest.mark.parametrize("provider", e2e_world.PROVIDERS)
+def test_an_enrichment_provider_that_stays_down_is_reported_and_skipped(run_under_faults: Runner, provider: str) -> None:
+    """A provider's service answering 503 every time: that provider FAILED (exit 8); the sources, the other
+    providers and the outputs are as in a fault-free run, but for what that provider would have added."""
+    prefix = e2e_world.PROVIDER_PREFIXES[provider]
+    clean = run_under_faults(seed=0, kinds=())
+    down = run_under_faults(seed=0, kinds=("503",), rate=1.0, max_in_a_row=10**6, prefixes=(prefix,))
+    assert down.code == 8
+    rows = down.rows()
+    assert rows[provider][1].startswith("FAILED: HTTP 503 from"), rows[provider]
+    assert all(rows[name][1] == "ok" for name in (*e2e_world.PROVIDERS, *SOURCES) if name != provider)
+    assert down.posts(SOURCES) == clean.posts(SOURCES) and clean.posts(SOURCES)
+    assert down.outputs.keys() == clean.outputs.keys()
+    _no_traceback(down)
+
+
+def test_a_malformed_batch_fails_scholarly_only(run_under_faults: Runner) -> None:
+    """Garbage instead of Semantic Scholar's batch: scholarly FAILED naming the request; the others are ok."""
+    bad = run_under_faults(seed=0, kinds=("malformed",), rate=1.0, max_in_a_row=1, prefixes=("/s2/",))
+    rows = bad.rows()
+    assert bad.code == 8 and rows["scholarly"][1].startswith("FAILED: Semantic Scholar paper/batch response: not JSON")
+    assert f"(from {bad.served.url}/s2/paper/batch" in rows["scholarly"][1]
+    assert rows["code"][1] == "ok" and rows["artifacts"][1] == "ok"
+    _no_traceback(bad)

@@ -1,7 +1,9 @@
-"""``hotpapers run`` end to end: the real command, every built-in source, one local server replaying recordings.
+"""``hotpapers run`` end to end: the real command, every built-in source and enrichment provider, one local server
+replaying recordings.
 
 The server answers arXiv (the recorded RSS listing of 2024-11-28), X, Bluesky, Hacker News and Hugging Face with
-the recorded (or, where no recording links arXiv, derived / hand-made) fixtures of tests/fixtures. So that the
+the recorded (or, where no recording links arXiv, derived / hand-made) fixtures of tests/fixtures, and the
+enrichment providers' GitHub, Semantic Scholar and Hugging Face paper records as ``enrich_recordings`` does. So that the
 social posts are about papers of that listing, the arXiv ids in the social bodies are pointed at three of its
 papers as they are served (1706.03762 -> 2411.17700, 2104.08223 -> 2411.17702, 2005.14165 -> 2411.17703).
 """
@@ -9,6 +11,7 @@ papers as they are served (1706.03762 -> 2411.17700, 2104.08223 -> 2411.17702, 2
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +20,8 @@ import pytest
 from hotpapers.cli import app, main
 from hotpapers.store import SQLiteStore, open_store
 
-from localserver import Reply, Served, serve
+from enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
+from localserver import Reply, Served, request_body, serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # Thursday 20:40 EST: Thursday's listing has closed
@@ -58,6 +62,12 @@ def _route(path: str) -> Reply | None:
         return Reply(BODIES["hn"], content_type="application/json")
     if path.startswith("/hf/daily_papers"):
         return Reply(BODIES["hf"] if "p=0" in path or "p=" not in path else b"[]", content_type="application/json")
+    if path.startswith("/hf/papers/"):
+        return hub_reply(path.removeprefix("/hf/papers/"))
+    if path.startswith("/gh/repos/"):
+        return replay_data(REPO)[0].reply()
+    if path.startswith("/s2/paper/batch"):
+        return s2_batch_reply(request_body())
     return None
 
 
@@ -78,10 +88,14 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
             "HOTPAPERS_HN_API_URL": f"{served.url}/hn",
             "HOTPAPERS_HN_USER_API_URL": f"{served.url}/hn-users",
             "HOTPAPERS_HF_API_URL": f"{served.url}/hf",
+            "HOTPAPERS_GITHUB_API_URL": f"{served.url}/gh",
+            "HOTPAPERS_S2_API_URL": f"{served.url}/s2",
         }
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         monkeypatch.delenv("HOTPAPERS_LEGACY_DIR", raising=False)
+        monkeypatch.delenv("HOTPAPERS_GITHUB_TOKEN", raising=False)
+        monkeypatch.delenv("HOTPAPERS_S2_API_KEY", raising=False)
         monkeypatch.setattr(app, "now_utc", lambda: NOW)
         monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
         monkeypatch.setattr("time.sleep", lambda seconds: None)
@@ -152,3 +166,24 @@ def test_run_on_postgres_matches_sqlite(
     assert main(["run"]) == 0
     with open_store(postgres_url) as store:
         assert store.counts()["posts"] == posts > 0
+
+
+def test_run_enriches_before_ranking_and_counts_it(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run's summary has a row per provider; the JSON dataset of the day shows the code link and its stars."""
+    assert main(["run", "--format", "json"]) == 0
+    rows = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.splitlines() if "\t" in line}
+    assert rows["code"][1] == "ok" and rows["scholarly"][1] == "ok" and rows["artifacts"][1] == "ok"
+    data = json.loads((tmp_path / "out" / "json" / f"{DAY}.json").read_bytes())
+    by_id = {p["paper"]["arxiv_id"]: p for p in data["papers"]}
+    code = by_id["2411.17702"]["code"]
+    assert code["url"] == "https://github.com/mandiehyewon/goodviews_ecg" and code["stars"] == 7122
+    assert by_id["2411.17702"]["artifacts"] == {"models": 2, "datasets": 1, "spaces": 1,
+                                                "observed_at": by_id["2411.17702"]["artifacts"]["observed_at"]}
+
+
+def test_run_no_enrich_asks_no_provider(server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run --no-enrich`` sends nothing to GitHub, Semantic Scholar or the Hub's paper records."""
+    assert main(["run", "--no-enrich"]) == 0
+    assert not [p for p in server.requests if p.startswith(("/gh/", "/s2/", "/hf/papers/"))]

@@ -28,13 +28,19 @@ import datetime as dt
 import math
 
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
+    ArtifactSnapshot,
+    CitationSnapshot,
+    CodeLink,
     Digest,
     EngagementSnapshot,
     Paper,
+    PaperEnrichment,
     Post,
     PostGone,
     RankedPaper,
+    RepoSnapshot,
 )
 
 __all__ = [
@@ -182,6 +188,39 @@ def _check_snapshot(snap: EngagementSnapshot, field: str) -> None:
         check_count(value, f"{field}extras.{key}")
 
 
+def _check_fields(record: object, field: str, instants: tuple[str, ...], counts: tuple[str, ...]) -> None:
+    """The named instants and counts of ``record`` (None where optional) within their ranges."""
+    for name in instants:
+        value = getattr(record, name)
+        if value is not None:
+            check_instant(value, f"{field}{name}")
+    for name in counts:
+        value = getattr(record, name)
+        if value is not None:
+            check_count(value, f"{field}{name}")
+
+
+_FIELDS: tuple[tuple[type, tuple[str, ...], tuple[str, ...]], ...] = (
+    (AccountProfile, ("observed_at", "created_at"), ("followers", "following", "posts", "karma")),
+    (CodeLink, ("found_at",), ("position",)),
+    (RepoSnapshot, ("observed_at", "created_at"), ("stars",)),
+    (ArtifactSnapshot, ("observed_at",), ("models", "datasets", "spaces")),
+    (CitationSnapshot, ("observed_at",), ("citations", "influential")),
+)
+"""The instants and counts of the record types checked field by field (profiles, enrichment)."""
+
+
+def _check_enrichment(value: PaperEnrichment, field: str) -> None:
+    if value.code is not None:
+        _check_fields(value.code, f"{field}code.", ("observed_at", "rate_since"), ("stars",))
+        if value.code.stars_per_day is not None:
+            _finite(value.code.stars_per_day, f"{field}code.stars_per_day")
+    if value.artifacts is not None:
+        _check_fields(value.artifacts, f"{field}artifacts.", ("observed_at",), ("models", "datasets", "spaces"))
+    if value.citations is not None:
+        _check_fields(value.citations, f"{field}citations.", ("observed_at",), ("count", "influential"))
+
+
 def _check_ranked(item: RankedPaper, field: str) -> None:
     check_count(item.rank, f"{field}rank")
     check_count(item.reposts, f"{field}reposts")
@@ -190,6 +229,8 @@ def _check_ranked(item: RankedPaper, field: str) -> None:
     if item.counted_at is not None:
         check_instant(item.counted_at, f"{field}counted_at")
     _check_paper(item.paper, f"{field}paper.")
+    if item.enrichment is not None:
+        _check_enrichment(item.enrichment, f"{field}enrichment.")
     for i, term in enumerate(item.breakdown):
         _finite(term.value, f"{field}breakdown[{i}].value")
     for i, shown in enumerate(item.posts):
@@ -228,3 +269,7 @@ def check_record(record: object) -> None:
         _check_digest(record)
     elif isinstance(record, PostGone):
         check_instant(record.observed_at, "observed_at")
+    else:
+        for kind, instants, counts in _FIELDS:
+            if isinstance(record, kind):
+                _check_fields(record, "", instants, counts)

@@ -1,4 +1,4 @@
-"""Registers the built-in sources and writers, the same way a third-party plugin would."""
+"""Registers the built-in sources, enrichment providers and writers, the same way a third-party plugin would."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ __all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    """Add hotpapers' own writers and sources to ``registry``."""
+    """Add hotpapers' own writers, sources and enrichment providers to ``registry``."""
     # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.enrich.code import CodeProvider  # noqa: PLC0415
+    from hotpapers.enrich.hub import HubProvider  # noqa: PLC0415
+    from hotpapers.enrich.scholar import ScholarProvider  # noqa: PLC0415
     from hotpapers.sources.alphaxiv import AlphaXivSource  # noqa: PLC0415
     from hotpapers.sources.bluesky import BlueskySource  # noqa: PLC0415
     from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
@@ -41,3 +44,6 @@ def register(registry: Registry) -> None:
     registry.add_source("reddit", RedditSource)
     registry.add_source("x", XSource)
     registry.add_source("youtube", YouTubeSource)
+    registry.add_provider("scholarly", ScholarProvider)
+    registry.add_provider("artifacts", HubProvider)
+    registry.add_provider("code", CodeProvider)

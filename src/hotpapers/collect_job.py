@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpx
 
@@ -75,7 +76,16 @@ class Environment:
     timeout: float | None = None  # seconds: HOTPAPERS_HTTP_TIMEOUT (None: hotpapers.http.DEFAULT_TIMEOUT)
 
 
-def _context(environment: Environment, report: SourceReport, store: Store | None = None) -> SourceContext:
+class _Counted(Protocol):
+    """A report that counts its requests (a source's, or an enrichment provider's)."""
+
+    name: str
+    requests: int
+
+
+def _context(environment: Environment, report: _Counted, store: Store | None = None) -> SourceContext:
+    """A context for one source or provider, with a client of its own that counts its requests in ``report``
+    (and, with ``store``, reads the checkpoints stored under ``report.name``)."""
     http = make_client(mailto=environment.contact, transport=environment.transport,
                        timeout=timeout_from_seconds(environment.timeout))
 
@@ -193,15 +203,23 @@ def _drain(store: Store, records: Iterable[SourceOutput], report: SourceReport) 
             _flush(store, report.name, batch, checkpoints)
 
 
-class _Warnings(logging.Handler):
-    """Collects the warnings logged while one source runs, for the run summary (not only the log)."""
+class _Warned(Protocol):
+    """A report that keeps the warnings logged while it runs (a source's, or an enrichment provider's)."""
 
-    def __init__(self, report: SourceReport) -> None:
+    warnings: list[str]
+    warnings_left_out: int
+
+
+class _Warnings(logging.Handler):
+    """Collects the warnings logged while one source (or provider: ``prefix``) runs, for the run summary."""
+
+    def __init__(self, report: _Warned, prefix: str = "hotpapers.sources") -> None:
         super().__init__(logging.WARNING)
         self._report = report
+        self._prefix = prefix
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith("hotpapers.sources"):
+        if not record.name.startswith(self._prefix):
             return
         if len(self._report.warnings) < _MAX_WARNINGS:
             self._report.warnings.append(record.getMessage())

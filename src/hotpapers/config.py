@@ -7,6 +7,8 @@ and never stored here.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -16,7 +18,10 @@ from typing import Any
 
 from hotpapers.errors import ConfigError
 
-__all__ = ["DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "Settings", "load_settings", "parse_size"]
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "EnrichSettings", "Settings", "load_settings",
+    "parse_size",
+]  # fmt: skip
 
 DEFAULT_DB = "hotpapers.db"
 DEFAULT_HTTP_TIMEOUT = 60.0
@@ -87,6 +92,25 @@ class ArxivSettings:
     primary_only: bool = False
 
 
+DEFAULT_REFRESH_HOURS = (("artifacts", 72.0), ("code", 20.0), ("scholarly", 72.0))
+OTHER_REFRESH_HOURS = 20.0  # a provider without its own interval (a third-party plugin)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichSettings:
+    """The ``[enrich]`` table: what ``hotpapers run`` enriches, and how long a provider's answer stays fresh."""
+
+    run: bool = True  # `hotpapers run` enriches after collecting
+    providers: tuple[str, ...] = ()  # the providers `run` asks (empty: every enabled one)
+    days: int = 1  # `run` enriches the stored days among this many listing days ending at its own
+    all_papers: bool = False  # per-paper requests for every paper, not only the discussed ones
+    refresh_hours: tuple[tuple[str, float], ...] = DEFAULT_REFRESH_HOURS  # [enrich.refresh_hours] provider = hours
+
+    def refresh(self, provider: str) -> dt.timedelta:
+        """How long ``provider``'s records stay fresh: within it, a re-run asks it nothing for the same paper."""
+        return dt.timedelta(hours=dict(self.refresh_hours).get(provider, OTHER_REFRESH_HOURS))
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """All settings of one invocation."""
@@ -99,6 +123,7 @@ class Settings:
     sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # the largest record `hotpapers import` reads
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
+    enrich: EnrichSettings = field(default_factory=EnrichSettings)
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
     # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
     firehose_max_line_bytes: int = 16 << 20
@@ -150,7 +175,8 @@ def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = f"{section}.{key}" if section else key
-        if key not in known or isinstance(known[key], ArxivSettings | Path | dict) or key == "config_path":
+        nested = isinstance(known.get(key), ArxivSettings | EnrichSettings | Path | dict)
+        if key not in known or nested or key == "config_path":
             raise ConfigError(f"{where}: unknown setting {name!r}")
         values[key] = _value(name, value, known[key], where)
     return values
@@ -166,6 +192,7 @@ def _from_file(path: Path) -> Settings:
     arxiv_raw = data.pop("arxiv", {})
     if not isinstance(arxiv_raw, dict):
         raise ConfigError(f"{path}: [arxiv] must be a table")
+    enrich = _enrich_settings(data.pop("enrich", {}), path)
     ranking = data.pop("ranking", {})
     if not isinstance(ranking, dict) or not all(isinstance(v, dict) for v in ranking.values()):
         raise ConfigError(f"{path}: [ranking] must hold one table per preset, e.g. [ranking.default]")
@@ -174,7 +201,7 @@ def _from_file(path: Path) -> Settings:
     if "http_timeout" in top and not 0 < top["http_timeout"] < float("inf"):
         raise ConfigError(f"{path}: http_timeout must be a positive number of seconds")
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
-    return Settings(**top, arxiv=arxiv, ranking=ranking, config_path=path, source_env=source_env)
+    return Settings(**top, arxiv=arxiv, enrich=enrich, ranking=ranking, config_path=path, source_env=source_env)
 
 
 def _source_value(name: str, value: object, kind: type, where: Path) -> str:
@@ -227,6 +254,26 @@ def _http_timeout(env: Mapping[str, str], default: float) -> float:
     if not 0 < seconds < float("inf"):
         raise ConfigError(f"HOTPAPERS_HTTP_TIMEOUT must be a positive number of seconds, got {text!r}")
     return seconds
+
+
+def _enrich_settings(raw: object, where: Path) -> EnrichSettings:
+    """The ``[enrich]`` table, with its ``[enrich.refresh_hours]`` table of hours per provider."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [enrich] must be a table")
+    values = dict(raw)
+    hours = values.pop("refresh_hours", {})
+    if not isinstance(hours, dict):
+        raise ConfigError(f"{where}: enrich.refresh_hours must be a table of provider = hours")
+    days = values.pop("days", EnrichSettings().days)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ConfigError(f"{where}: enrich.days must be a whole number >= 1")
+    refresh = dict(DEFAULT_REFRESH_HOURS)
+    for name, value in hours.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{where}: enrich.refresh_hours.{name} must be a number of hours >= 0")
+        refresh[str(name)] = float(value)
+    checked = _checked("enrich", values, EnrichSettings(), where)
+    return EnrichSettings(**checked, days=days, refresh_hours=tuple(sorted(refresh.items())))
 
 
 def load_settings(

@@ -300,26 +300,37 @@ class _RetryReporter:
             return policy.wait_max
 
 
+@dataclass(frozen=True, slots=True)
+class _Extra:
+    """What a request may add: headers, a form or JSON body, its own auth, and which retryable answers to return
+    at once instead."""
+
+    headers: Mapping[str, str] | None = None
+    data: Mapping[str, str] | None = None
+    auth: httpx.Auth | None = None
+    json: object = None
+    give_up: Callable[[httpx.Response], bool] | None = None
+
+
 def _attempt(
     client: httpx.Client,
     method: str,
     url: str,
     params: Mapping[str, str | int] | None,
     cap: float,
-    data: Mapping[str, str] | None = None,
-    auth: httpx.Auth | None = None,
-    json: object = None,
+    extra: _Extra = _Extra(),  # a frozen dataclass: a safe shared default
 ) -> httpx.Response:
     """Send once; raise a retryable error for transient failures and retryable statuses."""
     try:
-        response = client.request(method, url, params=params, data=data, json=json,
-                                  auth=httpx.USE_CLIENT_DEFAULT if auth is None else auth)
+        response = client.request(method, url, params=params, headers=extra.headers, data=extra.data,
+                                  json=extra.json,
+                                  auth=httpx.USE_CLIENT_DEFAULT if extra.auth is None else extra.auth)
     except _TRANSIENT as e:
         raise _TransientError(f"{type(e).__name__} for {redact_url(url)}") from e
     except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise NetworkError(f"{type(e).__name__} for {redact_url(url)}") from e  # e may quote secrets
     log.info("%s %s -> %s", method, redact_url(response.request.url), response.status_code)
-    if response.status_code in RETRY_STATUSES:
+    if response.status_code in RETRY_STATUSES and not (extra.give_up and extra.give_up(response)):
         shown = redact_url(response.request.url)
         raise RetryableStatusError(
             f"HTTP {response.status_code} from {shown}",
@@ -342,6 +353,8 @@ def request(
     data: Mapping[str, str] | None = None,
     auth: httpx.Auth | None = None,
     json: object = None,
+    headers: Mapping[str, str] | None = None,
+    give_up: Callable[[httpx.Response], bool] | None = None,
 ) -> httpx.Response:
     """Send a request, retrying transient failures, 429 and 5xx.
 
@@ -354,8 +367,11 @@ def request(
         before_attempt: called before every attempt, retries included (a politeness throttle).
         what: what is asked, for the retry lines ("arXiv RSS"); default the URL's host.
         data: a form body (``application/x-www-form-urlencoded``), e.g. for an OAuth token request.
-        json: a JSON body (never logged: it may hold a password).
         auth: authentication for this request only (default: the client's).
+        json: a JSON body, e.g. the ids of a batch request (never logged: it may hold a password).
+        headers: headers of this request alone (e.g. ``If-None-Match``), added to the client's.
+        give_up: a 429 or 5xx answer for which this returns True is returned at once, not retried (e.g. a
+            rate limit whose window resets in an hour: waiting would only spend the time budget).
 
     Returns:
         The response, whatever its status if that status is not retryable.
@@ -376,7 +392,8 @@ def request(
         with attempt:
             if before_attempt is not None:
                 before_attempt()
-            return _attempt(client, method, url, params, policy.max_retry_after, data, auth, json)
+            return _attempt(client, method, url, params, policy.max_retry_after,
+                            _Extra(headers, data, auth, json, give_up))
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 

@@ -19,12 +19,22 @@ __all__ = [
     "AnnounceType",
     "Announcement",
     "Archive",
+    "ArtifactCounts",
+    "ArtifactSnapshot",
     "ArxivId",
     "BreakdownItem",
+    "CitationInfo",
+    "CitationSnapshot",
+    "CodeHost",
+    "CodeInfo",
+    "CodeLink",
     "Digest",
     "EngagementSnapshot",
+    "EnrichmentRecord",
+    "FoundIn",
     "LinkMethod",
     "Paper",
+    "PaperEnrichment",
     "PaperEvidence",
     "PaperLink",
     "Post",
@@ -33,7 +43,9 @@ __all__ = [
     "PostKind",
     "RankedPaper",
     "RankedPost",
+    "RepoSnapshot",
     "ensure_utc",
+    "repo_key",
 ]
 
 ArxivId = NewType("ArxivId", str)
@@ -203,8 +215,8 @@ class BreakdownItem:
     """One term of a paper's score: ``label`` contributed ``value`` points.
 
     ``kind`` says what sort of term it is, for programs (empty when the preset does not say; preset ``default``
-    uses ``post``, ``credibility``, ``discount``, ``coordination``, ``bounded``, ``self-promotion``, ``note`` and
-    ``resurfaced``).
+    uses ``post``, ``credibility``, ``discount``, ``coordination``, ``bounded``, ``self-promotion``, ``enrichment``,
+    ``note`` and ``resurfaced``).
     """
 
     label: str
@@ -224,6 +236,7 @@ class RankedPaper:
     reposts: int = 0
     likes: int = 0
     counted_at: dt.datetime | None = None  # the latest observation behind the counts (all posts, not only shown)
+    enrichment: PaperEnrichment | None = None  # code, artifacts and citations as of the ranking (hotpapers enrich)
 
     def __post_init__(self) -> None:
         if self.counted_at is not None:
@@ -323,6 +336,7 @@ class PaperEvidence:
     announcement: Announcement
     posts: tuple[PostEvidence, ...] = ()
     resurfaced: bool = False
+    enrichment: PaperEnrichment | None = None  # what the enrichment providers know (read by ranking only if asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,3 +352,178 @@ class Archive:
     paper_posts: Mapping[ArxivId, tuple[PostEvidence, ...]]
     series: Mapping[tuple[str, str], tuple[EngagementSnapshot, ...]]
     generated_at: dt.datetime
+    enrichment: Mapping[ArxivId, PaperEnrichment] = field(default_factory=dict)  # the latest, for paper pages
+
+
+# -- enrichment (hotpapers enrich): what providers find about a paper, appended as time-stamped snapshots --------
+
+
+class CodeHost(StrEnum):
+    """Where a code repository is hosted."""
+
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    CODEBERG = "codeberg"
+    HUGGINGFACE = "huggingface"
+
+
+class FoundIn(StrEnum):
+    """Where a paper's code link was found (the order of trust: the paper's own words first)."""
+
+    ABSTRACT = "abstract"
+    COMMENT = "comment"  # arXiv's comments field
+    HUGGINGFACE = "huggingface"  # the paper's record on Hugging Face (``githubRepo``)
+    AUTHOR_POST = "author-post"  # a post, by one of the paper's authors, that links the paper
+
+
+def _non_negative(owner: str, **values: int | None) -> None:
+    for name, value in values.items():
+        if value is not None and value < 0:
+            raise ValueError(f"{owner}.{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLink:
+    """A code repository found for a paper: its canonical URL, where it was found, and when first found."""
+
+    arxiv_id: ArxivId
+    url: str  # canonical https URL of the repository, e.g. https://github.com/owner/repo
+    host: CodeHost
+    found_in: FoundIn
+    found_at: dt.datetime
+    position: int = 0  # order of appearance among the links found in the same place
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "found_at", ensure_utc(self.found_at, "CodeLink.found_at"))
+        _non_negative("CodeLink", position=self.position)
+
+
+def repo_key(url: str) -> str:
+    """The identity of a repository URL: hosts compare owner and name case-insensitively."""
+    return url.strip().casefold().rstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class RepoSnapshot:
+    """A repository's stars observed at one moment (GitHub). Appended, never overwritten: velocity is data.
+
+    ``url`` is the repository's key (``repo_key`` of its canonical URL, so that papers writing it differently
+    share one series). ``stars`` is None when the repository is gone (404 or 451 from the host); ``etag`` is the
+    validator of the answer, sent back as ``If-None-Match`` so that an unchanged repository costs nothing.
+    """
+
+    url: str
+    observed_at: dt.datetime
+    stars: int | None
+    created_at: dt.datetime | None = None
+    etag: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", repo_key(self.url))
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "RepoSnapshot.observed_at"))
+        if self.created_at is not None:
+            object.__setattr__(self, "created_at", ensure_utc(self.created_at, "RepoSnapshot.created_at"))
+        _non_negative("RepoSnapshot", stars=self.stars)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactSnapshot:
+    """How many Hugging Face models, datasets and Spaces cite a paper, observed at one moment."""
+
+    arxiv_id: ArxivId
+    observed_at: dt.datetime
+    models: int
+    datasets: int
+    spaces: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "ArtifactSnapshot.observed_at"))
+        _non_negative("ArtifactSnapshot", models=self.models, datasets=self.datasets, spaces=self.spaces)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationSnapshot:
+    """A paper's citation counts (Semantic Scholar) observed at one moment; ``found`` False when unknown there."""
+
+    arxiv_id: ArxivId
+    observed_at: dt.datetime
+    found: bool
+    citations: int | None = None
+    influential: int | None = None
+    venue: str | None = None  # where it was published or accepted, when known (never arXiv itself)
+    s2_id: str | None = None  # Semantic Scholar's paper id
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "CitationSnapshot.observed_at"))
+        _non_negative("CitationSnapshot", citations=self.citations, influential=self.influential)
+
+
+EnrichmentRecord = CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
+"""What enrichment providers yield: records for the store, never files."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """A paper's code as shown: the chosen repository with its latest stars and their velocity.
+
+    ``stars_per_day`` is the stars gained per day from ``rate_since`` to ``observed_at`` (see
+    ``hotpapers.enrich.view``); None when unknown.
+    """
+
+    url: str
+    host: CodeHost
+    found_in: FoundIn
+    stars: int | None = None
+    stars_per_day: float | None = None
+    observed_at: dt.datetime | None = None
+    rate_since: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("observed_at", "rate_since"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, ensure_utc(value, f"CodeInfo.{name}"))
+        _non_negative("CodeInfo", stars=self.stars)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactCounts:
+    """Hugging Face models, datasets and Spaces citing a paper, as of ``observed_at``."""
+
+    models: int
+    datasets: int
+    spaces: int
+    observed_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "ArtifactCounts.observed_at"))
+        _non_negative("ArtifactCounts", models=self.models, datasets=self.datasets, spaces=self.spaces)
+
+    @property
+    def total(self) -> int:
+        """Models + datasets + Spaces."""
+        return self.models + self.datasets + self.spaces
+
+
+@dataclass(frozen=True, slots=True)
+class CitationInfo:
+    """A paper's citations as shown, as of ``observed_at``."""
+
+    count: int | None
+    influential: int | None
+    venue: str | None
+    observed_at: dt.datetime
+    s2_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observed_at", ensure_utc(self.observed_at, "CitationInfo.observed_at"))
+        _non_negative("CitationInfo", count=self.count, influential=self.influential)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEnrichment:
+    """Everything the enrichment providers know about one paper, as shown (None: nothing known)."""
+
+    code: CodeInfo | None = None
+    artifacts: ArtifactCounts | None = None
+    citations: CitationInfo | None = None

@@ -16,7 +16,19 @@ import orjson
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
-from hotpapers.models import AccountProfile, Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.models import (
+    AccountProfile,
+    Announcement,
+    ArtifactSnapshot,
+    CitationSnapshot,
+    CodeLink,
+    Digest,
+    EngagementSnapshot,
+    Paper,
+    Post,
+    PostKind,
+    RepoSnapshot,
+)
 from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
     announcement_from_dict,
@@ -31,6 +43,7 @@ from hotpapers.serialize import (
     snapshot_to_dict,
 )
 from hotpapers.serialize_accounts import profile_from_dict, profile_to_dict
+from hotpapers.serialize_enrich import ENRICHMENT_PARSERS, enrichment_record_to_dict
 from hotpapers.store.base import Store
 
 __all__ = [
@@ -47,7 +60,10 @@ __all__ = [
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
-NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest | AccountProfile
+NativeRecord = (
+    Paper | Announcement | Post | EngagementSnapshot | CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
+    | Digest | AccountProfile
+)
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -81,6 +97,7 @@ def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
     for snap in store.iter_snapshots():
         out.write(_line({"type": "engagement", **snapshot_to_dict(snap)}))
         counts["engagement"] += 1
+    _export_enrichment(store, out, counts)
     for digest in store.iter_digests():
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
@@ -99,6 +116,17 @@ class _Redacted:
 
     def write(self, line: bytes) -> None:
         self._out.write(self._redactor(line))
+
+
+def _export_enrichment(store: Store, out: _Redacted, counts: dict[str, int]) -> None:
+    """Code links and the enrichment snapshots (hotpapers enrich), each type counted only when there are some."""
+    streams = (store.iter_code_links, store.iter_repo_snapshots, store.iter_artifact_snapshots,
+               store.iter_citation_snapshots)  # fmt: skip
+    for stream in streams:
+        for record in stream():
+            line = enrichment_record_to_dict(record)
+            out.write(_line(line))
+            counts[line["type"]] = counts.get(line["type"], 0) + 1
 
 
 def _repost(obj: dict[str, Any]) -> Post:
@@ -123,6 +151,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
     "engagement": snapshot_from_dict,
     "digest": digest_from_dict,
     "profile": profile_from_dict,
+    **ENRICHMENT_PARSERS,
 }
 
 

@@ -22,15 +22,20 @@ from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import listing_window
 from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
+from hotpapers.enrich.view import load_enrichment, only_with_code, with_enrichment
 from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
     AccountProfile,
     Announcement,
+    ArtifactSnapshot,
+    CitationSnapshot,
+    CodeLink,
     Digest,
     EngagementSnapshot,
     Paper,
     Post,
     PostGone,
+    RepoSnapshot,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
 from hotpapers.ranking import rank
@@ -98,7 +103,15 @@ _IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
     "engagement": lambda r: import_key("engagement", r.platform, r.post_id, r.observed_at),  # UTC: equal instants
     "digest": lambda r: import_key("digest", r.date, r.preset),
     "profile": lambda r: import_key("profile", r.platform, r.handle, r.observed_at),
+    "code_link": lambda r: import_key("code_link", r.arxiv_id, r.found_in.value, r.url),
+    "repo_snapshot": lambda r: import_key("repo_snapshot", r.url, r.observed_at),  # url: repo_key'd already
+    "artifact_snapshot": lambda r: import_key("artifact_snapshot", r.arxiv_id, r.observed_at),
+    "citation_snapshot": lambda r: import_key("citation_snapshot", r.arxiv_id, r.observed_at),
 }
+
+_ENRICHMENT = (CodeLink, RepoSnapshot, ArtifactSnapshot, CitationSnapshot)
+_ENRICHMENT_KINDS = ((CodeLink, "code_link"), (RepoSnapshot, "repo_snapshot"),
+                     (ArtifactSnapshot, "artifact_snapshot"), (CitationSnapshot, "citation_snapshot"))  # fmt: skip
 
 
 def _repeats(
@@ -159,6 +172,14 @@ def _flush(
         counts.add({"profiles": store.add_profiles(profiles)})
     if again_profiles:
         store.replace_profiles(again_profiles)
+    for cls, kind in _ENRICHMENT_KINDS:
+        fresh, again = _repeats(
+            store, [r for r in batch.get(cls, []) if isinstance(r, _ENRICHMENT)], kind, duplicates
+        )
+        if fresh:
+            counts.add(store.add_enrichment(fresh))
+        if again:
+            store.replace_enrichment(again)
     batch.clear()
 
 
@@ -189,6 +210,10 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_announcements()
     yield from store.iter_posts()
     yield from store.iter_snapshots()
+    yield from store.iter_code_links()
+    yield from store.iter_repo_snapshots()
+    yield from store.iter_artifact_snapshots()
+    yield from store.iter_citation_snapshots()
     yield from store.iter_digests()
     yield from store.iter_profiles()
 
@@ -366,10 +391,14 @@ def build_digest(
         if not evidence:
             raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
         start, end = day_window(day)
+        known = load_enrichment(store, (e.paper.arxiv_id for e in evidence))  # hotpapers enrich: the latest
+        evidence = [dataclasses.replace(e, enrichment=known[e.paper.arxiv_id]) if e.paper.arxiv_id in known else e
+                    for e in evidence]  # fmt: skip
         digest = rank(
             preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
             **(options or {}),
         )
+        digest = with_enrichment(digest, known)
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)
@@ -394,8 +423,12 @@ def render(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    has_code: bool = False,
 ) -> RenderResult:
     """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+
+    With ``has_code`` only the papers with a known code repository are written (ranked 1..n in the same order);
+    the stored digest keeps every paper.
 
     Raises:
         UsageError: unknown format or preset, or no papers for the day.
@@ -409,6 +442,8 @@ def render(
         known = ", ".join(sorted(registry.writers))
         raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
     digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options)
+    if has_code:
+        digest = only_with_code(digest)
     paths: list[Path] = []
     for name in formats:
         paths.extend(registry.writers[name]().write(digest, out_dir))

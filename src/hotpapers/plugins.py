@@ -1,12 +1,12 @@
-"""Extension points: the ``Source`` and ``Writer`` protocols and the registry that holds them.
+"""Extension points: the ``Source``, ``Provider`` and ``Writer`` protocols and the registry that holds them.
 
-Built-in sources and writers register exactly as third-party plugins do: a distribution declares an entry
-point in the group ``hotpapers`` naming a module with a ``register(registry)`` function::
+Built-in sources, enrichment providers and writers register exactly as third-party plugins do: a distribution
+declares an entry point in the group ``hotpapers`` naming a module with a ``register(registry)`` function::
 
     [project.entry-points.hotpapers]
     myplugin = "myplugin.hotpapers_plugin"
 
-and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)``.
+and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)`` / ``registry.add_provider(...)``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,27 @@ from typing import Protocol, runtime_checkable
 import httpx
 
 from hotpapers.http import RetryPolicy
-from hotpapers.models import AccountProfile, Announcement, ArxivId, Digest, EngagementSnapshot, Paper, Post, PostGone
+from hotpapers.models import (
+    AccountProfile,
+    Announcement,
+    ArxivId,
+    CodeLink,
+    Digest,
+    EngagementSnapshot,
+    EnrichmentRecord,
+    Paper,
+    Post,
+    PostGone,
+    RepoSnapshot,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Checkpoint",
     "CollectRequest",
+    "EnrichRequest",
+    "EnrichTarget",
+    "Provider",
     "Record",
     "Registry",
     "Source",
@@ -155,6 +170,79 @@ class Source(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class EnrichTarget:
+    """A paper to enrich, with the posts that link it (an author's post may link its code)."""
+
+    paper: Paper
+    posts: tuple[Post, ...] = ()
+
+    @property
+    def discussed(self) -> bool:
+        """True when at least one post links the paper (only such papers can be ranked)."""
+        return bool(self.posts)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichRequest:
+    """What to enrich, and what the store already knows so that a provider asks only for what is stale.
+
+    ``targets`` are the papers of the listing days ``days``, most discussed first (a provider that runs out of
+    quota has then served the papers that matter most). A provider that makes one request per paper asks only for
+    ``discussed`` papers unless ``all_papers``. A record observed at or after ``fresh_since`` is fresh: a provider
+    asks again only for what has no fresh record. ``code_links`` are the links stored for the targets (by paper);
+    ``repos`` the latest snapshot of each of their repositories (by ``repo_key``), with its ETag;
+    ``observed`` the time of the latest record of this provider for each paper.
+    """
+
+    days: tuple[dt.date, ...]
+    targets: tuple[EnrichTarget, ...]
+    fresh_since: dt.datetime
+    all_papers: bool = False
+    code_links: Mapping[ArxivId, tuple[CodeLink, ...]] = field(default_factory=dict)
+    repos: Mapping[str, RepoSnapshot] = field(default_factory=dict)
+    observed: Mapping[ArxivId, dt.datetime] = field(default_factory=dict)
+
+    def wanted(self) -> tuple[EnrichTarget, ...]:
+        """The targets a per-paper provider asks about: the discussed ones, or all with ``all_papers``."""
+        return self.targets if self.all_papers else tuple(t for t in self.targets if t.discussed)
+
+    def stale(self, arxiv_id: ArxivId) -> bool:
+        """True when this provider has no fresh record of ``arxiv_id``."""
+        seen = self.observed.get(arxiv_id)
+        return seen is None or seen < self.fresh_since
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """An enrichment provider: yields what it finds about papers (code, artifacts, citations) as records."""
+
+    name: str
+
+    def status(self) -> SourceStatus:
+        """Say whether the provider is usable, and how to enable it or raise its limits.
+
+        Returns:
+            A ``SourceStatus``; when disabled, ``reason`` says how to enable it. An enabled provider's ``reason``
+            may say how to do better (e.g. an optional token for a higher rate limit).
+        """
+        ...
+
+    def enrich(self, request: EnrichRequest) -> Iterator[EnrichmentRecord]:
+        """Yield code links and snapshots for the request's papers, asking only for what is stale.
+
+        Records are yielded as they are found, so that the caller stores them as it goes; a failure after some
+        records keeps those. Per-paper problems are skipped (and logged at WARNING); only a failure of the whole
+        provider (or a rate limit that stops it) raises.
+
+        Raises:
+            NetworkError: the service could not be reached after retries.
+            APIError: the service refused (bad key, rate limit reached).
+            ParseError: the service answered with an undocumented shape.
+        """
+        ...
+
+
 @runtime_checkable
 class Writer(Protocol):
     """Renders a finished ``Digest`` to files. Never touches the network or the store."""
@@ -172,10 +260,11 @@ class Writer(Protocol):
 
 @dataclass
 class Registry:
-    """The sources and writers known to this process, by name."""
+    """The sources, enrichment providers and writers known to this process, by name."""
 
     writers: dict[str, Callable[[], Writer]] = field(default_factory=dict)
     sources: dict[str, Callable[[SourceContext], Source]] = field(default_factory=dict)
+    providers: dict[str, Callable[[SourceContext], Provider]] = field(default_factory=dict)
 
     def add_writer(self, name: str, factory: Callable[[], Writer]) -> None:
         """Register a writer factory under ``name`` (a later registration replaces an earlier one)."""
@@ -184,6 +273,10 @@ class Registry:
     def add_source(self, name: str, factory: Callable[[SourceContext], Source]) -> None:
         """Register a source factory under ``name``."""
         self.sources[name] = factory
+
+    def add_provider(self, name: str, factory: Callable[[SourceContext], Provider]) -> None:
+        """Register an enrichment provider factory under ``name`` (it gets a ``SourceContext`` like a source)."""
+        self.providers[name] = factory
 
 
 def load_registry() -> Registry:

@@ -47,6 +47,7 @@ from hotpapers.models import (
 from hotpapers.ranking_contributions import Counted, bound, breakdown_items, coordinate, plural
 from hotpapers.ranking_credibility import credibility
 from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.ranking_enrichment import enrichment_item
 from hotpapers.ranking_filters import category_percentiles, first_per_category, paper_selected
 from hotpapers.ranking_signals import (
     AccountKey,
@@ -172,6 +173,7 @@ def _score(item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
     pool = bound(counted, options)
     counted.sort(key=Counted.by_net)
     items = breakdown_items(counted, found, pool, signals, options)
+    items += enrichment_item(item.enrichment, len(counted), options.enrichment_weight, options.enrichment_cap)
     breakdown = (*items, *_resurfaced_note(item), *left_out, *more)
     return _Scored(item, tuple(counted), breakdown, sum((b.value for b in breakdown), 0.0))
 

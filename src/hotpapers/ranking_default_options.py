@@ -21,7 +21,7 @@ _NON_NEGATIVE = (
     "follower_floor", "follower_cap", "history_min_days", "established_days", "low_credibility_below",
     "burst_minutes", "created_within_days", "young_account_days", "feed_min_papers", "feed_window_minutes",
     "min_score", "max_posts", "breakdown_posts", "per_category_top", "identical_text_min_chars",
-    "max_papers_per_account",
+    "max_papers_per_account", "enrichment_weight", "enrichment_cap",
 )  # fmt: skip
 _FRACTIONS = ("automated_weight", "self_promotion_weight", "says_nothing_weight", "age_floor",
               "near_duplicate_similarity")  # fmt: skip
@@ -75,6 +75,9 @@ class DefaultOptions:
     automated_weight: float = 0.2
     # self-promotion
     self_promotion_weight: float = 0.5
+    # enrichment (hotpapers enrich): one capped, explained item of kind "enrichment"; 0 = off (ranking_enrichment.py)
+    enrichment_weight: float = 0.0
+    enrichment_cap: float = 2.0
     # listing
     min_score: float = 5.0
     max_posts: int = 5

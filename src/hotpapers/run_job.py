@@ -1,4 +1,5 @@
-"""The main job, ``hotpapers run``: ingest the day's arXiv announcement, collect from every source, rank, render."""
+"""The main job, ``hotpapers run``: ingest the day's arXiv announcement, collect from every source, enrich, rank,
+render."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import Settings
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.ingest_job import DaySummary, ingest
+from hotpapers.jobs.enrich import ProviderReport, enrich, recent_days
 from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
@@ -34,6 +36,8 @@ class RunOptions:
     preset: str
     ingest: bool = True
     rank_options: Mapping[str, Any] = field(default_factory=dict)
+    enrich: bool = True  # enrich after collecting (also needs the config's enrich.run)
+    providers: Sequence[str] | None = None  # the enrichment providers to ask (None: every enabled one)
 
 
 @dataclass
@@ -47,11 +51,17 @@ class RunSummary:
     ranked: int = 0
     sources: list[SourceReport] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    providers: list[ProviderReport] = field(default_factory=list)
+    enriched_days: list[dt.date] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
-        """True if arXiv or any source failed (the run still finished)."""
-        return self.ingest_error is not None or any(s.failed for s in self.sources)
+        """True if arXiv, any source or any enrichment provider failed (the run still finished)."""
+        return (
+            self.ingest_error is not None
+            or any(s.failed for s in self.sources)
+            or any(p.failed for p in self.providers)
+        )
 
 
 def closed_day(now: dt.datetime) -> dt.date:
@@ -110,6 +120,8 @@ def run(
         store, registry, day=day, names=options.sources, environment=environment,
         progress=lambda report: step(f"collected from {report.name}"),
     )
+    if options.enrich and settings.enrich.run and summary.papers:
+        _enrich(store, settings, registry, options, environment, summary, step)
     step("ranking and rendering")
     result = render(
         store, day, formats=options.formats, out_dir=options.out_dir, preset=options.preset,
@@ -118,6 +130,20 @@ def run(
     summary.ranked = len(result.digest.papers)
     summary.outputs = result.paths
     return summary
+
+
+def _enrich(
+    store: Store, settings: Settings, registry: Registry, options: RunOptions, environment: Environment,
+    summary: RunSummary, step: Callable[[str], None],
+) -> None:
+    """Enrich the run's day and the stored days among the ``enrich.days - 1`` listing days before it."""
+    assert summary.day is not None
+    step("enriching")
+    summary.enriched_days = recent_days(store.announced_dates(), summary.day, settings.enrich.days)
+    summary.providers = enrich(
+        store, registry, days=summary.enriched_days, names=options.providers, environment=environment,
+        settings=settings.enrich, progress=lambda report: step(f"enriched with {report.name}"),
+    )
 
 
 def _no_day() -> dt.date:

@@ -16,11 +16,17 @@ from hotpapers.arxiv.ids import canonical_id
 from hotpapers.models import (
     Announcement,
     AnnounceType,
+    ArtifactCounts,
     BreakdownItem,
+    CitationInfo,
+    CodeHost,
+    CodeInfo,
     Digest,
     EngagementSnapshot,
+    FoundIn,
     LinkMethod,
     Paper,
+    PaperEnrichment,
     PaperLink,
     Post,
     PostKind,
@@ -33,6 +39,8 @@ __all__ = [
     "announcement_to_dict",
     "digest_from_dict",
     "digest_to_dict",
+    "enrichment_from_dict",
+    "enrichment_to_dict",
     "format_datetime",
     "paper_from_dict",
     "paper_to_dict",
@@ -280,8 +288,67 @@ def snapshot_from_dict(obj: JSON) -> EngagementSnapshot:
     )
 
 
-def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
+def enrichment_to_dict(value: PaperEnrichment) -> JSON:
+    """A ranked paper's enrichment as shown (code, artifacts, citations), in a published digest."""
+    code, art, cit = value.code, value.artifacts, value.citations
     return {
+        "code": None if code is None else {
+            "url": code.url, "host": code.host.value, "found_in": code.found_in.value, "stars": code.stars,
+            "stars_per_day": code.stars_per_day, "observed_at": _fmt_opt(code.observed_at),
+            "rate_since": _fmt_opt(code.rate_since),
+        },
+        "artifacts": None if art is None else {
+            "models": art.models, "datasets": art.datasets, "spaces": art.spaces,
+            "observed_at": format_datetime(art.observed_at),
+        },
+        "citations": None if cit is None else {
+            "count": cit.count, "influential": cit.influential, "venue": cit.venue,
+            "observed_at": format_datetime(cit.observed_at), "s2_id": cit.s2_id,
+        },
+    }  # fmt: skip
+
+
+def _section(obj: JSON, key: str) -> JSON | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, dict):
+        raise TypeError(f"enrichment.{key}: expected an object or null")
+    return value
+
+
+def _opt_int(obj: JSON, key: str) -> int | None:
+    return None if obj.get(key) is None else _int(obj, key)
+
+
+def _opt_number(obj: JSON, key: str) -> float | None:
+    return None if obj.get(key) is None else _number(obj, key)
+
+
+def enrichment_from_dict(obj: object) -> PaperEnrichment:
+    """Parse a ranked paper's ``enrichment``."""
+    if not isinstance(obj, dict):
+        raise TypeError("enrichment: expected an object")
+    code, art, cit = _section(obj, "code"), _section(obj, "artifacts"), _section(obj, "citations")
+    return PaperEnrichment(
+        code=None if code is None else CodeInfo(
+            _str(code, "url"), CodeHost(_str(code, "host")), FoundIn(_str(code, "found_in")),
+            _opt_int(code, "stars"), _opt_number(code, "stars_per_day"),
+            _opt_dt(code.get("observed_at"), "observed_at"), _opt_dt(code.get("rate_since"), "rate_since"),
+        ),
+        artifacts=None if art is None else ArtifactCounts(
+            _int(art, "models"), _int(art, "datasets"), _int(art, "spaces"),
+            parse_datetime(art.get("observed_at"), "observed_at"),
+        ),
+        citations=None if cit is None else CitationInfo(
+            _opt_int(cit, "count"), _opt_int(cit, "influential"), _opt_str(cit, "venue"),
+            parse_datetime(cit.get("observed_at"), "observed_at"), _opt_str(cit, "s2_id"),
+        ),
+    )  # fmt: skip
+
+
+def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
+    extra = {} if item.enrichment is None else {"enrichment": enrichment_to_dict(item.enrichment)}
+    return {
+        **extra,
         "rank": item.rank,
         "score": item.score,
         "reposts": item.reposts,
@@ -313,7 +380,9 @@ def _number(obj: JSON, key: str) -> float:
 
 
 def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
+    enrichment = obj.get("enrichment")
     return RankedPaper(
+        enrichment=None if enrichment is None else enrichment_from_dict(enrichment),
         rank=_int(obj, "rank"),
         score=_number(obj, "score"),
         reposts=_int(obj, "reposts", 0),

@@ -23,6 +23,8 @@ cli.lazy.update({
     "listen": "hotpapers.cli.bluesky:listen",
     "replay": "hotpapers.cli.bluesky:replay",
     "site": "hotpapers.cli.site:site",
+    "enrich": "hotpapers.cli.enrich:enrich_command",
+    "providers": "hotpapers.cli.enrich:providers_command",
 })
 
 

@@ -125,7 +125,7 @@ class Context:
         return _locked_store(self.settings.db, path, create=name not in MUST_EXIST)
 
 
-READ_ONLY = frozenset({"export", "site", "sources", "resolve", "copy-store"})
+READ_ONLY = frozenset({"export", "site", "sources", "providers", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
 
 MUST_EXIST = frozenset({"export", "site", "copy-store", "render", "publish"})
@@ -413,6 +413,7 @@ def _check_hours(hours: float, now: dt.datetime) -> None:
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
+@click.option("--has-code", is_flag=True, help="Write only the papers with a known code repository (hotpapers enrich).")
 @ranking_flags
 @pass_ctx
 def render(
@@ -427,6 +428,7 @@ def render(
     formats: tuple[str, ...],
     out: Path,
     refresh: bool,
+    has_code: bool,
     preset: str | None,
     **flags: Any,
 ) -> None:
@@ -439,8 +441,12 @@ def render(
     --month YYYY-MM), or --window rising [--hours N] (growth over the last N hours of the papers of --date, a
     range, or by default the last 7 announced days). Writers name files by date, and a view is dated its last
     day: write views to their own --out folder, not the daily one, or a view overwrites that day's post.
+
+    --has-code writes only the papers with a known code repository, ranked 1..n in the same order (the stored
+    digest keeps them all): run `hotpapers enrich` first (`hotpapers run` does).
     """
     from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
+    from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
 
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
@@ -458,7 +464,7 @@ def render(
         if window is None and scope is None and day is not None:
             result = pipeline.render(
                 store, day, formats=formats, out_dir=out, preset=preset, now=now, refresh=refresh or flagged,
-                options=options,
+                options=options, has_code=has_code,
             )
             paths = result.paths
         else:
@@ -472,7 +478,7 @@ def render(
                 digest = windows.build_rollup(store, scope, preset=preset, now=now, options=options)
             else:  # pragma: no cover - ruled out above
                 raise UsageError("give --date, --from/--to, --week, --month or --window rising")
-            paths = windows.write_view(digest, formats=formats, out_dir=out)
+            paths = windows.write_view(only_with_code(digest) if has_code else digest, formats=formats, out_dir=out)
             summary["view"] = digest.title
         summary["paths"] = [str(p) for p in paths]
     for path in paths:

@@ -15,9 +15,11 @@ from rich.table import Table
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
+from hotpapers.cli.enrich import print_providers, provider_lines
 from hotpapers.cli.logs import summarised
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
+from hotpapers.jobs.enrich import provider_statuses
 from hotpapers.plugins import load_registry
 from hotpapers.run_job import RunOptions, RunSummary, run
 
@@ -115,13 +117,17 @@ def _print_warnings(reports: list[SourceReport]) -> None:
 @cli.command("sources")
 @pass_ctx
 def sources_command(ctx: Context) -> None:
-    """List every registered source, whether it is enabled (and how it is set up), and if not, how to enable it."""
-    for report in source_statuses(load_registry(), _environment(ctx)):
+    """List every registered source, whether it is enabled (and how it is set up), and if not, how to enable it;
+    then the enrichment providers (also ``hotpapers providers``)."""
+    registry = load_registry()
+    for report in source_statuses(registry, _environment(ctx)):
         if report.enabled:
             state = f"enabled ({report.reason})" if report.reason else "enabled"
         else:
             state = f"disabled: {report.reason}"
         click.echo(f"{report.name}: {state}")
+    for line in provider_lines(provider_statuses(registry, _environment(ctx))):
+        click.echo(line)
 
 
 @cli.command("collect")
@@ -161,6 +167,9 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
     if summary.ingest_error:
         console.print(f"arXiv FAILED (kept the stored papers): {summary.ingest_error}")
     _print_sources(console, summary.sources, "Sources")
+    if summary.providers:
+        days = summary.enriched_days
+        print_providers(console, summary.providers, f"Enrichment ({len(days)} day{'s' if len(days) != 1 else ''})")
     for path in summary.outputs:
         console.print(f"wrote {path}")
 
@@ -172,13 +181,15 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
 @click.option("--format", "formats", multiple=True, help="Output format (repeatable) [default: config, lumen].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: config].")
 @click.option("--no-ingest", is_flag=True, help="Use the papers already in the store; do not ask arXiv.")
+@click.option("--no-enrich", is_flag=True, help="Do not ask the enrichment providers (code, artifacts, citations).")
 @ranking_flags
 @pass_ctx
 def run_command(
     ctx: Context, day: dt.date | None, names: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
-    no_ingest: bool, preset: str | None, **flags: Any,
+    no_ingest: bool, no_enrich: bool, preset: str | None, **flags: Any,
 ) -> int:
-    """The daily job: ingest arXiv's announcement, collect posts from every enabled source, rank, render.
+    """The daily job: ingest arXiv's announcement, collect posts from every enabled source, enrich the papers
+    (code, artifacts, citations: docs/enrichment.md), rank, render.
 
     Run it after arXiv's 20:00 ET announcement: by default it digests the listing day whose window has just
     closed (announced the evening before), and ingests the new listing for the next run. Ends with a summary
@@ -195,16 +206,18 @@ def run_command(
         preset=preset,
         ingest=not no_ingest,
         rank_options=rank_kwargs,
+        enrich=not no_enrich,
+        providers=list(settings.enrich.providers) or None,
     )
     console = Console(highlight=False)
     registry = load_registry()
-    steps = 3 + len(options.sources or registry.sources)
+    steps = 4 + len(options.sources or registry.sources) + len(options.providers or registry.providers)
     with (
         ctx.store() as store,
         pipeline.recorded_run(store, "run", now_utc()) as record,
         _Reporter(steps) as reporter,
     ):
-        with summarised():  # the sources' warnings are listed under the summary table
+        with summarised(), summarised("hotpapers.enrich"):  # their warnings are listed under the summary tables
             summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
     _print_summary(console, summary)

@@ -47,8 +47,11 @@ def site() -> None:
     help="Render every page again instead of only those whose data changed (files whose bytes are the same "
     "are still left untouched).",
 )
+@click.option("--has-code", is_flag=True, help="List only the papers with a known code repository (hotpapers enrich).")
 @pass_ctx
-def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str, full: bool) -> None:
+def build(
+    ctx: Context, out: Path, preset: str | None, embeds: str, base_url: str, full: bool, has_code: bool
+) -> None:
     """Bring the site of the published digests in OUT up to date: index, days, papers, categories, archive,
     search.
 
@@ -60,7 +63,7 @@ def build(ctx: Context, out: Path, preset: str | None, embeds: str, base_url: st
     with ctx.store() as store:
         report = build_site_from_store(
             store, out, preset=preset, prefer=ctx.settings.preset, embeds=parse_embed_mode(embeds),
-            base_url=base_url, full=full,
+            base_url=base_url, full=full, has_code=has_code,
         )
     for note in report.notes:
         click.echo(f"note: {note}", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hotpapers.site._build import SiteReport, build_site
 from hotpapers.site._manifest import MANIFEST_NAME
-from hotpapers.site._source import ArchiveSource, SiteSource
+from hotpapers.site._source import ArchiveSource, SiteSource, fingerprint
 from hotpapers.writers.embeds import EmbedMode
 
-__all__ = ["MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SiteReport", "SiteSource", "build_site"]
+__all__ = ["MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SiteReport", "SiteSource", "build_site", "fingerprint"]

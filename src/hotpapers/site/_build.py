@@ -38,7 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from hotpapers.errors import UsageError, WriterError
-from hotpapers.models import Archive, ArxivId, Digest, EngagementSnapshot, PostEvidence, RankedPaper
+from hotpapers.models import (
+    Archive,
+    ArxivId,
+    Digest,
+    EngagementSnapshot,
+    PaperEnrichment,
+    PostEvidence,
+    RankedPaper,
+)
 from hotpapers.site._chart import engagement_series, make_chart, total
 from hotpapers.site._manifest import Entry, Manifest, load_manifest, save_manifest
 from hotpapers.site._model import (
@@ -249,6 +257,7 @@ class _Renderer:
         self.env = make_environment()
         self.posts: dict[ArxivId, tuple[PostEvidence, ...]] = {}
         self.series: Mapping[tuple[str, str], tuple[EngagementSnapshot, ...]] = {}
+        self.enrichment: Mapping[ArxivId, PaperEnrichment] = {}
         self._day_keys_cache = {d.date: f"{d.date}:{d.fingerprint}" for d in model.days}
 
     # keys
@@ -340,11 +349,13 @@ class _Renderer:
     # rendering
 
     def prepare(self, papers: list[ArxivId]) -> None:
-        """Read the posts and snapshot series of the papers whose pages are about to be rendered, in bulk."""
+        """Read the posts, snapshot series and enrichment of the papers whose pages are about to be rendered, in
+        bulk."""
         if not papers:
             return
         self.posts = dict(self.source.paper_posts(papers))
         self.series = self.source.snapshot_series(papers)
+        self.enrichment = self.source.paper_enrichment(papers)
 
     def _render(self, path: str, template: str, root: str | None = None, **values: Any) -> bytes:
         context: dict[str, Any] = {
@@ -401,8 +412,9 @@ class _Renderer:
             ordered = tuple(sorted(posts, key=_post_order))
             chart = make_chart(engagement_series(ordered, self.series))
             return self._render(
-                paper_path(arxiv_id), "paper.html", posts_shown=ordered, entry=entry, posts=ordered, chart=chart
-            )
+                paper_path(arxiv_id), "paper.html", posts_shown=ordered, entry=entry, posts=ordered, chart=chart,
+                paper_enrichment=self.enrichment.get(arxiv_id),
+            )  # fmt: skip
 
         return render
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from hotpapers.models import Paper, PostEvidence, RankedPost
 from hotpapers.site._math import tex_html
 from hotpapers.site._model import category_month_path, category_path, day_path, paper_path
+from hotpapers.writers._enrichment import ENRICHMENT_FILTERS
 from hotpapers.writers._markup import http_url
 from hotpapers.writers.embeds import EmbedMode, render_embed
 
@@ -164,4 +165,5 @@ def make_environment() -> jinja2.Environment:
         "month_title": _month_title,
     }
     env.filters.update(filters)
+    env.filters.update(ENRICHMENT_FILTERS)  # code, stars per day, artifacts, citations (hotpapers enrich)
     return env

@@ -7,8 +7,10 @@ only when its key changes. So a source must change a fingerprint whenever anythi
 * ``days``: the date and a fingerprint of the whole content of every digest to publish, and ``digest`` each
   digest in full, asked for only when a page that shows it is rendered (or when the manifest has no plan of it);
 * ``paper_fingerprints``: for each paper, everything its page shows that its digests do not hold (the posts that
-  link it and their snapshots; a stream that adds per-paper data to the page adds it here too);
-* ``paper_posts`` and ``snapshot_series``: that data, asked for only for the pages being rendered.
+  link it and their snapshots, its latest enrichment; a stream that adds per-paper data to the page adds it here
+  too);
+* ``paper_posts``, ``snapshot_series`` and ``paper_enrichment``: that data, asked for only for the pages being
+  rendered.
 
 ``ArchiveSource`` serves an in-memory ``Archive`` (fingerprints from the records' ``repr``, which names every
 field); ``hotpapers.jobs.site.StoreSource`` serves a store, with fingerprints computed by the store.
@@ -21,7 +23,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
-from hotpapers.models import Archive, ArxivId, Digest, EngagementSnapshot, PostEvidence
+from hotpapers.models import Archive, ArxivId, Digest, EngagementSnapshot, PaperEnrichment, PostEvidence
 
 __all__ = ["ArchiveSource", "SiteSource", "fingerprint", "unique_days"]
 
@@ -58,6 +60,11 @@ class SiteSource(Protocol):
         """Every snapshot of each post that links one of the papers, by (platform, post_id), oldest first."""
         ...
 
+    def paper_enrichment(self, arxiv_ids: Collection[ArxivId]) -> Mapping[ArxivId, PaperEnrichment]:
+        """The latest enrichment of each paper (``hotpapers enrich``); a paper absent from the result shows what
+        its latest digest showed."""
+        ...
+
 
 def unique_days(digests: Iterable[Digest]) -> list[Digest]:
     """One digest per date, newest date first; of several for one date, the first given wins."""
@@ -83,15 +90,18 @@ class ArchiveSource:
         return self._digests[date]
 
     def paper_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
-        """A fingerprint of each paper's posts and of their snapshot series."""
+        """A fingerprint of each paper's posts, of their snapshot series and of its enrichment."""
         found = {}
         for arxiv_id in arxiv_ids:
             posts = self.archive.paper_posts.get(arxiv_id)
-            if posts is None:
+            enrichment = self.archive.enrichment.get(arxiv_id)
+            if posts is None and enrichment is None:
                 continue
-            keys = sorted({(e.post.platform, e.post.post_id) for e in posts})
-            series = [repr(self.archive.series.get(key, ())) for key in keys]
-            found[arxiv_id] = fingerprint("posts", repr(posts), *series)
+            parts = ["enrichment", repr(enrichment)] if enrichment is not None else []
+            if posts is not None:
+                keys = sorted({(e.post.platform, e.post.post_id) for e in posts})
+                parts += ["posts", repr(posts), *(repr(self.archive.series.get(key, ())) for key in keys)]
+            found[arxiv_id] = fingerprint(*parts)
         return found
 
     def paper_posts(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, tuple[PostEvidence, ...]]:
@@ -102,3 +112,8 @@ class ArchiveSource:
     def snapshot_series(self, arxiv_ids: Collection[ArxivId]) -> Mapping[SeriesKey, tuple[EngagementSnapshot, ...]]:
         """The archive's series (all of them: a page looks up only its own posts)."""
         return self.archive.series
+
+    def paper_enrichment(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, PaperEnrichment]:
+        """The archive's enrichment of each paper that has some."""
+        known = self.archive.enrichment
+        return {arxiv_id: known[arxiv_id] for arxiv_id in arxiv_ids if arxiv_id in known}

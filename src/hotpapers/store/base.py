@@ -10,13 +10,18 @@ from typing import Any, Protocol, Self
 from hotpapers.models import (
     AccountProfile,
     Announcement,
+    ArtifactSnapshot,
     ArxivId,
+    CitationSnapshot,
+    CodeLink,
     Digest,
     EngagementSnapshot,
+    EnrichmentRecord,
     Paper,
     PaperEvidence,
     Post,
     PostEvidence,
+    RepoSnapshot,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -217,4 +222,52 @@ class Store(Protocol):
         """The stored papers other than ``exclude`` that posts created in [start, end) link, each with its first
         announcement and only those posts, marked ``resurfaced`` (what a view shows as older papers discussed
         again)."""
+        ...
+
+    # -- enrichment (hotpapers enrich; store/sql_enrich.py) ----------------------------------
+
+    def add_enrichment(self, records: Iterable[EnrichmentRecord]) -> WriteCounts:
+        """Store code links and enrichment snapshots (a repeat of a key is ignored). Returns rows added per table."""
+        ...
+
+    def code_links_of(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, list[CodeLink]]:
+        """The code links of each paper that has some."""
+        ...
+
+    def repo_series(self, urls: Iterable[str], since: dt.datetime | dt.timedelta) -> dict[str, list[RepoSnapshot]]:
+        """Each repository's snapshots since ``since`` (an instant, or a span before each one's latest snapshot)
+        and the latest before it, by ``repo_key``, in time order."""
+        ...
+
+    def latest_artifacts(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, ArtifactSnapshot]:
+        """The latest artifact snapshot of each paper that has one."""
+        ...
+
+    def latest_citations(self, arxiv_ids: Iterable[ArxivId]) -> dict[ArxivId, CitationSnapshot]:
+        """The latest citation snapshot of each paper that has one."""
+        ...
+
+    def iter_code_links(self) -> Iterator[CodeLink]:
+        """Every code link, by paper, place, position and URL."""
+        ...
+
+    def iter_repo_snapshots(self) -> Iterator[RepoSnapshot]:
+        """Every repository snapshot, by URL then time."""
+        ...
+
+    def iter_artifact_snapshots(self) -> Iterator[ArtifactSnapshot]:
+        """Every artifact snapshot, by paper then time."""
+        ...
+
+    def iter_citation_snapshots(self) -> Iterator[CitationSnapshot]:
+        """Every citation snapshot, by paper then time."""
+        ...
+
+    def replace_enrichment(self, records: Sequence[EnrichmentRecord]) -> int:
+        """Write code links and enrichment snapshots wholly over the stored ones of the same key (an import's last
+        record of a key wins)."""
+        ...
+
+    def paper_enrichment_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
+        """For each paper with some enrichment, a fingerprint that changes whenever what its page shows of it may."""
         ...

@@ -171,7 +171,49 @@ day's posting history per author (its earliest and latest posts before
 the day) and when the store's record of each platform begins, each with one index search."""
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = """
+CREATE TABLE code_links (
+    arxiv_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+    url      TEXT NOT NULL,
+    host     TEXT NOT NULL,
+    found_in TEXT NOT NULL,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    found_at TEXT NOT NULL,
+    PRIMARY KEY (arxiv_id, found_in, url)
+);
+CREATE TABLE repo_snapshots (
+    url         TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    stars       INTEGER CHECK (stars >= 0),
+    created_at  TEXT,
+    etag        TEXT,
+    PRIMARY KEY (url, observed_at)
+);
+CREATE TABLE artifact_snapshots (
+    arxiv_id    TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+    observed_at TEXT NOT NULL,
+    models      INTEGER NOT NULL CHECK (models >= 0),
+    datasets    INTEGER NOT NULL CHECK (datasets >= 0),
+    spaces      INTEGER NOT NULL CHECK (spaces >= 0),
+    PRIMARY KEY (arxiv_id, observed_at)
+);
+CREATE TABLE citation_snapshots (
+    arxiv_id    TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+    observed_at TEXT NOT NULL,
+    found       INTEGER NOT NULL,
+    citations   INTEGER CHECK (citations >= 0),
+    influential INTEGER CHECK (influential >= 0),
+    venue       TEXT,
+    s2_id       TEXT,
+    PRIMARY KEY (arxiv_id, observed_at)
+);
+"""
+"""Enrichment (``hotpapers enrich``, docs/enrichment.md): the code links found for each paper (one row per paper,
+place and repository), and three time series appended like ``engagement``: a repository's stars (by its URL, so
+papers that share a repository share its series; the ETag of each answer makes the next request conditional),
+a paper's Hugging Face artifacts, and its citation counts. ``stars`` is NULL for a repository that is gone."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 REPAIR_TIMESTAMPS = _V4
 """The migration that repairs unpadded timestamps (tests find it by this name, whatever its number)."""
 SCHEMA_VERSION = len(MIGRATIONS)

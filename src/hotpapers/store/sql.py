@@ -34,6 +34,7 @@ from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hotpapers.store.site_reads import SiteReads
 from hotpapers.store.sql_accounts import AccountSQL
+from hotpapers.store.sql_enrich import SQLEnrichment
 from hotpapers.store.sql_imports import SQLImports
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
 from hotpapers.store.sql_views import ViewReads
@@ -46,7 +47,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(AccountSQL, SQLReads, SQLImports, SiteReads, ViewReads):
+class SQLStore(AccountSQL, SQLReads, SQLImports, SiteReads, ViewReads, SQLEnrichment):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str

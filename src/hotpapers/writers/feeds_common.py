@@ -1,7 +1,8 @@
 """What the three feed formats share: which feeds a digest makes, entry ids, and each entry's HTML.
 
-A digest makes one feed of all its papers and one per arXiv category that any of its papers is listed in
-(primary or cross-list), each in ``feeds/`` (``feeds/categories/<category>/`` for a category). An entry is one
+A digest makes one feed of all its papers, one of its papers with code (``feeds/with-code/``, when some has a code
+repository: ``hotpapers enrich``) and one per arXiv category that any of its papers is listed in (primary or
+cross-list), each in ``feeds/`` (``feeds/categories/<category>/`` for a category). An entry is one
 paper at its rank in the digest (a category feed keeps the digest's rank). Its id is a ``tag:`` URI
 (RFC 4151) minted from the site's host, the digest's date, its preset and the arXiv id
 (``tag:example.org,2021-04-19:classic/2104.08223``): the same in every feed that lists it and in every
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from hotpapers.models import Digest, RankedPaper
+from hotpapers.writers._enrichment import artifacts_text, citations_text, code_label, stars_text, velocity_text
 from hotpapers.writers._markup import html_attr, html_text, http_url
 from hotpapers.writers._text import CATEGORY_RE, arxiv_categories, one_line, score_text, site_url
 from hotpapers.writers.embeds import render_embed
@@ -72,6 +74,7 @@ class Feed:
     title: str
     category: str | None
     papers: tuple[RankedPaper, ...]
+    scope: str = ""  # what the feed holds, when not a category: "with code"
 
     def path(self, filename: str) -> str:
         """The feed's path relative to the output directory, e.g. ``feeds/categories/cs.LG/atom.xml``."""
@@ -81,6 +84,9 @@ class Feed:
 def feeds(digest: Digest, settings: FeedSettings) -> list[Feed]:
     """The whole digest's feed, then one per category (sorted), with the digest's papers in rank order."""
     result = [Feed("feeds", settings.title, None, digest.papers)]
+    coded = tuple(p for p in digest.papers if p.enrichment is not None and p.enrichment.code is not None)
+    if coded:
+        result.append(Feed("feeds/with-code", f"{settings.title}: papers with code", None, coded, "with code"))
     categories = sorted(arxiv_categories(c for p in digest.papers for c in p.paper.categories))
     for category in categories:
         papers = tuple(p for p in digest.papers if category in p.paper.categories)
@@ -90,7 +96,7 @@ def feeds(digest: Digest, settings: FeedSettings) -> list[Feed]:
 
 def feed_description(digest: Digest, feed: Feed) -> str:
     """One sentence saying what the feed holds (the same in every format)."""
-    scope = f" in {feed.category}" if feed.category else ""
+    scope = f" in {feed.category}" if feed.category else (f" {feed.scope}" if feed.scope else "")
     return f"The new arXiv papers{scope} most discussed on social media: {digest.title} (preset {digest.preset})"
 
 
@@ -129,6 +135,9 @@ def entry_html(item: RankedPaper, generated_at: dt.datetime) -> str:
         f"<p>{_links(item)}</p>",
         f"<p>{' · '.join(_category(c) for c in paper.categories)}</p>",
     ]
+    enrichment = _enrichment_html(item)
+    if enrichment:
+        parts.append(enrichment)
     if paper.abstract.strip():
         parts.append(f"<p>{html_text(one_line(paper.abstract))}</p>")
     if item.breakdown:
@@ -136,6 +145,26 @@ def entry_html(item: RankedPaper, generated_at: dt.datetime) -> str:
         parts.append(f"<p>Why it ranks here:</p><ul>{rows}</ul>")
     parts.extend(render_embed(p.post, p.engagement, "static") for p in item.posts)
     return "\n".join(parts)
+
+
+def _enrichment_html(item: RankedPaper) -> str:
+    """Code (linked, with stars and stars per day), artifacts, citations and venue, as one paragraph, or ""."""
+    value = item.enrichment
+    if value is None:
+        return ""
+    parts: list[str] = []
+    code = value.code
+    if code is not None:
+        url = http_url(code.url)
+        label = html_text(code_label(code))
+        stars = " ".join(t for t in (stars_text(code), velocity_text(code)) if t)
+        linked = f'<a href="{html_attr(url)}">{label}</a>' if url else label
+        parts.append(f"Code: {linked}" + (f" ({html_text(stars)})" if stars else ""))
+    if value.artifacts is not None and artifacts_text(value.artifacts):
+        parts.append(html_text(artifacts_text(value.artifacts)))
+    if value.citations is not None:
+        parts += [html_text(t) for t in (citations_text(value.citations), value.citations.venue or "") if t]
+    return f"<p>{' · '.join(parts)}</p>" if parts else ""
 
 
 def _links(item: RankedPaper) -> str:

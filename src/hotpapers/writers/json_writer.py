@@ -1,10 +1,11 @@
 """The JSON dataset writer (``json``): one stable, documented file per digest, for other programs.
 
 ``OUT/json/YYYY-MM-DD.json`` holds ``schema_version`` (:data:`SCHEMA_VERSION`), the digest (title, date, window,
-generated_at, preset) and every ranked paper with its rank, score, counts, breakdown, the paper's metadata and
-the posts shown with their engagement. The schema is ``docs/json-dataset.md``. Values are the stored ones,
-verbatim (titles are not whitespace-normalised; texts are not escaped: they are JSON strings). The bytes are
-deterministic: keys sorted, two-space indent, a final newline, datetimes as RFC 3339 UTC with ``Z``.
+generated_at, preset) and every ranked paper with its rank, score, counts, breakdown, the paper's metadata, the
+posts shown with their engagement, and its enrichment (``code``, ``artifacts``, ``citations``). The schema is
+``docs/json-dataset.md``. Values are the stored ones, verbatim (titles are not whitespace-normalised; texts are not
+escaped: they are JSON strings). The bytes are deterministic: keys sorted, two-space indent, a final newline,
+datetimes as RFC 3339 UTC with ``Z``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import orjson
 
 from hotpapers._fs import atomic_write_bytes
-from hotpapers.models import Digest, EngagementSnapshot, Paper, Post, RankedPaper, RankedPost
+from hotpapers.models import Digest, EngagementSnapshot, Paper, PaperEnrichment, Post, RankedPaper, RankedPost
 from hotpapers.writers._text import scrub
 
 __all__ = ["SCHEMA_VERSION", "JsonWriter", "digest_dataset", "render_json"]
@@ -90,6 +91,37 @@ def _ranked(item: RankedPaper) -> dict[str, Any]:
         ],
         "paper": _paper(item.paper),
         "posts": [_post(p) for p in item.posts],
+        **_enrichment(item.enrichment),
+    }
+
+
+def _enrichment(value: PaperEnrichment | None) -> dict[str, Any]:
+    """``code``, ``artifacts`` and ``citations`` (hotpapers enrich): always present, null where unknown."""
+    code = value.code if value else None
+    art = value.artifacts if value else None
+    cit = value.citations if value else None
+    return {
+        "code": {
+            "url": _text(code.url) if code else None,
+            "host": code.host.value if code else None,
+            "found_in": code.found_in.value if code else None,
+            "stars": code.stars if code else None,
+            "stars_per_day": code.stars_per_day if code else None,
+            "stars_per_day_since": _time(code.rate_since) if code else None,
+            "observed_at": _time(code.observed_at) if code else None,
+        },
+        "artifacts": {
+            "models": art.models if art else None,
+            "datasets": art.datasets if art else None,
+            "spaces": art.spaces if art else None,
+            "observed_at": _time(art.observed_at) if art else None,
+        },
+        "citations": {
+            "count": cit.count if cit else None,
+            "influential": cit.influential if cit else None,
+            "venue": _text(cit.venue) if cit else None,
+            "observed_at": _time(cit.observed_at) if cit else None,
+        },
     }
 
 
