@@ -33,6 +33,7 @@ from hotpapers.models import (
     Digest,
     EngagementSnapshot,
     Paper,
+    PaperEvidence,
     Post,
     PostGone,
     RepoSnapshot,
@@ -54,6 +55,7 @@ __all__ = [
     "export",
     "export_to_file",
     "import_files",
+    "rank_enriched",
     "recorded_run",
     "render",
     "store_records",
@@ -362,6 +364,15 @@ def export(store: Store, out: IO[bytes]) -> dict[str, int]:
     return export_store(store, out)
 
 
+def rank_enriched(store: Store, preset: str, evidence: Sequence[PaperEvidence], **kwargs: Any) -> Digest:
+    """Rank ``evidence`` with each paper's stored enrichment (``hotpapers enrich``): the preset may read it (only
+    as an opt-in breakdown item) and the digest shows it. ``kwargs`` are ``ranking.rank``'s."""
+    known = load_enrichment(store, (e.paper.arxiv_id for e in evidence))
+    enriched = [dataclasses.replace(e, enrichment=known[e.paper.arxiv_id]) if e.paper.arxiv_id in known else e
+                for e in evidence]  # fmt: skip
+    return with_enrichment(rank(preset, enriched, **kwargs), known)
+
+
 def build_digest(
     store: Store,
     day: dt.date,
@@ -391,14 +402,10 @@ def build_digest(
         if not evidence:
             raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
         start, end = day_window(day)
-        known = load_enrichment(store, (e.paper.arxiv_id for e in evidence))  # hotpapers enrich: the latest
-        evidence = [dataclasses.replace(e, enrichment=known[e.paper.arxiv_id]) if e.paper.arxiv_id in known else e
-                    for e in evidence]  # fmt: skip
-        digest = rank(
-            preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
+        digest = rank_enriched(
+            store, preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
             **(options or {}),
         )
-        digest = with_enrichment(digest, known)
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)

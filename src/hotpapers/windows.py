@@ -8,7 +8,8 @@ published digest (so they never collide with the daily digest of the same date).
 * :func:`rising_evidence` replaces each post's latest snapshot by its *growth* over the last ``hours``: an
   :class:`EngagementSnapshot` of the deltas (clamped at 0), so that a preset ranks growth instead of totals.
 
-Both also show **resurfaced** papers: an older paper (announced before the view's days, or only replaced in
+Both carry each paper's enrichment (``hotpapers enrich``), as a day's digest does, so ``--has-code`` filters a
+view too. Both also show **resurfaced** papers: an older paper (announced before the view's days, or only replaced in
 them) that posts created within the view's window link is not part of the window's cohort, and is ranked marked
 ``resurfaced`` (``PaperEvidence.resurfaced``), with only the posts of the window counting.
 """
@@ -25,9 +26,8 @@ from typing import Any
 from hotpapers.arxiv.calendar import is_listing_day
 from hotpapers.errors import UsageError
 from hotpapers.models import Announcement, AnnounceType, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
-from hotpapers.pipeline import day_window, digest_time
+from hotpapers.pipeline import day_window, digest_time, rank_enriched
 from hotpapers.plugins import load_registry
-from hotpapers.ranking import rank
 from hotpapers.store.base import Store
 
 __all__ = [
@@ -241,8 +241,8 @@ def build_rollup(
             f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"
         )
     start, end = span.window()
-    return rank(preset, evidence, date=span.end, window_start=start, window_end=end,
-                generated_at=digest_time(end, now), title=span.title, **(options or {}))
+    return rank_enriched(store, preset, evidence, date=span.end, window_start=start, window_end=end,
+                         generated_at=digest_time(end, now), title=span.title, **(options or {}))  # fmt: skip
 
 
 def build_rising(
@@ -266,8 +266,8 @@ def build_rising(
         where = "the store" if scope is None else f"{scope.start.isoformat()} .. {scope.end.isoformat()}"
         raise UsageError(f"--window rising: no announced papers in {where}")
     day = store.announced_dates()[-1] if scope is None else scope.end
-    return rank(preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours), window_end=now,
-                generated_at=now, title=rising_title(hours), **(options or {}))
+    return rank_enriched(store, preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours),
+                         window_end=now, generated_at=now, title=rising_title(hours), **(options or {}))  # fmt: skip
 
 
 def check_formats(formats: Sequence[str]) -> None:

@@ -149,3 +149,17 @@ def test_the_environment_names_no_secret_in_the_site(enriched: SQLiteStore, tmp_
     pipeline.build_digest(enriched, DAY, preset="default", now=NOW)
     paths = build_site_from_store(enriched, tmp_path, preset="default").written
     assert paths and all("TOKEN" not in p.read_text(errors="replace") for p in paths if p.suffix == ".html")
+
+
+def test_a_view_carries_enrichment_and_has_code_filters_it(enriched: SQLiteStore, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``render --from D --to D --has-code``: the roll-up's papers carry their enrichment, so the filter keeps the
+    paper with code (a view is ranked fresh, like a day)."""
+    monkeypatch.setattr(app, "now_utc", lambda: NOW)
+    day = DAY.isoformat()
+    code = main(["--db", enriched.url, "render", "--from", day, "--to", day, "--has-code", "--format", "json",
+                 "--option", "min_score=1", "--out", str(tmp_path)])  # fmt: skip
+    assert code == 0
+    (path,) = (tmp_path / "json").glob("*.json")
+    papers = json.loads(path.read_bytes())["papers"]
+    assert [(p["paper"]["arxiv_id"], p["code"]["stars"]) for p in papers] == [(GOODVIEWS, 130)]
