@@ -270,7 +270,7 @@ def test_run_ids_increase(store: Store) -> None:
 def test_counts_cover_every_record_table(store: Store) -> None:
     """``counts`` reports each record table of a fresh store as zero."""
     assert store.counts() == dict.fromkeys(
-        ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs"), 0
+        ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "summaries"), 0
     )
 
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 import orjson
 
 from hotpapers.errors import InputError
-from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind
+from hotpapers.models import Announcement, Digest, EngagementSnapshot, Paper, Post, PostKind, Summary
 from hotpapers.serialize import (
     announcement_from_dict,
     announcement_to_dict,
@@ -26,6 +26,8 @@ from hotpapers.serialize import (
     post_to_dict,
     snapshot_from_dict,
     snapshot_to_dict,
+    summary_from_dict,
+    summary_to_dict,
 )
 from hotpapers.store.base import Store
 
@@ -34,7 +36,7 @@ __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "NativeRecord", "export_store", "loo
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
-NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest
+NativeRecord = Paper | Announcement | Post | EngagementSnapshot | Digest | Summary
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -52,7 +54,7 @@ def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
 
 
 def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
-    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0}
+    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0, "summary": 0}
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():
         out.write(_line({"type": "paper", **paper_to_dict(paper)}))
@@ -70,6 +72,9 @@ def _export(store: Store, out: IO[bytes]) -> dict[str, int]:
     for digest in store.iter_digests():
         out.write(_line({"type": "digest", **digest_to_dict(digest)}))
         counts["digest"] += 1
+    for summary in store.iter_summaries():
+        out.write(_line({"type": "summary", **summary_to_dict(summary)}))
+        counts["summary"] += 1
     return counts
 
 
@@ -94,6 +99,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
     "repost": _repost,
     "engagement": snapshot_from_dict,
     "digest": digest_from_dict,
+    "summary": summary_from_dict,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,6 +31,7 @@ from hotpapers.models import (
     PostEvidence,
     PostGone,
     PostKind,
+    Summary,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native
 from hotpapers.plugins import load_registry
@@ -98,6 +99,7 @@ def _flush(store: Store, batch: dict[type, list[NativeRecord | PostGone]], count
         if isinstance(digest, Digest):
             store.save_digest(digest)
             counts.add({"digests": 1})
+    counts.add({"summaries": store.save_summaries(r for r in batch.get(Summary, []) if isinstance(r, Summary))})
     batch.clear()
 
 
@@ -123,6 +125,7 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_posts()
     yield from store.iter_snapshots()
     yield from store.iter_digests()
+    yield from store.iter_summaries()
 
 
 def copy_store(source: Store, dest: Store) -> WriteCounts:
@@ -227,6 +230,7 @@ def build_digest(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    finish: Callable[[Digest], Digest] | None = None,
 ) -> Digest:
     """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
 
@@ -235,6 +239,8 @@ def build_digest(
     published digest (with its time) is returned, so re-running a finished day rewrites identical bytes.
     ``options`` are the preset's own keyword arguments (``options=ClassicOptions(...)`` or ``DefaultOptions``);
     they apply when the day is ranked (pass ``refresh`` to rank a published day again with new options).
+    ``finish`` completes a new ranking before it is compared and saved (the summaries job adds the papers'
+    summaries: ``hotpapers.jobs.summarize``), so that what is published holds them.
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
@@ -250,6 +256,8 @@ def build_digest(
         digest = rank(
             preset, evidence, date=day, window_start=start, window_end=end, generated_at=now, **(options or {})
         )
+    if finish is not None:
+        digest = finish(digest)
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)
@@ -274,8 +282,10 @@ def render(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    finish: Callable[[Digest], Digest] | None = None,
 ) -> RenderResult:
-    """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+    """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``
+    (``refresh``, ``options`` and ``finish`` as for ``build_digest``).
 
     Raises:
         UsageError: unknown format or preset, or no papers for the day.
@@ -286,7 +296,7 @@ def render(
     if unknown:
         known = ", ".join(sorted(registry.writers))
         raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
-    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options)
+    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options, finish=finish)
     paths: list[Path] = []
     for name in formats:
         paths.extend(registry.writers[name]().write(digest, out_dir))
@@ -319,10 +329,17 @@ class DemoResult:
     site: list[Path] = field(default_factory=list)
 
 
-def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "default") -> DemoResult:
+def demo(
+    out_dir: Path,
+    *,
+    db: str | None,
+    now: dt.datetime,
+    preset: str = "default",
+    finish_for: Callable[[Store], Callable[[Digest], Digest]] | None = None,
+) -> DemoResult:
     """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
     post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
-    of every day under ``out_dir/site``."""
+    of every day under ``out_dir/site``. ``finish_for(store)`` gives ``build_digest``'s ``finish`` (summaries)."""
     from hotpapers.site import build_site_from_store  # noqa: PLC0415 - the site imports this module
 
     db_path = db or str(out_dir / "hotpapers-demo.db")
@@ -331,8 +348,11 @@ def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "defa
         import_files(store, [sample_path])
         paths: list[Path] = []
         days = store.announced_dates()
+        finish = finish_for(store) if finish_for is not None else None
         for day in days:
-            result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now)
+            result = render(
+                store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now, finish=finish
+            )
             paths.extend(result.paths)
         feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
                        now=now).paths

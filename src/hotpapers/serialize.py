@@ -16,6 +16,7 @@ from hotpapers.models import (
     Announcement,
     AnnounceType,
     BreakdownItem,
+    Claim,
     Digest,
     EngagementSnapshot,
     LinkMethod,
@@ -25,6 +26,9 @@ from hotpapers.models import (
     PostKind,
     RankedPaper,
     RankedPost,
+    SourceRef,
+    Summary,
+    SummaryKind,
 )
 
 __all__ = [
@@ -40,6 +44,8 @@ __all__ = [
     "post_to_dict",
     "snapshot_from_dict",
     "snapshot_to_dict",
+    "summary_from_dict",
+    "summary_to_dict",
 ]
 
 JSON = dict[str, Any]
@@ -247,8 +253,80 @@ def snapshot_from_dict(obj: JSON) -> EngagementSnapshot:
     )
 
 
+def summary_to_dict(summary: Summary) -> JSON:
+    """The native record of a summary (a TL;DR or discussion summary with its provenance)."""
+    return {
+        "arxiv_id": summary.arxiv_id,
+        "kind": summary.kind.value,
+        "text": summary.text,
+        "generator": summary.generator,
+        "model": summary.model,
+        "prompt_version": summary.prompt_version,
+        "language": summary.language,
+        "created_at": format_datetime(summary.created_at),
+        "input_hash": summary.input_hash,
+        "sources": [
+            {"platform": s.platform, "id": s.item_id, "url": s.url, "author": s.author} for s in summary.sources
+        ],
+        "claims": [{"text": c.text, "sources": list(c.sources)} for c in summary.claims],
+        "input_tokens": summary.input_tokens,
+        "output_tokens": summary.output_tokens,
+    }
+
+
+def _opt_int(obj: JSON, key: str) -> int | None:
+    return None if obj.get(key) is None else _int(obj, key)
+
+
+def _claim(obj: JSON) -> Claim:
+    sources = obj["sources"]
+    if not isinstance(sources, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in sources):
+        raise TypeError("claims: sources: expected a list of integers")
+    return Claim(_str(obj, "text"), tuple(sources))
+
+
+def summary_from_dict(obj: JSON) -> Summary:
+    """Parse a native summary record."""
+    sources, claims = obj.get("sources", []), obj.get("claims", [])
+    if not isinstance(sources, list) or not isinstance(claims, list):
+        raise TypeError("sources, claims: expected lists")
+    return Summary(
+        arxiv_id=canonical_id(_str(obj, "arxiv_id")),
+        kind=SummaryKind(_str(obj, "kind")),
+        text=_str(obj, "text"),
+        generator=_str(obj, "generator"),
+        model=_str(obj, "model"),
+        prompt_version=_str(obj, "prompt_version"),
+        language=_opt_str(obj, "language"),
+        created_at=parse_datetime(obj.get("created_at"), "created_at"),
+        input_hash=_str(obj, "input_hash"),
+        sources=tuple(
+            SourceRef(_str(s, "platform"), _str(s, "id"), _str(s, "url"), _str(s, "author")) for s in sources
+        ),
+        claims=tuple(_claim(c) for c in claims),
+        input_tokens=_opt_int(obj, "input_tokens"),
+        output_tokens=_opt_int(obj, "output_tokens"),
+    )
+
+
+def _summaries_to_dict(item: RankedPaper) -> JSON:
+    """A ranked paper's summaries, present only when it has them (older records stay byte-identical)."""
+    found = {"tldr": item.tldr, "discussion": item.discussion}
+    return {key: summary_to_dict(value) for key, value in found.items() if value is not None}
+
+
+def _opt_summary(obj: JSON, key: str) -> Summary | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(f"{key}: expected an object or null")
+    return summary_from_dict(value)
+
+
 def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
     return {
+        **_summaries_to_dict(item),
         "rank": item.rank,
         "score": item.score,
         "reposts": item.reposts,
@@ -291,6 +369,8 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
             )
             for p in obj["posts"]
         ),
+        tldr=_opt_summary(obj, "tldr"),
+        discussion=_opt_summary(obj, "discussion"),
     )
 
 

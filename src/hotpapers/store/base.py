@@ -15,6 +15,7 @@ from hotpapers.models import (
     Paper,
     PaperEvidence,
     Post,
+    Summary,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -152,4 +153,16 @@ class Store(Protocol):
 
     def iter_digests(self) -> Iterator[Digest]:
         """All published digests, by date then preset."""
+        ...
+
+    def save_summaries(self, summaries: Iterable[Summary]) -> int:
+        """Store summaries, replacing the one of the same paper, kind and generator. Returns rows written."""
+        ...
+
+    def summaries_for(self, arxiv_ids: Iterable[ArxivId]) -> list[Summary]:
+        """The stored summaries of ``arxiv_ids`` (every kind and generator), by paper, kind and generator."""
+        ...
+
+    def iter_summaries(self) -> Iterator[Summary]:
+        """All stored summaries, by paper, kind and generator."""
         ...

@@ -32,6 +32,7 @@ from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
+from hotpapers.store.sql_summaries import SummaryQueries
 
 __all__ = ["RECORD_TABLES", "SQLStore"]
 
@@ -41,7 +42,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(SQLReads):
+class SQLStore(SQLReads, SummaryQueries):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str

@@ -30,7 +30,7 @@ from hotpapers.store import rows
 
 __all__ = ["RECORD_TABLES", "SQLReads"]
 
-RECORD_TABLES = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs")
+RECORD_TABLES = ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "summaries")
 """The tables ``counts()`` reports."""
 
 
