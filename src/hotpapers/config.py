@@ -16,7 +16,7 @@ from typing import Any
 
 from hotpapers.errors import ConfigError
 
-__all__ = ["ArxivSettings", "Settings", "load_settings"]
+__all__ = ["ArxivSettings", "Settings", "SummarySettings", "load_settings"]
 
 DEFAULT_DB = "hotpapers.db"
 
@@ -35,6 +35,18 @@ class ArxivSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SummarySettings:
+    """How papers are summarised (``[summaries]``; docs/summaries.md). No model: extractive summaries only."""
+
+    model: str = ""  # an llm model id or alias (e.g. "gpt-4o-mini"); empty: no model, extractive summaries
+    language: str = "English"  # the language generated summaries are written in
+    tldr_prompt: str = ""  # a prompt template ($title, $abstract, $language); empty: the built-in one
+    discussion_prompt: str = ""  # a prompt template ($title, $posts, $language); empty: the built-in one
+    max_papers: int = 30  # per run: at most this many listed papers are sent to the model (top ranks first)
+    max_tokens: int = 60_000  # per run: at most this many tokens (prompts and answers) are spent
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings of one invocation."""
 
@@ -46,6 +58,7 @@ class Settings:
     sources: tuple[str, ...] = ()  # the sources `hotpapers run` asks (empty: every enabled one)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
+    summaries: SummarySettings = field(default_factory=SummarySettings)
     config_path: Path | None = None
 
 
@@ -66,6 +79,10 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: {name} must be true or false")
         return value
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: {name} must be a non-negative integer")
+        return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(f"{where}: {name} must be a non-negative number")
@@ -75,13 +92,17 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
     return value
 
 
+_TABLES = (ArxivSettings, SummarySettings, Path, dict)
+"""Settings that are tables of their own (or not settable), never a top-level key."""
+
+
 def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path) -> dict[str, Any]:
     """Check the keys and value types of one TOML table against a dataclass's defaults."""
     known = {f.name: getattr(template, f.name) for f in fields(template)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = f"{section}.{key}" if section else key
-        if key not in known or isinstance(known[key], ArxivSettings | Path | dict) or key == "config_path":
+        if key not in known or isinstance(known[key], _TABLES) or key == "config_path":
             raise ConfigError(f"{where}: unknown setting {name!r}")
         values[key] = _value(name, value, known[key], where)
     return values
@@ -100,9 +121,13 @@ def _from_file(path: Path) -> Settings:
     ranking = data.pop("ranking", {})
     if not isinstance(ranking, dict) or not all(isinstance(v, dict) for v in ranking.values()):
         raise ConfigError(f"{path}: [ranking] must hold one table per preset, e.g. [ranking.default]")
+    summaries_raw = data.pop("summaries", {})
+    if not isinstance(summaries_raw, dict):
+        raise ConfigError(f"{path}: [summaries] must be a table")
     top = _checked("", data, Settings(), path)
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
-    return Settings(**top, arxiv=arxiv, ranking=ranking, config_path=path)
+    summaries = SummarySettings(**_checked("summaries", summaries_raw, SummarySettings(), path))
+    return Settings(**top, arxiv=arxiv, ranking=ranking, summaries=summaries, config_path=path)
 
 
 def load_settings(
@@ -126,6 +151,8 @@ def load_settings(
     urls: dict[str, Any] = {attr: env[var] for var, attr in _ENV_ARXIV.items() if env.get(var)}
     if urls:
         settings = replace(settings, arxiv=replace(settings.arxiv, **urls))
+    if env.get("HOTPAPERS_SUMMARY_MODEL"):
+        settings = replace(settings, summaries=replace(settings.summaries, model=env["HOTPAPERS_SUMMARY_MODEL"]))
     if env.get("HOTPAPERS_CONTACT"):
         settings = replace(settings, contact=env["HOTPAPERS_CONTACT"])
     chosen_db = db or env.get("HOTPAPERS_DB") or settings.db
