@@ -14,9 +14,12 @@ from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import Settings
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.ingest_job import DaySummary, ingest
+from hotpapers.jobs.summarize import open_model, summary_step
 from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
+from hotpapers.summarize.engine import SummaryReport
+from hotpapers.summarize.generative import LlmModel, ModelUnavailable
 
 __all__ = ["RunOptions", "RunSummary", "closed_day", "run"]
 
@@ -47,11 +50,18 @@ class RunSummary:
     ranked: int = 0
     sources: list[SourceReport] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    summaries: SummaryReport | None = None  # what summarising the listed papers did (and spent)
+    model_error: str | None = None  # why the configured summary model could not be used
 
     @property
     def failed(self) -> bool:
-        """True if arXiv or any source failed (the run still finished)."""
-        return self.ingest_error is not None or any(s.failed for s in self.sources)
+        """True if arXiv, any source or the summary model failed (the run still finished)."""
+        return (
+            self.ingest_error is not None
+            or any(s.failed for s in self.sources)
+            or self.model_error is not None
+            or (self.summaries is not None and self.summaries.failed)
+        )
 
 
 def closed_day(now: dt.datetime) -> dt.date:
@@ -108,14 +118,28 @@ def run(
         store, registry, day=day, names=options.sources, environment=environment,
         progress=lambda report: step(f"collected from {report.name}"),
     )
-    step("ranking and rendering")
+    step("ranking, summarising and rendering")
+    finish, summary.summaries = summary_step(
+        store, settings.summaries, environment.now(), _summary_model(settings, environment, summary)
+    )
     result = render(
         store, day, formats=options.formats, out_dir=options.out_dir, preset=options.preset,
-        now=environment.now(), refresh=True, options=options.rank_options,
+        now=environment.now(), refresh=True, options=options.rank_options, finish=finish,
     )
     summary.ranked = len(result.digest.papers)
     summary.outputs = result.paths
     return summary
+
+
+def _summary_model(settings: Settings, environment: Environment, summary: RunSummary) -> LlmModel | None:
+    """The configured summary model, or None (no model, or one that cannot be used: the run says why and goes on
+    with extractive summaries)."""
+    try:
+        return open_model(settings.summaries, None, environment.env)
+    except ModelUnavailable as e:
+        summary.model_error = str(e)
+        log.warning("summaries: %s; using extractive summaries", e)
+        return None
 
 
 def _no_day() -> dt.date:

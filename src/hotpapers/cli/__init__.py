@@ -11,6 +11,7 @@ from hotpapers.cli import publishing as _publishing  # noqa: F401 - registers it
 from hotpapers.cli.app import cli
 from hotpapers.cli.bluesky import listen, replay
 from hotpapers.cli.site import site
+from hotpapers.cli.summarize import summarize_command
 from hotpapers.errors import HotpapersError
 
 __all__ = ["cli", "main"]
@@ -18,6 +19,7 @@ __all__ = ["cli", "main"]
 cli.add_command(listen)
 cli.add_command(replay)
 cli.add_command(site)
+cli.add_command(summarize_command)
 
 
 def main(argv: list[str] | None = None) -> int:

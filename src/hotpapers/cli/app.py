@@ -16,6 +16,7 @@ from hotpapers import __version__, ingest_job, pipeline, windows
 from hotpapers.config import Settings, load_settings
 from hotpapers.errors import UsageError
 from hotpapers.ingest_job import DaySummary, listing_days
+from hotpapers.jobs.summarize import stored_summaries
 from hotpapers.links import find_arxiv_ids
 from hotpapers.preset_options import preset_options
 from hotpapers.store import Store, display_url, open_store, same_store
@@ -358,7 +359,7 @@ def render(
         if window is None and scope is None and day is not None:
             result = pipeline.render(
                 store, day, formats=formats, out_dir=out, preset=preset, now=now, refresh=refresh or flagged,
-                options=options,
+                options=options, finish=stored_summaries(store, ctx.settings, now),
             )
             paths = result.paths
         else:
@@ -393,7 +394,10 @@ def demo(ctx: Context, out: Path, preset: str) -> None:
     """
     db = ctx.db_option or str(out / "hotpapers-demo.db")
     with run_lock(db, "hotpapers demo"):
-        result = pipeline.demo(out, db=db, now=now_utc(), preset=preset)
+        now = now_utc()
+        result = pipeline.demo(
+            out, db=db, now=now, preset=preset, finish_for=lambda store: stored_summaries(store, ctx.settings, now)
+        )
     click.echo(f"store: {display_url(result.db)}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:

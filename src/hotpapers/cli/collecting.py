@@ -14,6 +14,7 @@ from rich.table import Table
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
+from hotpapers.cli.summarize import report_lines, report_record
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.plugins import load_registry
@@ -138,6 +139,10 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
     if summary.ingest_error:
         console.print(f"arXiv FAILED (kept the stored papers): {summary.ingest_error}")
     _print_sources(console, summary.sources, "Sources")
+    if summary.model_error:
+        console.print(f"summary model FAILED (extractive summaries instead): {summary.model_error}", markup=False)
+    for line in report_lines(summary.summaries) if summary.summaries else ():
+        console.print(line, markup=False)
     for path in summary.outputs:
         console.print(f"wrote {path}")
 
@@ -183,5 +188,7 @@ def run_command(
     ):
         summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
+        if summary.summaries is not None:
+            record["summaries"] = report_record(summary.summaries)
     _print_summary(console, summary)
     return EXIT_PARTIAL if summary.failed else 0
