@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from hotpapers._fs import atomic_write_bytes
-from hotpapers.models import Digest, EngagementSnapshot, Paper, Post, RankedPaper, RankedPost
+from hotpapers.models import Digest, EngagementSnapshot, Paper, Post, RankedPaper, RankedPost, Summary, SummaryKind
 from hotpapers.writers._text import scrub
 
 __all__ = ["SCHEMA_VERSION", "JsonWriter", "digest_dataset", "render_json"]
@@ -88,7 +88,33 @@ def _ranked(item: RankedPaper) -> dict[str, Any]:
         "breakdown": [{"label": scrub(b.label), "value": b.value} for b in item.breakdown],
         "paper": _paper(item.paper),
         "posts": [_post(p) for p in item.posts],
+        "tldr": _summary(item.tldr),
+        "discussion": _summary(item.discussion),
     }
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    """A TL;DR or discussion summary with its provenance; a discussion's claims cite post ids."""
+    if summary is None:
+        return None
+    ids = [scrub(s.item_id) for s in summary.sources]
+    found: dict[str, Any] = {
+        "text": scrub(summary.text),
+        "generator": scrub(summary.generator),
+        "model": scrub(summary.model),
+        "prompt_version": scrub(summary.prompt_version),
+        "language": _text(summary.language),
+        "created_at": _time(summary.created_at),
+        "sources": ids,
+    }
+    if summary.kind is SummaryKind.DISCUSSION:
+        found["source_posts"] = [
+            {"platform": scrub(s.platform), "post_id": scrub(s.item_id), "url": scrub(s.url),
+             "author_handle": scrub(s.author)}
+            for s in summary.sources
+        ]
+        found["claims"] = [{"text": scrub(c.text), "sources": [ids[i] for i in c.sources]} for c in summary.claims]
+    return found
 
 
 def _paper(paper: Paper) -> dict[str, Any]:
