@@ -26,6 +26,7 @@ _MAX_SOURCES_PER_CLAIM = 5
 _SIMILAR = 85.0
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 
 
 def source_ref(post: Substantive) -> SourceRef:
@@ -92,7 +93,8 @@ def parse_claims(answer: str, posts: Sequence[Substantive]) -> tuple[tuple[Sourc
     for line in answer.splitlines():
         numbers = [int(n) for group in _CITATION.findall(line) for n in re.split(r"[,;]", group)]
         valid = list(dict.fromkeys(n for n in numbers if 1 <= n <= len(posts)))
-        text = " ".join(_BULLET.sub("", _CITATION.sub(" ", line)).split()).rstrip(" ,;")
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_BULLET.sub("", _CITATION.sub(" ", line)).split()))
+        text = text.rstrip(" ,;")
         if not valid or not text:
             continue
         indexes = []

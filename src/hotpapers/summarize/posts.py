@@ -16,10 +16,16 @@ from hotpapers.summarize.sentences import normalize_space, words
 
 __all__ = ["Substantive", "clean_text", "engagement", "substantive_posts"]
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|io|ai|co|net)/\S*")
+_URL = re.compile(
+    r"(?:\b(?:pdf|abs|abstract|arxiv|paper|code|github|project(?: page)?|page|website|(?:long )?video|demo|blog|slides|"
+    r"poster|data(?:set)?|repo|models?|hf|hugging ?face)\s*:\s*)?"  # the label of a link ("pdf: https://…") goes too
+    r"(?:(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|io|ai|co|net)/\S*)",
+    re.IGNORECASE,
+)
 _ARXIV_ID = re.compile(r"\b(?:arxiv:\s*)?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b", re.IGNORECASE)
-_MENTION = re.compile(r"(?<![\w@])@[\w.-]+")
+_MENTION = re.compile(r"(?<![\w@])@\w+(?:[.-]\w+)*")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 _RETWEET = re.compile(r"^\s*RT\b:?\s*", re.IGNORECASE)
 _MIN_NEW_WORDS = 4
 """A post must add at least this many words to the title, the authors and link labels to count as saying something."""
@@ -49,7 +55,7 @@ def clean_text(text: str) -> str:
     text = _ARXIV_ID.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _EMPTY_BRACKETS.sub(" ", text)
-    return normalize_space(text.replace("#", ""))
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", normalize_space(text.replace("#", ""))).lstrip(" :;,.-")
 
 
 def _says_something(cleaned: str, paper: Paper) -> bool:
