@@ -12,11 +12,13 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from hotpapers.cli import app, main
 from hotpapers.store import SQLiteStore, open_store
 
+import llmstandin
 from localserver import Reply, Served, serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -151,3 +153,44 @@ def test_run_on_postgres_matches_sqlite(
     assert main(["run"]) == 0
     with open_store(postgres_url) as store:
         assert store.counts()["posts"] == posts > 0
+
+
+def test_run_summarises_the_listed_papers_before_rendering(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no model: the published digest's papers carry extractive TL;DRs, and a second run rewrites the same
+    dataset byte for byte (summaries are cached, not made again)."""
+    assert main(["run", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "summaries of " in out and "tldr extractive" in out
+    dataset = tmp_path / "out" / "json" / f"{DAY}.json"
+    first = dataset.read_bytes()
+    papers = orjson.loads(first)["papers"]
+    assert papers and all(p["tldr"]["generator"] == "extractive" for p in papers if p["paper"]["abstract"])
+    published = _store(tmp_path).load_digest(dt.date(2024, 11, 28), "default")
+    assert published is not None and all(p.tldr for p in published.papers if p.paper.abstract)
+    assert main(["run", "--format", "json"]) == 0
+    assert "new none" in capsys.readouterr().out
+    assert dataset.read_bytes() == first
+
+
+def test_run_reports_what_the_model_spent(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], standin: llmstandin.Behaviour,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A configured model writes the summaries; the run summary gives its calls, papers and tokens."""
+    monkeypatch.setenv("HOTPAPERS_SUMMARY_MODEL", "standin")
+    assert main(["run"]) == 0
+    assert "model standin: " in capsys.readouterr().out and standin.calls > 0
+
+
+def test_run_without_a_usable_model_still_publishes(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], standin: llmstandin.Behaviour,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A configured model that cannot be used is reported (exit 8); the digest is written with extractive summaries."""
+    monkeypatch.setenv("HOTPAPERS_SUMMARY_MODEL", "standin-keyed")  # no key set
+    assert main(["run"]) == 8
+    out = capsys.readouterr().out
+    assert "summary model FAILED (extractive summaries instead): model 'standin-keyed': No key found" in out
+    assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").exists()

@@ -139,10 +139,10 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
     if summary.ingest_error:
         console.print(f"arXiv FAILED (kept the stored papers): {summary.ingest_error}")
     _print_sources(console, summary.sources, "Sources")
-    if summary.model_error:
-        console.print(f"summary model FAILED (extractive summaries instead): {summary.model_error}", markup=False)
+    if summary.model_error:  # plain lines (no wrapping, no markup): they quote outside text
+        click.echo(f"summary model FAILED (extractive summaries instead): {summary.model_error}")
     for line in report_lines(summary.summaries) if summary.summaries else ():
-        console.print(line, markup=False)
+        click.echo(line)
     for path in summary.outputs:
         console.print(f"wrote {path}")
 
