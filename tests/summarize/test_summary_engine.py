@@ -6,11 +6,13 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hotpapers.config import SummarySettings
 from hotpapers.models import EngagementSnapshot, Paper, PostEvidence, Summary, SummaryKind
 from hotpapers.serialize import summary_from_dict, summary_to_dict
-from hotpapers.summarize.engine import Engine
+from hotpapers.summarize.engine import MAX_GENERATED_WORDS, Engine
 from hotpapers.summarize.generative import load_model
 
 import llmstandin
@@ -233,3 +235,34 @@ def test_summaries_round_trip_through_their_native_form() -> None:
     assert discussion is not None
     assert summary_from_dict(summary_to_dict(discussion)) == discussion
     assert summary_from_dict(summary_to_dict(dataclasses.replace(discussion, input_tokens=3))).input_tokens == 3
+
+
+def test_a_tldr_label_before_the_answer_is_dropped(standin: llmstandin.Behaviour) -> None:
+    """A model that starts with "TL;DR:" (or "**TLDR** -") gets its label removed."""
+    standin.answer = lambda prompt: "**TL;DR:** SparseLM makes sparse inference cheap." if "Abstract:" in prompt else ""
+    tldr, _, _ = _engine(standin).summarize(_paper(), (), {})
+    assert tldr is not None and tldr.text == "SparseLM makes sparse inference cheap."
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=1500))
+def test_a_models_tldr_is_kept_only_within_the_word_bound(standin: llmstandin.Behaviour, answer: str) -> None:
+    """Whatever a model answers, the TL;DR kept is non-empty and at most 120 words; else the extractive one is used."""
+    standin.answer = lambda prompt: answer
+    tldr, _, _ = _engine(standin).summarize(_paper(), (), {})
+    assert tldr is not None and tldr.text
+    if tldr.generator == "llm":
+        assert len(tldr.text.split()) <= MAX_GENERATED_WORDS
+    else:
+        assert tldr.generator == "extractive"
+
+
+def test_a_rambling_tldr_is_refused(standin: llmstandin.Behaviour) -> None:
+    """A 200-word answer to the TL;DR prompt is a failure; the paper keeps its extractive TL;DR."""
+    standin.answer = lambda prompt: "word " * 200
+    engine = _engine(standin)
+    tldr, _, _ = engine.summarize(_paper(), (), {})
+    assert tldr is not None and tldr.generator == "extractive"
+    assert engine.report.failures == [
+        "2411.00001 tldr: model 'standin': the answer has 200 words, more than 120 (kept the extractive TL;DR)"
+    ]

@@ -9,6 +9,7 @@ stored model summary that is current for the configured model (``render`` shows 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,15 @@ from hotpapers.summarize.generative import Completion, LlmModel, ModelFailed
 from hotpapers.summarize.posts import Substantive, engagement, substantive_posts
 from hotpapers.summarize.prompts import Prompt, prompt
 from hotpapers.summarize.provenance import LLM, discussion_inputs, input_hash, tldr_inputs
-from hotpapers.summarize.sentences import normalize_space
+from hotpapers.summarize.sentences import normalize_space, word_count
+from hotpapers.summarize.tldr import MAX_WORDS
 
-__all__ = ["Engine", "SummaryReport"]
+__all__ = ["MAX_GENERATED_WORDS", "Engine", "SummaryReport"]
 
 _MIN_POSTS_FOR_MODEL = 2  # one post is quoted, not paraphrased
+MAX_GENERATED_WORDS = 2 * MAX_WORDS
+"""A model's TL;DR longer than this ignored its instructions: it is not used (the extractive one is)."""
+_TLDR_LABEL = re.compile(r"^\W*tl;?\s?dr\W*\s*", re.IGNORECASE)  # "TL;DR:" or "**TLDR** -" before the answer
 _MAX_POSTS_IN_PROMPT = 20
 _MAX_POST_CHARS = 500
 
@@ -128,14 +133,18 @@ class Engine:
 
     # -- the model ------------------------------------------------------------------------------------------
 
+    def _worth_asking(self, kind: SummaryKind, paper: Paper, posts: Sequence[Substantive]) -> bool:
+        """A model to ask (not stopped by a key error), and something for it to summarise."""
+        if self._model is None or self.report.budget is None or self.report.model_error:
+            return False
+        if kind is SummaryKind.TLDR:
+            return bool(paper.abstract.strip())
+        return len(posts) >= _MIN_POSTS_FOR_MODEL
+
     def _generate(self, kind: SummaryKind, paper: Paper, posts: Sequence[Substantive], wanted: str) -> Summary | None:
         """The model's summary, or None when there is no model to ask, the budget is spent or the call failed."""
         model, budget = self._model, self.report.budget
-        if model is None or budget is None or self.report.model_error:
-            return None
-        if kind is SummaryKind.TLDR and not paper.abstract.strip():
-            return None
-        if kind is SummaryKind.DISCUSSION and len(posts) < _MIN_POSTS_FOR_MODEL:
+        if model is None or budget is None or not self._worth_asking(kind, paper, posts):
             return None
         shown = list(posts[:_MAX_POSTS_IN_PROMPT])
         text = self._render(self._prompts[kind], paper, shown)
@@ -153,8 +162,9 @@ class Engine:
             return None
         budget.spend(paper.arxiv_id, completion.input_tokens, completion.output_tokens)
         summary = self._summary(kind, paper, shown, wanted, completion)
-        if summary is None:
-            self.report.failures.append(f"{paper.arxiv_id} {kind.value}: model {model.name!r}: {_unusable(kind)}")
+        if isinstance(summary, str):
+            self.report.failures.append(f"{paper.arxiv_id} {kind.value}: model {model.name!r}: {summary}")
+            return None
         return summary
 
     def _render(self, template: Prompt, paper: Paper, posts: Sequence[Substantive]) -> str:
@@ -171,17 +181,20 @@ class Engine:
 
     def _summary(
         self, kind: SummaryKind, paper: Paper, posts: Sequence[Substantive], wanted: str, completion: Completion
-    ) -> Summary | None:
-        """The model's answer as a summary with its provenance, or None if the answer cannot be used."""
+    ) -> Summary | str:
+        """The model's answer as a summary with its provenance, or why the answer cannot be used."""
         sources: tuple[SourceRef, ...] = (abstract_source(paper),)
         claims: tuple[Claim, ...] = ()
         if kind is SummaryKind.TLDR:
-            text = normalize_space(completion.text)
+            text = _TLDR_LABEL.sub("", normalize_space(completion.text)).strip()
+            if word_count(text) > MAX_GENERATED_WORDS:
+                words = word_count(text)
+                return f"the answer has {words} words, more than {MAX_GENERATED_WORDS} (kept the extractive TL;DR)"
         else:
             sources, claims = parse_claims(completion.text, posts)
             text = cited_text(claims)
         if not text:
-            return None
+            return _UNUSABLE[kind]
         return Summary(
             arxiv_id=paper.arxiv_id, kind=kind, text=text, generator=LLM, model=completion.model,
             prompt_version=self._prompts[kind].version, language=self._settings.language, created_at=self._now,
@@ -195,7 +208,7 @@ def _configured(settings: SummarySettings, kind: SummaryKind) -> str:
     return settings.tldr_prompt if kind is SummaryKind.TLDR else settings.discussion_prompt
 
 
-def _unusable(kind: SummaryKind) -> str:
-    if kind is SummaryKind.TLDR:
-        return "the answer was empty"
-    return "no line of the answer cited a post it was given (kept the extractive summary)"
+_UNUSABLE = {
+    SummaryKind.TLDR: "the answer was empty (kept the extractive TL;DR)",
+    SummaryKind.DISCUSSION: "no line of the answer cited a post it was given (kept the extractive summary)",
+}
