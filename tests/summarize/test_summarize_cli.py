@@ -209,3 +209,10 @@ def test_summaries_survive_export_and_import(db: str, tmp_path: Path, capsys: py
     assert first == (tmp_path / "b.jsonl").read_bytes()
     assert b'"type":"summary"' in first and b'"tldr":{' in first
     assert SQLiteStore(str(tmp_path / "copy.db")).counts()["summaries"] == SQLiteStore(db).counts()["summaries"]
+
+
+def test_summarize_takes_the_newest_published_day(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --date: the newest day with a published digest of the preset (not the newest announced day)."""
+    run(capsys, "--db", db, "render", "--date", "2021-01-15", "--preset", "classic", "--out", str(tmp_path / "o"))
+    code, out, _ = run(capsys, "--db", db, "summarize", "--preset", "classic")
+    assert code == 0 and out.startswith("Listing day 2021-01-15 (classic): ")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from hotpapers.errors import StoreError
-from hotpapers.models import ArxivId, Claim, SourceRef, Summary, SummaryKind
+from hotpapers.models import ArxivId, Claim, Digest, SourceRef, Summary, SummaryKind
 from hotpapers.store import Store, open_store
 
 from factories import paper
@@ -81,3 +81,13 @@ def test_a_claim_must_cite_a_source_it_has() -> None:
     """A summary whose claim cites a source it does not list cannot be made."""
     with pytest.raises(ValueError, match="cites a source it does not have"):
         dataclasses.replace(_summary(), claims=(Claim("x", (5,)),))
+
+
+def test_the_latest_published_day_is_per_preset(store: Store) -> None:
+    """The newest day with a published digest of a preset; None for a preset never published."""
+    for day, preset in ((dt.date(2021, 4, 19), "default"), (dt.date(2021, 4, 20), "classic")):
+        start = dt.datetime.combine(day, dt.time(), dt.UTC)
+        store.save_digest(Digest(f"Hot Papers {day}", day, start, start, start, preset))
+    assert store.latest_published_day("default") == dt.date(2021, 4, 19)
+    assert store.latest_published_day("classic") == dt.date(2021, 4, 20)
+    assert store.latest_published_day("rising") is None

@@ -105,8 +105,7 @@ class SummarizeResult:
 
 def _default_day(store: Store, preset: str) -> dt.date:
     """The newest day with a published digest of ``preset``, else the newest announced day."""
-    published = [d.date for d in store.iter_digests() if d.preset == preset]
-    day = max(published, default=None) or max(store.announced_dates(), default=None)
+    day = store.latest_published_day(preset) or max(store.announced_dates(), default=None)
     if day is None:
         raise UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
     return day

@@ -166,3 +166,7 @@ class Store(Protocol):
     def iter_summaries(self) -> Iterator[Summary]:
         """All stored summaries, by paper, kind and generator."""
         ...
+
+    def latest_published_day(self, preset: str) -> dt.date | None:
+        """The newest day with a published digest of ``preset``, if any."""
+        ...

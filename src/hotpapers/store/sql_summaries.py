@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -86,6 +87,11 @@ class SummaryQueries:
                 ).fetchall()
                 found.extend(_from_row(r) for r in rows)
         return found
+
+    def latest_published_day(self, preset: str) -> dt.date | None:
+        """The newest day with a published digest of ``preset`` (the day ``hotpapers summarize`` takes by default)."""
+        row = self._execute("SELECT max(day) FROM digests WHERE preset = ?", (preset,)).fetchone()
+        return None if row is None or row[0] is None else dt.date.fromisoformat(row[0])
 
     def iter_summaries(self) -> Iterator[Summary]:
         """All stored summaries, by paper, kind and generator."""
