@@ -7,11 +7,15 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
 import pgcluster
+
+if TYPE_CHECKING:
+    import llmstandin
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,3 +86,31 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "t.db")
     return str(request.getfixturevalue("postgres_url"))
+
+
+# -- the summaries: a local stand-in model, registered through llm's plugin hooks -------------------------------------
+
+
+@pytest.fixture
+def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[llmstandin.Behaviour]:
+    """The stand-in models of ``tests/llmstandin.py`` registered with llm's plugin manager, with llm's home (keys,
+    aliases) a fresh folder. Yields the models' behaviour, to adjust; the plugin is unregistered afterwards.
+
+    ``llm`` is imported here, not at the top: every test process loads this file, and only the summaries' tests
+    need the library (and its plugins' entry points, which it scans on import)."""
+    import llm  # noqa: PLC0415
+    from llm.plugins import pm  # noqa: PLC0415
+
+    import llmstandin  # noqa: PLC0415
+
+    monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm-home"))
+    monkeypatch.delenv("HOTPAPERS_STANDIN_KEY", raising=False)
+    monkeypatch.setattr(llmstandin, "BEHAVIOUR", llmstandin.Behaviour())
+    llmstandin.PROMPTS.clear()
+    plugin = llmstandin.StandinPlugin()
+    pm.register(plugin, name="hotpapers-standin")
+    assert "standin" in {m.model_id for m in llm.get_models()}
+    try:
+        yield llmstandin.BEHAVIOUR  # the fresh one set above
+    finally:
+        pm.unregister(plugin)

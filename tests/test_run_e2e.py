@@ -14,7 +14,9 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import orjson
 import pytest
 
 from hotpapers.cli import app, main
@@ -22,6 +24,9 @@ from hotpapers.store import SQLiteStore, open_store
 
 from enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
 from localserver import Reply, Served, request_body, serve
+
+if TYPE_CHECKING:
+    import llmstandin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # Thursday 20:40 EST: Thursday's listing has closed
@@ -187,3 +192,44 @@ def test_run_no_enrich_asks_no_provider(server: Served, tmp_path: Path, capsys: 
     """``run --no-enrich`` sends nothing to GitHub, Semantic Scholar or the Hub's paper records."""
     assert main(["run", "--no-enrich"]) == 0
     assert not [p for p in server.requests if p.startswith(("/gh/", "/s2/", "/hf/papers/"))]
+
+
+def test_run_summarises_the_listed_papers_before_rendering(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no model: the published digest's papers carry extractive TL;DRs, and a second run rewrites the same
+    dataset byte for byte (summaries are cached, not made again)."""
+    assert main(["run", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "summaries of " in out and "tldr extractive" in out
+    dataset = tmp_path / "out" / "json" / f"{DAY}.json"
+    first = dataset.read_bytes()
+    papers = orjson.loads(first)["papers"]
+    assert papers and all(p["tldr"]["generator"] == "extractive" for p in papers if p["paper"]["abstract"])
+    published = _store(tmp_path).load_digest(dt.date(2024, 11, 28), "default")
+    assert published is not None and all(p.tldr for p in published.papers if p.paper.abstract)
+    assert main(["run", "--format", "json"]) == 0
+    assert "new none" in capsys.readouterr().out
+    assert dataset.read_bytes() == first
+
+
+def test_run_reports_what_the_model_spent(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], standin: llmstandin.Behaviour,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A configured model writes the summaries; the run summary gives its calls, papers and tokens."""
+    monkeypatch.setenv("HOTPAPERS_SUMMARY_MODEL", "standin")
+    assert main(["run"]) == 0
+    assert "model standin: " in capsys.readouterr().out and standin.calls > 0
+
+
+def test_run_without_a_usable_model_still_publishes(
+    server: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str], standin: llmstandin.Behaviour,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A configured model that cannot be used is reported (exit 8); the digest is written with extractive summaries."""
+    monkeypatch.setenv("HOTPAPERS_SUMMARY_MODEL", "standin-keyed")  # no key set
+    assert main(["run"]) == 8
+    out = capsys.readouterr().out
+    assert "summary model FAILED (extractive summaries instead): model 'standin-keyed': No key found" in out
+    assert (tmp_path / "out" / f"{DAY}---Hot-Papers.md").exists()

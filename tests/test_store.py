@@ -271,7 +271,8 @@ def test_counts_cover_every_record_table(store: Store) -> None:
     """``counts`` reports each record table of a fresh store as zero."""
     assert store.counts() == dict.fromkeys(
         ("papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "account_profiles",
-         "code_links", "repo_snapshots", "artifact_snapshots", "citation_snapshots"), 0
+         "code_links", "repo_snapshots", "artifact_snapshots", "citation_snapshots",
+         "summaries"), 0
     )
 
 

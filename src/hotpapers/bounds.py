@@ -41,6 +41,7 @@ from hotpapers.models import (
     PostGone,
     RankedPaper,
     RepoSnapshot,
+    Summary,
 )
 
 __all__ = [
@@ -206,8 +207,9 @@ _FIELDS: tuple[tuple[type, tuple[str, ...], tuple[str, ...]], ...] = (
     (RepoSnapshot, ("observed_at", "created_at"), ("stars",)),
     (ArtifactSnapshot, ("observed_at",), ("models", "datasets", "spaces")),
     (CitationSnapshot, ("observed_at",), ("citations", "influential")),
+    (Summary, ("created_at",), ("input_tokens", "output_tokens")),
 )
-"""The instants and counts of the record types checked field by field (profiles, enrichment)."""
+"""The instants and counts of the record types checked field by field (profiles, enrichment, summaries)."""
 
 
 def _check_enrichment(value: PaperEnrichment, field: str) -> None:
@@ -231,6 +233,10 @@ def _check_ranked(item: RankedPaper, field: str) -> None:
     _check_paper(item.paper, f"{field}paper.")
     if item.enrichment is not None:
         _check_enrichment(item.enrichment, f"{field}enrichment.")
+    for name in ("tldr", "discussion"):
+        summary = getattr(item, name)
+        if summary is not None:
+            _check_fields(summary, f"{field}{name}.", ("created_at",), ("input_tokens", "output_tokens"))
     for i, term in enumerate(item.breakdown):
         _finite(term.value, f"{field}breakdown[{i}].value")
     for i, shown in enumerate(item.posts):

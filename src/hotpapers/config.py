@@ -19,8 +19,8 @@ from typing import Any
 from hotpapers.errors import ConfigError
 
 __all__ = [
-    "DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "EnrichSettings", "Settings", "load_settings",
-    "parse_size",
+    "DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "EnrichSettings", "Settings", "SummarySettings",
+    "load_settings", "parse_size",
 ]  # fmt: skip
 
 DEFAULT_DB = "hotpapers.db"
@@ -112,6 +112,18 @@ class EnrichSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SummarySettings:
+    """How papers are summarised (``[summaries]``; docs/summaries.md). No model: extractive summaries only."""
+
+    model: str = ""  # an llm model id or alias (e.g. "gpt-4o-mini"); empty: no model, extractive summaries
+    language: str = "English"  # the language generated summaries are written in
+    tldr_prompt: str = ""  # a prompt template ($title, $abstract, $language); empty: the built-in one
+    discussion_prompt: str = ""  # a prompt template ($title, $posts, $language); empty: the built-in one
+    max_papers: int = 30  # per run: at most this many listed papers are sent to the model (top ranks first)
+    max_tokens: int = 60_000  # per run: at most this many tokens (prompts and answers) are spent
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings of one invocation."""
 
@@ -127,6 +139,7 @@ class Settings:
     ranking: dict[str, dict[str, Any]] = field(default_factory=dict)  # [ranking.PRESET] tables, checked on use
     # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
     firehose_max_line_bytes: int = 16 << 20
+    summaries: SummarySettings = field(default_factory=SummarySettings)
     config_path: Path | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds: the longest wait of any request (HOTPAPERS_HTTP_TIMEOUT)
     source_env: dict[str, str] = field(default_factory=dict)  # source tables as HOTPAPERS_* names (SOURCE_KEYS)
@@ -137,6 +150,18 @@ _ENV_ARXIV = {
     "HOTPAPERS_ARXIV_RSS_URL": "rss_url",
     "HOTPAPERS_OAI_URL": "oai_url",
 }
+
+
+_ZERO_ALLOWED = frozenset({"summaries.max_papers", "summaries.max_tokens"})
+"""Whole-number settings for which 0 means something (no model call at all); every other one is at least 1."""
+
+
+def _whole(name: str, value: object, where: Path) -> int:
+    """A whole-number setting: at least 1, or at least 0 for the few where 0 means something."""
+    least, words = (0, "a non-negative integer") if name in _ZERO_ALLOWED else (1, "a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"{where}: {name} must be {words}")
+    return value
 
 
 def _value(name: str, value: object, default: object, where: Path) -> object:
@@ -157,9 +182,7 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
         except ValueError as e:
             raise ConfigError(f"{where}: {e}") from None
     if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{where}: {name} must be a positive integer")
-        return value
+        return _whole(name, value, where)
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(f"{where}: {name} must be a non-negative number")
@@ -169,14 +192,17 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
     return value
 
 
+_TABLES = (ArxivSettings, EnrichSettings, SummarySettings, Path, dict)
+"""Settings that are tables of their own (or not settable), never a top-level key."""
+
+
 def _checked(section: str, raw: Mapping[str, Any], template: object, where: Path) -> dict[str, Any]:
     """Check the keys and value types of one TOML table against a dataclass's defaults."""
     known = {f.name: getattr(template, f.name) for f in fields(template)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = f"{section}.{key}" if section else key
-        nested = isinstance(known.get(key), ArxivSettings | EnrichSettings | Path | dict)
-        if key not in known or nested or key == "config_path":
+        if key not in known or isinstance(known[key], _TABLES) or key == "config_path":
             raise ConfigError(f"{where}: unknown setting {name!r}")
         values[key] = _value(name, value, known[key], where)
     return values
@@ -196,12 +222,18 @@ def _from_file(path: Path) -> Settings:
     ranking = data.pop("ranking", {})
     if not isinstance(ranking, dict) or not all(isinstance(v, dict) for v in ranking.values()):
         raise ConfigError(f"{path}: [ranking] must hold one table per preset, e.g. [ranking.default]")
+    summaries_raw = data.pop("summaries", {})
+    if not isinstance(summaries_raw, dict):
+        raise ConfigError(f"{path}: [summaries] must be a table")
     source_env = _source_tables(data, path)
     top = _checked("", data, Settings(), path)
     if "http_timeout" in top and not 0 < top["http_timeout"] < float("inf"):
         raise ConfigError(f"{path}: http_timeout must be a positive number of seconds")
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
-    return Settings(**top, arxiv=arxiv, enrich=enrich, ranking=ranking, config_path=path, source_env=source_env)
+    summaries = SummarySettings(**_checked("summaries", summaries_raw, SummarySettings(), path))
+    return Settings(
+        **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, config_path=path, source_env=source_env
+    )
 
 
 def _source_value(name: str, value: object, kind: type, where: Path) -> str:
@@ -298,6 +330,8 @@ def load_settings(
     urls: dict[str, Any] = {attr: env[var] for var, attr in _ENV_ARXIV.items() if env.get(var)}
     if urls:
         settings = replace(settings, arxiv=replace(settings.arxiv, **urls))
+    if env.get("HOTPAPERS_SUMMARY_MODEL"):
+        settings = replace(settings, summaries=replace(settings.summaries, model=env["HOTPAPERS_SUMMARY_MODEL"]))
     if env.get("HOTPAPERS_CONTACT"):
         settings = replace(settings, contact=env["HOTPAPERS_CONTACT"])
     if env.get("HOTPAPERS_MAX_RECORD_BYTES"):

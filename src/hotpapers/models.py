@@ -25,6 +25,7 @@ __all__ = [
     "BreakdownItem",
     "CitationInfo",
     "CitationSnapshot",
+    "Claim",
     "CodeHost",
     "CodeInfo",
     "CodeLink",
@@ -44,6 +45,9 @@ __all__ = [
     "RankedPaper",
     "RankedPost",
     "RepoSnapshot",
+    "SourceRef",
+    "Summary",
+    "SummaryKind",
     "ensure_utc",
     "repo_key",
 ]
@@ -224,6 +228,67 @@ class BreakdownItem:
     kind: str = ""
 
 
+class SummaryKind(StrEnum):
+    """What a summary summarises: the paper (from its abstract) or the discussion (from its posts)."""
+
+    TLDR = "tldr"
+    DISCUSSION = "discussion"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a summary's words came from: a post (``platform``, ``item_id`` its post id) or, for a TL;DR, the
+    paper's abstract (platform ``arxiv``, ``item_id`` the versioned id such as ``2104.08223v2``)."""
+
+    platform: str
+    item_id: str
+    url: str = ""
+    author: str = ""  # the post's author handle ('' for an abstract)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement of a discussion summary and the sources it came from (indexes into ``Summary.sources``)."""
+
+    text: str
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A TL;DR or discussion summary of one paper, with its provenance.
+
+    ``generator`` is ``extractive`` (sentences chosen from the sources, no model) or ``llm`` (a model reached through
+    the ``llm`` library); ``model`` names the algorithm or model that wrote it and ``prompt_version`` the version of
+    the algorithm or prompt; ``language`` is the target language of a generated summary (None: the sources' own);
+    ``input_hash`` identifies everything it was made from, so it is made again only when that changes.
+    """
+
+    arxiv_id: ArxivId
+    kind: SummaryKind
+    text: str
+    generator: str
+    model: str
+    prompt_version: str
+    language: str | None
+    created_at: dt.datetime
+    input_hash: str
+    sources: tuple[SourceRef, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", ensure_utc(self.created_at, "Summary.created_at"))
+        for claim in self.claims:
+            if any(not 0 <= i < len(self.sources) for i in claim.sources):
+                raise ValueError(f"Summary claim cites a source it does not have: {claim.sources}")
+        for name in ("input_tokens", "output_tokens"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"Summary.{name} must be >= 0, got {value}")
+
+
 @dataclass(frozen=True, slots=True)
 class RankedPaper:
     """A paper at its rank in a digest, with the posts shown under it and why it ranks there."""
@@ -237,6 +302,8 @@ class RankedPaper:
     likes: int = 0
     counted_at: dt.datetime | None = None  # the latest observation behind the counts (all posts, not only shown)
     enrichment: PaperEnrichment | None = None  # code, artifacts and citations as of the ranking (hotpapers enrich)
+    tldr: Summary | None = None  # the paper in two lines (hotpapers.summarize)
+    discussion: Summary | None = None  # what the substantive posts about it say, each claim citing its posts
 
     def __post_init__(self) -> None:
         if self.counted_at is not None:

@@ -28,6 +28,7 @@ from hotpapers.models import (
     Post,
     PostKind,
     RepoSnapshot,
+    Summary,
 )
 from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
@@ -41,6 +42,8 @@ from hotpapers.serialize import (
     post_to_dict,
     snapshot_from_dict,
     snapshot_to_dict,
+    summary_from_dict,
+    summary_to_dict,
 )
 from hotpapers.serialize_accounts import profile_from_dict, profile_to_dict
 from hotpapers.serialize_enrich import ENRICHMENT_PARSERS, enrichment_record_to_dict
@@ -62,7 +65,7 @@ FORMAT_VERSION = 1
 
 NativeRecord = (
     Paper | Announcement | Post | EngagementSnapshot | CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
-    | Digest | AccountProfile
+    | Digest | AccountProfile | Summary
 )
 
 
@@ -81,7 +84,8 @@ def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
 
 
 def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
-    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0, "profile": 0}
+    counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0, "profile": 0,
+              "summary": 0}
     out = _Redacted(raw, redactor_for_bytes())
     out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
     for paper in store.iter_papers():
@@ -104,6 +108,9 @@ def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
     for profile in store.iter_profiles():
         out.write(_line({"type": "profile", **profile_to_dict(profile)}))
         counts["profile"] += 1
+    for summary in store.iter_summaries():
+        out.write(_line({"type": "summary", **summary_to_dict(summary)}))
+        counts["summary"] += 1
     return counts
 
 
@@ -152,6 +159,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
     "digest": digest_from_dict,
     "profile": profile_from_dict,
     **ENRICHMENT_PARSERS,
+    "summary": summary_from_dict,
 }
 
 

@@ -37,6 +37,7 @@ from hotpapers.models import (
     Post,
     PostGone,
     RepoSnapshot,
+    Summary,
 )
 from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
 from hotpapers.ranking import rank
@@ -109,6 +110,7 @@ _IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
     "repo_snapshot": lambda r: import_key("repo_snapshot", r.url, r.observed_at),  # url: repo_key'd already
     "artifact_snapshot": lambda r: import_key("artifact_snapshot", r.arxiv_id, r.observed_at),
     "citation_snapshot": lambda r: import_key("citation_snapshot", r.arxiv_id, r.observed_at),
+    "summary": lambda r: import_key("summary", r.arxiv_id, r.kind.value, r.generator),
 }
 
 _ENRICHMENT = (CodeLink, RepoSnapshot, ArtifactSnapshot, CitationSnapshot)
@@ -182,6 +184,12 @@ def _flush(
             counts.add(store.add_enrichment(fresh))
         if again:
             store.replace_enrichment(again)
+    summaries, again_summaries = _repeats(
+        store, [r for r in batch.get(Summary, []) if isinstance(r, Summary)], "summary", duplicates
+    )
+    if summaries or again_summaries:  # save_summaries replaces wholly: the last wins
+        store.save_summaries(summaries + again_summaries)
+        counts.add({"summaries": len(summaries)})
     batch.clear()
 
 
@@ -218,6 +226,7 @@ def _every_record(store: Store) -> Iterator[NativeRecord]:
     yield from store.iter_citation_snapshots()
     yield from store.iter_digests()
     yield from store.iter_profiles()
+    yield from store.iter_summaries()
 
 
 def copy_store(source: Store, dest: Store) -> WriteCounts:
@@ -381,6 +390,7 @@ def build_digest(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    finish: Callable[[Digest], Digest] | None = None,
 ) -> Digest:
     """The digest of ``day``: the published one if there is one (unless ``refresh``), else a new ranking.
 
@@ -390,6 +400,8 @@ def build_digest(
     ``options`` are the preset's own keyword arguments (``options=ClassicOptions(...)`` or ``DefaultOptions``);
     they apply when the day is ranked (pass ``refresh`` to rank a published day again with new options).
     A new ranking is dated :func:`digest_time` (``now`` only while the day's window is still open).
+    ``finish`` completes a new ranking before it is compared and saved (the summaries job adds the papers'
+    summaries: ``hotpapers.jobs.summarize``), so that what is published holds them.
 
     Raises:
         UsageError: nothing was announced on ``day`` in the store, or the preset is unknown.
@@ -406,6 +418,8 @@ def build_digest(
             store, preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
             **(options or {}),
         )
+    if finish is not None:
+        digest = finish(digest)
     if published is not None and dataclasses.replace(digest, generated_at=published.generated_at) == published:
         return published  # nothing changed but the clock: keep the published bytes (and publish nothing twice)
     store.save_digest(digest)
@@ -430,9 +444,11 @@ def render(
     now: dt.datetime,
     refresh: bool = False,
     options: Mapping[str, Any] | None = None,
+    finish: Callable[[Digest], Digest] | None = None,
     has_code: bool = False,
 ) -> RenderResult:
-    """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+    """Rank (or reload) the digest of ``day`` and write it in each of ``formats`` under ``out_dir``
+    (``refresh``, ``options`` and ``finish`` as for ``build_digest``).
 
     With ``has_code`` only the papers with a known code repository are written (ranked 1..n in the same order);
     the stored digest keeps every paper.
@@ -448,7 +464,7 @@ def render(
     if unknown:
         known = ", ".join(sorted(registry.writers))
         raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
-    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options)
+    digest = build_digest(store, day, preset=preset, now=now, refresh=refresh, options=options, finish=finish)
     if has_code:
         digest = only_with_code(digest)
     paths: list[Path] = []
@@ -480,18 +496,28 @@ class DemoResult:
     site: list[Path] = field(default_factory=list)
 
 
-def demo(out_dir: Path, *, db: str | None, now: dt.datetime, preset: str = "default") -> DemoResult:
+def demo(
+    out_dir: Path,
+    *,
+    db: str | None,
+    now: dt.datetime,
+    preset: str = "default",
+    finish_for: Callable[[Store], Callable[[Digest], Digest]] | None = None,
+) -> DemoResult:
     """The whole job offline on the bundled sample: import it into a demo store, rank each day, and write a Lumen
     post per day under ``out_dir/posts``, the feeds of the latest day under ``out_dir/feeds`` and the static site
-    of every day under ``out_dir/site``."""
+    of every day under ``out_dir/site``. ``finish_for(store)`` gives ``build_digest``'s ``finish`` (summaries)."""
     db_path = db or str(out_dir / "hotpapers-demo.db")
     sample = resources.files("hotpapers") / "data" / SAMPLE
     with resources.as_file(sample) as sample_path, open_store(db_path) as store:
         import_files(store, [sample_path])
         paths: list[Path] = []
         days = store.announced_dates()
+        finish = finish_for(store) if finish_for is not None else None
         for day in days:
-            result = render(store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now)
+            result = render(
+                store, day, formats=["lumen"], out_dir=out_dir / "posts", preset=preset, now=now, finish=finish
+            )
             paths.extend(result.paths)
         feeds = render(store, days[-1], formats=["atom", "rss", "jsonfeed"], out_dir=out_dir, preset=preset,
                        now=now).paths

@@ -1,5 +1,5 @@
 """The main job, ``hotpapers run``: ingest the day's arXiv announcement, collect from every source, enrich, rank,
-render."""
+summarise, render."""
 
 from __future__ import annotations
 
@@ -16,9 +16,12 @@ from hotpapers.config import Settings
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.ingest_job import DaySummary, ingest
 from hotpapers.jobs.enrich import ProviderReport, enrich, recent_days
+from hotpapers.jobs.summarize import open_model, summary_step
 from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
+from hotpapers.summarize.engine import SummaryReport
+from hotpapers.summarize.generative import LlmModel, ModelUnavailable
 
 __all__ = ["RunOptions", "RunSummary", "closed_day", "run"]
 
@@ -53,14 +56,18 @@ class RunSummary:
     outputs: list[Path] = field(default_factory=list)
     providers: list[ProviderReport] = field(default_factory=list)
     enriched_days: list[dt.date] = field(default_factory=list)
+    summaries: SummaryReport | None = None  # what summarising the listed papers did (and spent)
+    model_error: str | None = None  # why the configured summary model could not be used
 
     @property
     def failed(self) -> bool:
-        """True if arXiv, any source or any enrichment provider failed (the run still finished)."""
+        """True if arXiv, any source, any enrichment provider or the summary model failed (the run still finished)."""
         return (
             self.ingest_error is not None
             or any(s.failed for s in self.sources)
             or any(p.failed for p in self.providers)
+            or self.model_error is not None
+            or (self.summaries is not None and self.summaries.failed)
         )
 
 
@@ -122,10 +129,13 @@ def run(
     )
     if options.enrich and settings.enrich.run and summary.papers:
         _enrich(store, settings, registry, options, environment, summary, step)
-    step("ranking and rendering")
+    step("ranking, summarising and rendering")
+    finish, summary.summaries = summary_step(
+        store, settings.summaries, environment.now(), _summary_model(settings, environment, summary)
+    )
     result = render(
         store, day, formats=options.formats, out_dir=options.out_dir, preset=options.preset,
-        now=environment.now(), refresh=True, options=options.rank_options,
+        now=environment.now(), refresh=True, options=options.rank_options, finish=finish,
     )
     summary.ranked = len(result.digest.papers)
     summary.outputs = result.paths
@@ -144,6 +154,17 @@ def _enrich(
         store, registry, days=summary.enriched_days, names=options.providers, environment=environment,
         settings=settings.enrich, progress=lambda report: step(f"enriched with {report.name}"),
     )
+
+
+def _summary_model(settings: Settings, environment: Environment, summary: RunSummary) -> LlmModel | None:
+    """The configured summary model, or None (no model, or one that cannot be used: the run says why and goes on
+    with extractive summaries)."""
+    try:
+        return open_model(settings.summaries, None, environment.env)
+    except ModelUnavailable as e:
+        summary.model_error = str(e)
+        log.warning("summaries: %s; using extractive summaries", e)
+        return None
 
 
 def _no_day() -> dt.date:

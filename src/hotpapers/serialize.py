@@ -19,6 +19,7 @@ from hotpapers.models import (
     ArtifactCounts,
     BreakdownItem,
     CitationInfo,
+    Claim,
     CodeHost,
     CodeInfo,
     Digest,
@@ -32,6 +33,9 @@ from hotpapers.models import (
     PostKind,
     RankedPaper,
     RankedPost,
+    SourceRef,
+    Summary,
+    SummaryKind,
 )
 
 __all__ = [
@@ -49,6 +53,8 @@ __all__ = [
     "post_to_dict",
     "snapshot_from_dict",
     "snapshot_to_dict",
+    "summary_from_dict",
+    "summary_to_dict",
 ]
 
 JSON = dict[str, Any]
@@ -345,10 +351,78 @@ def enrichment_from_dict(obj: object) -> PaperEnrichment:
     )  # fmt: skip
 
 
+def summary_to_dict(summary: Summary) -> JSON:
+    """The native record of a summary (a TL;DR or discussion summary with its provenance)."""
+    return {
+        "arxiv_id": summary.arxiv_id,
+        "kind": summary.kind.value,
+        "text": summary.text,
+        "generator": summary.generator,
+        "model": summary.model,
+        "prompt_version": summary.prompt_version,
+        "language": summary.language,
+        "created_at": format_datetime(summary.created_at),
+        "input_hash": summary.input_hash,
+        "sources": [
+            {"platform": s.platform, "id": s.item_id, "url": s.url, "author": s.author} for s in summary.sources
+        ],
+        "claims": [{"text": c.text, "sources": list(c.sources)} for c in summary.claims],
+        "input_tokens": summary.input_tokens,
+        "output_tokens": summary.output_tokens,
+    }
+
+
+def _claim(obj: JSON) -> Claim:
+    sources = obj["sources"]
+    if not isinstance(sources, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in sources):
+        raise TypeError("claims: sources: expected a list of integers")
+    return Claim(_str(obj, "text"), tuple(sources))
+
+
+def summary_from_dict(obj: JSON) -> Summary:
+    """Parse a native summary record."""
+    sources, claims = obj.get("sources", []), obj.get("claims", [])
+    if not isinstance(sources, list) or not isinstance(claims, list):
+        raise TypeError("sources, claims: expected lists")
+    return Summary(
+        arxiv_id=canonical_id(_str(obj, "arxiv_id")),
+        kind=SummaryKind(_str(obj, "kind")),
+        text=_str(obj, "text"),
+        generator=_str(obj, "generator"),
+        model=_str(obj, "model"),
+        prompt_version=_str(obj, "prompt_version"),
+        language=_opt_str(obj, "language"),
+        created_at=parse_datetime(obj.get("created_at"), "created_at"),
+        input_hash=_str(obj, "input_hash"),
+        sources=tuple(
+            SourceRef(_str(s, "platform"), _str(s, "id"), _str(s, "url"), _str(s, "author")) for s in sources
+        ),
+        claims=tuple(_claim(c) for c in claims),
+        input_tokens=_opt_int(obj, "input_tokens"),
+        output_tokens=_opt_int(obj, "output_tokens"),
+    )
+
+
+def _summaries_to_dict(item: RankedPaper) -> JSON:
+    """A ranked paper's summaries, present only when it has them (older records stay byte-identical)."""
+    found = {"tldr": item.tldr, "discussion": item.discussion}
+    return {key: summary_to_dict(value) for key, value in found.items() if value is not None}
+
+
+def _opt_summary(obj: JSON, key: str) -> Summary | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(f"{key}: expected an object or null")
+    return summary_from_dict(value)
+
+
 def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
     extra = {} if item.enrichment is None else {"enrichment": enrichment_to_dict(item.enrichment)}
     return {
         **extra,
+        **_summaries_to_dict(item),
         "rank": item.rank,
         "score": item.score,
         "reposts": item.reposts,
@@ -401,6 +475,8 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
             )
             for p in _objects(obj["posts"], "posts")
         ),
+        tldr=_opt_summary(obj, "tldr"),
+        discussion=_opt_summary(obj, "discussion"),
     )
 
 

@@ -12,6 +12,7 @@ from hotpapers.models import (
     Archive,
     ArxivId,
     BreakdownItem,
+    Claim,
     Digest,
     EngagementSnapshot,
     LinkMethod,
@@ -21,6 +22,9 @@ from hotpapers.models import (
     PostEvidence,
     RankedPaper,
     RankedPost,
+    SourceRef,
+    Summary,
+    SummaryKind,
 )
 from hotpapers.store import open_store
 
@@ -34,6 +38,10 @@ HOSTILE_POST_TEXT = '"</script><script>alert(1)</script> read arxiv.org/abs/2104
 HOSTILE_URL = "javascript:alert(1)"
 HOSTILE_NAME = "<b onmouseover=alert(1)>mallory</b>"
 HOSTILE_LABEL = "<script>alert('why')</script> likes"
+HOSTILE_TLDR = "We prove <img src=x onerror=alert(1)> that a < b & c."
+HOSTILE_CLAIM = "“<script>alert('claim')</script> is a strong result”"
+HOSTILE_MODEL = "gpt-<b>evil</b>"
+HOSTILE_DATE = NOW.date().isoformat()  # the day the hostile summaries were made
 
 
 def sample_archive(tmp: Path) -> Archive:
@@ -94,11 +102,26 @@ def hostile_archive(day: dt.date = dt.date(2021, 4, 20)) -> Archive:
         breakdown=(BreakdownItem(HOSTILE_LABEL, 30.0), BreakdownItem("@mallory (x) retweets+likes", 10.0)),
         reposts=11,
         likes=22,
+        tldr=_summary(SummaryKind.TLDR, HOSTILE_TLDR, (SourceRef("arxiv", "2104.99999v1", HOSTILE_URL),), ()),
+        discussion=_summary(
+            SummaryKind.DISCUSSION,
+            f"{HOSTILE_CLAIM} [1, 2]",
+            (SourceRef("x", "1", HOSTILE_URL, HOSTILE_NAME), SourceRef("x", "2", "https://twitter.com/mallory/status/2",
+                                                                       "mallory")),
+            (Claim(HOSTILE_CLAIM, (0, 1)),),
+        ),
     )
     start = dt.datetime.combine(day, dt.time(0), dt.UTC)
     digest = Digest(f"Hot Papers {day} <script>", day, start, start + dt.timedelta(days=1), NOW, "classic", (ranked,))
     evidence = (PostEvidence(live, snaps[("x", "1")][-1]), PostEvidence(gone, snaps[("x", "2")][-1]))
     return Archive((digest,), {HOSTILE_ID: evidence}, snaps, NOW)
+
+
+def _summary(kind: SummaryKind, text: str, sources: tuple[SourceRef, ...], claims: tuple[Claim, ...]) -> Summary:
+    """A model's summary of the hostile paper, with markup in its text, model name and sources."""
+    return Summary(
+        HOSTILE_ID, kind, text, "llm", HOSTILE_MODEL, f"{kind.value}-1", "English", NOW, "0" * 64, sources, claims
+    )
 
 
 def combined_archive(tmp: Path) -> Archive:

@@ -20,7 +20,7 @@ import pytest
 from hotpapers.site import build_site
 from hotpapers.site._model import paper_path
 
-from sitedata import HOSTILE_ID, HOSTILE_TITLE, combined_archive
+from sitedata import HOSTILE_DATE, HOSTILE_ID, HOSTILE_MODEL, HOSTILE_TITLE, HOSTILE_TLDR, combined_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -278,3 +278,21 @@ def test_tex_renders_as_mathml_in_the_browser(tab: Tab, server: Server) -> None:
     box = tab.page.locator("p.abstract-text math").bounding_box()
     assert box is not None and box["width"] > 0
     assert tab.page.evaluate("getComputedStyle(document.querySelector('p.abstract-text math')).display") != "none"
+
+
+def test_paper_page_shows_the_tldr_with_who_wrote_it_and_when(browser: Any, server: Server) -> None:
+    """The paper page shows the TL;DR and beside it "TL;DR by MODEL on DATE", markup in them as text, at desktop
+    and phone widths (screenshots saved); a citation with a javascript: URL is no link."""
+    for name, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 375, "height": 667})):
+        tab = open_tab(browser, viewport=viewport)
+        try:
+            visit(tab, server.url + paper_path(HOSTILE_ID))
+            assert tab.page.locator("section.tldr .tldr-text").inner_text() == HOSTILE_TLDR
+            assert tab.page.locator("section.tldr .provenance").inner_text() == (
+                f"TL;DR by {HOSTILE_MODEL} on {HOSTILE_DATE}"
+            )
+            assert tab.page.locator("section.discussion li a.cite").count() == 1  # the https post only
+            assert tab.page.locator("img").count() == 0 and tab.dialogs == [] and tab.errors == []
+            tab.page.locator("section.tldr").screenshot(path=str(ARTIFACTS / f"site-paper-tldr-{name}.png"))
+        finally:
+            tab.page.context.close()

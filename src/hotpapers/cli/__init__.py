@@ -25,6 +25,7 @@ cli.lazy.update({
     "site": "hotpapers.cli.site:site",
     "enrich": "hotpapers.cli.enrich:enrich_command",
     "providers": "hotpapers.cli.enrich:providers_command",
+    "summarize": "hotpapers.cli.summarize:summarize_command",
 })
 
 

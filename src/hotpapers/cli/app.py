@@ -447,6 +447,7 @@ def render(
     """
     from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
     from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
+    from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415  (the summaries stack: on use only)
 
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
@@ -464,7 +465,7 @@ def render(
         if window is None and scope is None and day is not None:
             result = pipeline.render(
                 store, day, formats=formats, out_dir=out, preset=preset, now=now, refresh=refresh or flagged,
-                options=options, has_code=has_code,
+                options=options, has_code=has_code, finish=stored_summaries(store, ctx.settings, now),
             )
             paths = result.paths
         else:
@@ -497,9 +498,14 @@ def demo(ctx: Context, out: Path, preset: str) -> None:
     of the original tool's own data, so the demo ranks with classic, which reproduces its posts; try
     --preset default to compare (the sample's synthetic filler account then counts as one aggregator).
     """
+    from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415  (the summaries stack: on use only)
+
     db = ctx.db_option or str(out / "hotpapers-demo.db")
     with run_lock(db, "hotpapers demo"):
-        result = pipeline.demo(out, db=db, now=now_utc(), preset=preset)
+        now = now_utc()
+        result = pipeline.demo(
+            out, db=db, now=now, preset=preset, finish_for=lambda store: stored_summaries(store, ctx.settings, now)
+        )
     click.echo(f"store: {display_url(result.db)}")
     click.echo(f"{len(result.paths)} posts written under {out / 'posts'}:")
     for path in result.paths:

@@ -17,6 +17,7 @@ from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
 from hotpapers.cli.enrich import print_providers, provider_lines
 from hotpapers.cli.logs import summarised
+from hotpapers.cli.summarize import report_lines, report_record
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.jobs.enrich import provider_statuses
@@ -170,6 +171,10 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
     if summary.providers:
         days = summary.enriched_days
         print_providers(console, summary.providers, f"Enrichment ({len(days)} day{'s' if len(days) != 1 else ''})")
+    if summary.model_error:  # plain lines (no wrapping, no markup): they quote outside text
+        click.echo(f"summary model FAILED (extractive summaries instead): {summary.model_error}")
+    for line in report_lines(summary.summaries) if summary.summaries else ():
+        click.echo(line)
     for path in summary.outputs:
         console.print(f"wrote {path}")
 
@@ -220,5 +225,7 @@ def run_command(
         with summarised(), summarised("hotpapers.enrich"):  # their warnings are listed under the summary tables
             summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
+        if summary.summaries is not None:
+            record["summaries"] = report_record(summary.summaries)
     _print_summary(console, summary)
     return EXIT_PARTIAL if summary.failed else 0

@@ -9,6 +9,7 @@ import click
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx
+from hotpapers.jobs.summarize import stored_summaries
 from hotpapers.publish import publish_files
 
 __all__ = ["publish_command"]
@@ -39,8 +40,10 @@ def publish_command(
         chosen = day or max(store.announced_dates(), default=None)
         if chosen is None:
             raise click.UsageError("the store has no announced day yet")
+        now = now_utc()
         result = pipeline.render(
-            store, chosen, formats=formats, out_dir=repo / subdir, preset=preset or ctx.settings.preset, now=now_utc()
+            store, chosen, formats=formats, out_dir=repo / subdir, preset=preset or ctx.settings.preset, now=now,
+            finish=stored_summaries(store, ctx.settings, now),
         )
         published = publish_files(repo, result.paths, message=f"Hot Papers {chosen}", push=not no_push, remote=remote)
         summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed,

@@ -22,6 +22,7 @@ from hotpapers.models import (
     Post,
     PostEvidence,
     RepoSnapshot,
+    Summary,
 )
 
 __all__ = ["Store", "WriteCounts"]
@@ -270,4 +271,20 @@ class Store(Protocol):
 
     def paper_enrichment_fingerprints(self, arxiv_ids: Collection[ArxivId]) -> dict[ArxivId, str]:
         """For each paper with some enrichment, a fingerprint that changes whenever what its page shows of it may."""
+        ...
+
+    def save_summaries(self, summaries: Iterable[Summary]) -> int:
+        """Store summaries, replacing the one of the same paper, kind and generator. Returns rows written."""
+        ...
+
+    def summaries_for(self, arxiv_ids: Iterable[ArxivId]) -> list[Summary]:
+        """The stored summaries of ``arxiv_ids`` (every kind and generator), by paper, kind and generator."""
+        ...
+
+    def iter_summaries(self) -> Iterator[Summary]:
+        """All stored summaries, by paper, kind and generator."""
+        ...
+
+    def latest_published_day(self, preset: str) -> dt.date | None:
+        """The newest day with a published digest of ``preset``, if any."""
         ...

@@ -213,7 +213,30 @@ place and repository), and three time series appended like ``engagement``: a rep
 papers that share a repository share its series; the ETag of each answer makes the next request conditional),
 a paper's Hugging Face artifacts, and its citation counts. ``stars`` is NULL for a repository that is gone."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+
+_V7 = """
+CREATE TABLE summaries (
+    arxiv_id       TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL,             -- 'tldr' or 'discussion'
+    generator      TEXT NOT NULL,             -- 'extractive' or 'llm'
+    model          TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    language       TEXT,
+    created_at     TEXT NOT NULL,
+    input_hash     TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    sources        TEXT NOT NULL DEFAULT '[]',   -- JSON array of {platform, id, url, author}
+    claims         TEXT NOT NULL DEFAULT '[]',   -- JSON array of {text, sources: [index into sources]}
+    input_tokens   INTEGER,
+    output_tokens  INTEGER,
+    PRIMARY KEY (arxiv_id, kind, generator)
+);
+"""
+"""The summaries cache (``hotpapers.summarize``): the latest TL;DR and discussion summary of each paper per generator,
+with its provenance and the hash of its inputs, so that a summary is made once and made again only when asked or
+when what it was made from changed. A published digest keeps its own copy of the summaries it showed."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 REPAIR_TIMESTAMPS = _V4
 """The migration that repairs unpadded timestamps (tests find it by this name, whatever its number)."""
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,7 +33,7 @@ __all__ = ["RECORD_TABLES", "SQLReads"]
 
 RECORD_TABLES = (
     "papers", "announcements", "posts", "post_papers", "engagement", "digests", "runs", "account_profiles",
-    "code_links", "repo_snapshots", "artifact_snapshots", "citation_snapshots",
+    "code_links", "repo_snapshots", "artifact_snapshots", "citation_snapshots", "summaries",
 )  # fmt: skip
 """The tables ``counts()`` reports."""
 

@@ -2,7 +2,8 @@
 
 ``OUT/json/YYYY-MM-DD.json`` holds ``schema_version`` (:data:`SCHEMA_VERSION`), the digest (title, date, window,
 generated_at, preset) and every ranked paper with its rank, score, counts, breakdown, the paper's metadata, the
-posts shown with their engagement, and its enrichment (``code``, ``artifacts``, ``citations``). The schema is
+posts shown with their engagement, its enrichment (``code``, ``artifacts``, ``citations``) and its summaries
+(``tldr``, ``discussion``). The schema is
 ``docs/json-dataset.md``. Values are the stored ones, verbatim (titles are not whitespace-normalised; texts are not
 escaped: they are JSON strings). The bytes are deterministic: keys sorted, two-space indent, a final newline,
 datetimes as RFC 3339 UTC with ``Z``.
@@ -17,7 +18,17 @@ from typing import Any
 import orjson
 
 from hotpapers._fs import atomic_write_bytes
-from hotpapers.models import Digest, EngagementSnapshot, Paper, PaperEnrichment, Post, RankedPaper, RankedPost
+from hotpapers.models import (
+    Digest,
+    EngagementSnapshot,
+    Paper,
+    PaperEnrichment,
+    Post,
+    RankedPaper,
+    RankedPost,
+    Summary,
+    SummaryKind,
+)
 from hotpapers.writers._text import scrub
 
 __all__ = ["SCHEMA_VERSION", "JsonWriter", "digest_dataset", "render_json"]
@@ -91,6 +102,8 @@ def _ranked(item: RankedPaper) -> dict[str, Any]:
         ],
         "paper": _paper(item.paper),
         "posts": [_post(p) for p in item.posts],
+        "tldr": _summary(item.tldr),
+        "discussion": _summary(item.discussion),
         **_enrichment(item.enrichment),
     }
 
@@ -123,6 +136,30 @@ def _enrichment(value: PaperEnrichment | None) -> dict[str, Any]:
             "observed_at": _time(cit.observed_at) if cit else None,
         },
     }
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    """A TL;DR or discussion summary with its provenance; a discussion's claims cite post ids."""
+    if summary is None:
+        return None
+    ids = [scrub(s.item_id) for s in summary.sources]
+    found: dict[str, Any] = {
+        "text": scrub(summary.text),
+        "generator": scrub(summary.generator),
+        "model": scrub(summary.model),
+        "prompt_version": scrub(summary.prompt_version),
+        "language": _text(summary.language),
+        "created_at": _time(summary.created_at),
+        "sources": ids,
+    }
+    if summary.kind is SummaryKind.DISCUSSION:
+        found["source_posts"] = [
+            {"platform": scrub(s.platform), "post_id": scrub(s.item_id), "url": scrub(s.url),
+             "author_handle": scrub(s.author)}
+            for s in summary.sources
+        ]
+        found["claims"] = [{"text": scrub(c.text), "sources": [ids[i] for i in c.sources]} for c in summary.claims]
+    return found
 
 
 def _paper(paper: Paper) -> dict[str, Any]:
