@@ -63,13 +63,19 @@ class SourceReport:
         return self.error is not None
 
 
+def _sleep(seconds: float) -> None:
+    """``time.sleep``, looked up when called (a default of ``time.sleep`` itself would be bound at import, and a
+    test that freezes the clock and patches ``time.sleep`` would still sleep every throttle interval for real)."""
+    time.sleep(seconds)
+
+
 @dataclass(frozen=True)
 class Environment:
     """What sources get from the outside; tests replace every part."""
 
     env: Mapping[str, str]
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = _sleep
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     transport: httpx.BaseTransport | None = None
     contact: str | None = None
