@@ -56,7 +56,7 @@ def test_unreachable_server_is_one_clear_error_without_password() -> None:
 
 def test_malformed_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """A URL libpq cannot parse exits with the store error code and one line naming it."""
-    assert main(["--db", "postgresql://hot:s3cret@db.example:notaport/papers", "export"]) == StoreError.exit_code
+    assert main(["--db", "postgresql://hot:s3cret@127.0.0.1:notaport/papers", "export"]) == StoreError.exit_code
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "notaport" in err and "s3cret" not in err
 
