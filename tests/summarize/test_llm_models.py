@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import builtins
 import json
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 import llm
 import pytest
 
+from hotpapers.redact import redact
 from hotpapers.summarize.generative import ModelFailed, ModelUnavailable, load_model
 from hotpapers.summarize.redact import known_secrets, scrub
 
@@ -104,6 +106,16 @@ def test_scrub_masks_secrets_in_every_form_and_key_shapes() -> None:
     cleaned = scrub(text, secrets)
     assert cleaned == "bad key *** and *** *** and ***"
     assert "/root" not in secrets and "1" not in secrets
+
+
+def test_a_model_key_is_masked_everywhere_text_leaves_hotpapers() -> None:
+    """A model key found in the environment is registered with hotpapers.redact: masked in a JSON-escaped or
+    base64 (HTTP Basic) echo too, and in any later error or log line, not only in scrub's messages."""
+    key = "gsk-model-key/with+chars=0123456789"
+    known_secrets({"GROQ_API_KEY": key})
+    basic = base64.b64encode(f"user:{key}".encode()).decode()
+    shown = redact(f"sent {json.dumps(key)} as Basic {basic}")
+    assert key not in shown and json.dumps(key)[1:-1] not in shown and basic not in shown
 
 
 def test_scrub_caps_long_messages() -> None:
