@@ -105,3 +105,15 @@ def test_a_new_summary_rewrites_exactly_that_paper_page(tmp_path: Path) -> None:
         report = build_site_from_store(store, out)
     assert [p.relative_to(out).as_posix() for p in report.written] == [paper_path(target.paper.arxiv_id)]
     assert "TL;DR by" in (out / paper_path(target.paper.arxiv_id)).read_text(encoding="utf-8")
+
+
+def test_the_tldrs_tex_is_mathml_like_the_abstracts(tmp_path: Path) -> None:
+    """An extractive TL;DR is sentences of the abstract: its ``$…$`` is MathML there too, not raw TeX."""
+    archive = hostile_archive()
+    ranked = archive.digests[0].papers[0]
+    assert ranked.tldr is not None
+    tldr = dataclasses.replace(ranked.tldr, text="We bound the error by $O(n^2)$ steps.")
+    digest = dataclasses.replace(archive.digests[0], papers=(dataclasses.replace(ranked, tldr=tldr),))
+    doc = _page(dataclasses.replace(archive, digests=(digest,)), tmp_path, HOSTILE_ID)
+    (text,) = doc.xpath("//section[@class='tldr']/p[@class='tldr-text']")
+    assert text.xpath(".//math") and "$" not in text.text_content()
