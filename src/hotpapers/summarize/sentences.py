@@ -29,11 +29,24 @@ def _ends_with_abbreviation(piece: str) -> bool:
     return last.endswith(".") and last[:-1].lstrip("(").casefold() in _ABBREVIATIONS
 
 
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` with each run of whitespace one space, or a blank line where the run holds one (a paragraph break).
+
+    The segmenter reads whitespace: "(1)" after a line break continues a sentence, after a space it may start a list
+    item. arXiv wraps abstracts at arbitrary points, so a wrap must not decide where a sentence ends.
+    """
+    return _SPACE_RUN.sub(lambda m: "\n\n" if m.group().count("\n") >= 2 else " ", text).strip()
+
+
 def split_sentences(text: str, language: str = "en") -> list[str]:
-    """The sentences of ``text`` in order, whitespace-normalised; each is a verbatim piece of ``text``."""
+    """The sentences of ``text`` in order, whitespace-normalised; each is a verbatim piece of ``text`` (but for
+    whitespace), and where its lines are wrapped does not change them."""
     pieces: list[str] = []
     pending = ""
-    for piece in segment(language, text):
+    for piece in segment(language, _unwrapped(text)):
         pending += piece
         if not _ends_with_abbreviation(piece):
             pieces.append(pending)
