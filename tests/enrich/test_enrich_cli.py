@@ -120,3 +120,15 @@ def test_no_token_or_key_reaches_output_logs_store_or_export(
     texts += [p.read_bytes().decode("utf-8", "replace") for p in tmp_path.iterdir() if p.is_file()]
     for text in texts:
         assert GH_TOKEN not in text and S2_KEY not in text
+
+
+def test_a_providers_warnings_are_listed_once_under_the_table(
+    store: SQLiteStore, cli_env: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a provider warns about while it runs is listed under the table, not also interleaved in the log."""
+    cli_env.override("/gh/", Reply(b'{"message":"Bad request"}', 400, "application/json"))
+    main(["--db", store.url, "enrich", "--provider", "code"])
+    captured = capsys.readouterr()
+    listed = [line for line in captured.out.splitlines() if line.startswith("warning: code: ")]
+    assert listed and all(line.removeprefix("warning: code: ") not in captured.err for line in listed)
+    assert all(not line.startswith("warning: code: code: ") for line in listed)  # the name is said once

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, _parse_date, now_utc, pass_ctx
+from hotpapers.cli.logs import summarised
 from hotpapers.collect_job import Environment
 from hotpapers.errors import EXIT_PARTIAL, UsageError
 from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses, recent_days
@@ -57,7 +58,9 @@ def print_providers(console: Console, reports: list[ProviderReport], title: str)
         console.print(table)
     for report in reports:
         for message in report.warnings:
-            click.echo(f"warning: {report.name}: {message}")
+            click.echo(f"warning: {report.name}: {message.removeprefix(f'{report.name}: ')}")
+        if report.warnings_left_out:
+            click.echo(f"warning: {report.name}: {report.warnings_left_out} more warnings (-v shows them all)")
 
 
 def provider_lines(reports: list[ProviderReport]) -> list[str]:
@@ -106,7 +109,11 @@ def enrich_command(ctx: Context, day: dt.date | None, days: int, names: tuple[st
     console = Console(highlight=False)
     settings = replace(ctx.settings.enrich, all_papers=True) if all_papers else ctx.settings.enrich
     registry = load_registry()
-    with ctx.store() as store, pipeline.recorded_run(store, "enrich", now_utc()) as summary:
+    with (
+        ctx.store() as store,
+        pipeline.recorded_run(store, "enrich", now_utc()) as summary,
+        summarised("hotpapers.enrich"),  # the providers' warnings are listed under the table
+    ):
         chosen = _days(store.announced_dates(), day, days)
         reports = enrich(
             store, registry, days=chosen, names=list(names) or None, environment=_environment(ctx),
