@@ -142,7 +142,7 @@ def _day_child(db: str, day: str, preset: str) -> None:
         clock.append((time.perf_counter(), time.process_time()))
         result = render(store, the_day, formats=["lumen"], out_dir=Path(out), preset=preset, now=NOW, refresh=True)
         clock.append((time.perf_counter(), time.process_time()))
-        from hotpapers.plugins import load_registry  # noqa: PLC0415
+        from hotpapers.jobs.registry import load_registry  # noqa: PLC0415
 
         writer = load_registry().writers["lumen"]()
         clock.append((time.perf_counter(), time.process_time()))

@@ -48,9 +48,9 @@ from hotpapers.enrich.scholar import BATCH
 from hotpapers.enrich.scholar import MIN_INTERVAL as S2_INTERVAL
 from hotpapers.http import NO_RETRIES
 from hotpapers.jobs.enrich import ProviderReport, enrich
+from hotpapers.jobs.registry import load_registry
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.pipeline import store_records
-from hotpapers.plugins import load_registry
 from hotpapers.store import SQLiteStore
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"

@@ -31,9 +31,9 @@ from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import ArxivSettings, Settings
 from hotpapers.http import NO_RETRIES, make_client
 from hotpapers.ingest_job import ingest
+from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, Post
 from hotpapers.pipeline import store_records
-from hotpapers.plugins import load_registry
 from hotpapers.ranking import rank_classic
 from hotpapers.sources.jetstream import parse_event
 from hotpapers.sources.x_parse import parse_search_page

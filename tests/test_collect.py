@@ -13,8 +13,8 @@ from hotpapers.cli import collecting, main
 from hotpapers.collect_job import Environment, collect
 from hotpapers.errors import NetworkError, UsageError
 from hotpapers.http import NO_RETRIES
-from hotpapers.models import AccountProfile, PostGone
-from hotpapers.plugins import CollectRequest, Record, Registry, SourceContext, SourceStatus
+from hotpapers.models import AccountProfile, PostGone, Record
+from hotpapers.plugins import CollectRequest, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
 
 from factories import DAY, T0, announcement, paper, post, snapshot

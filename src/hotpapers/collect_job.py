@@ -18,18 +18,9 @@ import httpx
 
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import RetryPolicy, make_client, timeout_from_seconds
-from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone
+from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone, Record
 from hotpapers.pipeline import day_window, store_records
-from hotpapers.plugins import (
-    Checkpoint,
-    CollectRequest,
-    Record,
-    Registry,
-    Source,
-    SourceContext,
-    SourceOutput,
-    SourceUsage,
-)
+from hotpapers.plugins import Checkpoint, CollectRequest, Registry, Source, SourceContext, SourceOutput, SourceUsage
 from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
 

@@ -44,6 +44,7 @@ __all__ = [
     "PostKind",
     "RankedPaper",
     "RankedPost",
+    "Record",
     "RepoSnapshot",
     "SourceRef",
     "Summary",
@@ -527,6 +528,14 @@ class CitationSnapshot:
 
 EnrichmentRecord = CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
 """What enrichment providers yield: records for the store, never files."""
+
+Record = (
+    Paper | Announcement | Post | EngagementSnapshot | PostGone | AccountProfile | EnrichmentRecord | Digest | Summary
+)
+"""Every record the store keeps: what sources yield (papers, announcements, posts, snapshots, ``PostGone``, account
+profiles), what enrichment providers yield, published digests and summaries. An import reads them from files (the
+native format has no ``PostGone``: a deleted post is a post marked deleted), and ``hotpapers.store.records`` writes
+any mix of them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,18 +17,9 @@ from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
 from hotpapers.models import (
-    AccountProfile,
-    Announcement,
-    ArtifactSnapshot,
-    CitationSnapshot,
-    CodeLink,
-    Digest,
-    EngagementSnapshot,
-    Paper,
     Post,
     PostKind,
-    RepoSnapshot,
-    Summary,
+    Record,
 )
 from hotpapers.redact import redactor_for_bytes
 from hotpapers.serialize import (
@@ -52,7 +43,6 @@ from hotpapers.store.base import Store
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
-    "NativeRecord",
     "bounded_lines",
     "export_store",
     "looks_native",
@@ -63,10 +53,6 @@ __all__ = [
 FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
-NativeRecord = (
-    Paper | Announcement | Post | EngagementSnapshot | CodeLink | RepoSnapshot | ArtifactSnapshot | CitationSnapshot
-    | Digest | AccountProfile | Summary
-)
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -150,7 +136,7 @@ def _post(obj: dict[str, Any]) -> Post:
     return post
 
 
-_PARSERS: dict[str, Callable[[dict[str, Any]], NativeRecord]] = {
+_PARSERS: dict[str, Callable[[dict[str, Any]], Record]] = {
     "paper": paper_from_dict,
     "announcement": announcement_from_dict,
     "post": _post,
@@ -172,7 +158,7 @@ def looks_native(first_line: bytes) -> bool:
     return isinstance(obj, dict) and (obj.get("type") == "header" or obj.get("type") in _PARSERS)
 
 
-def _parse_line(path: Path, number: int, line: bytes) -> NativeRecord | None:
+def _parse_line(path: Path, number: int, line: bytes) -> Record | None:
     where = f"{path}:{number}"
     try:
         obj = orjson.loads(line)
@@ -213,7 +199,7 @@ def _one_line(text: str) -> str:
 
 def read_native(
     path: Path, handle: IO[bytes], *, max_line_bytes: int = DEFAULT_MAX_RECORD_BYTES
-) -> Iterator[NativeRecord]:
+) -> Iterator[Record]:
     """Yield the records of a native file, one line at a time: memory holds one line, of at most
     ``max_line_bytes`` bytes (its newline not counted), however long the file or its lines.
 

@@ -36,10 +36,11 @@ from hotpapers.models import (
     PaperEvidence,
     Post,
     PostGone,
+    Record,
     RepoSnapshot,
     Summary,
 )
-from hotpapers.native import NativeRecord, export_store, looks_native, read_native, too_long
+from hotpapers.native import export_store, looks_native, read_native, too_long
 from hotpapers.ranking import rank
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
@@ -138,7 +139,7 @@ def _repeats(
 
 
 def _flush(
-    store: Store, batch: dict[type, list[NativeRecord | PostGone]], counts: WriteCounts,
+    store: Store, batch: dict[type, list[Record]], counts: WriteCounts,
     duplicates: dict[str, int] | None,
 ) -> None:
     papers, again_papers = _repeats(store, [r for r in batch.get(Paper, []) if isinstance(r, Paper)], "paper",
@@ -194,7 +195,7 @@ def _flush(
 
 
 def store_records(
-    store: Store, records: Iterable[NativeRecord | PostGone], *, duplicates: dict[str, int] | None = None
+    store: Store, records: Iterable[Record], *, duplicates: dict[str, int] | None = None
 ) -> WriteCounts:
     """Write records of any type in batches (papers before posts before snapshots), in one transaction.
 
@@ -202,7 +203,7 @@ def store_records(
     it wholly, and is counted there by kind.
     """
     counts = WriteCounts()
-    batch: dict[type, list[NativeRecord | PostGone]] = {}
+    batch: dict[type, list[Record]] = {}
     size = 0
     with store.transaction():
         for record in records:
@@ -215,7 +216,7 @@ def store_records(
     return counts
 
 
-def _every_record(store: Store) -> Iterator[NativeRecord]:
+def _every_record(store: Store) -> Iterator[Record]:
     yield from store.iter_papers()
     yield from store.iter_announcements()
     yield from store.iter_posts()
@@ -254,9 +255,9 @@ class ImportResult:
     duplicates: dict[str, int] = field(default_factory=dict)  # kind -> records that replaced an earlier one
 
 
-def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[NativeRecord]:
+def _legacy_records(path: Path, data: bytes, observed_at: dt.datetime | None) -> Iterator[Record]:
     batch = parse_legacy(data, str(path), observed_at=observed_at)
-    records: list[NativeRecord] = [*batch.papers, *batch.announcements, *batch.posts, *batch.snapshots]
+    records: list[Record] = [*batch.papers, *batch.announcements, *batch.posts, *batch.snapshots]
     for record in records:  # the parser checks as it reads; this is the import's last gate, as for native files
         try:
             check_record(record)
@@ -290,7 +291,7 @@ def _legacy_body(path: Path, first: bytes, handle: IO[bytes], limit: int) -> byt
 
 def _records(
     path: Path, handle: IO[bytes], observed_at: dt.datetime | None, limit: int, result: ImportResult
-) -> Iterator[NativeRecord]:
+) -> Iterator[Record]:
     """The records of one input, of whichever format its start says (recorded in ``result.formats``)."""
     first = handle.readline(limit + 1)
     if not first.strip():
@@ -457,7 +458,7 @@ def render(
         UsageError: unknown format or preset, or no papers for the day.
         WriterError: an output could not be written.
     """
-    from hotpapers.plugins import load_registry  # noqa: PLC0415  (the plugins bring the HTTP stack: not at start-up)
+    from hotpapers.jobs.registry import load_registry  # noqa: PLC0415  (the plugins bring the HTTP stack: not at start-up)
 
     registry = load_registry()
     unknown = [f for f in formats if f not in registry.writers]

@@ -1,12 +1,16 @@
-"""Extension points: the ``Source``, ``Provider`` and ``Writer`` protocols and the registry that holds them.
+"""Extension points: the ``Source``, ``Provider`` and ``Writer`` protocols, the records they exchange with
+hotpapers, and the ``Registry`` a plugin adds itself to.
 
-Built-in sources, enrichment providers and writers register exactly as third-party plugins do: a distribution
-declares an entry point in the group ``hotpapers`` naming a module with a ``register(registry)`` function::
+This module imports no implementation: sources, providers, writers and the jobs all import it, and it imports none
+of them. A distribution declares an entry point in the group ``hotpapers`` naming a module with a
+``register(registry)`` function::
 
     [project.entry-points.hotpapers]
     myplugin = "myplugin.hotpapers_plugin"
 
 and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)`` / ``registry.add_provider(...)``.
+The built-in sources, providers and writers register the same way (``hotpapers.jobs.registry``, which also loads
+the registry with every installed plugin: ``load_registry``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -22,16 +25,13 @@ import httpx
 
 from hotpapers.http import RetryPolicy
 from hotpapers.models import (
-    AccountProfile,
-    Announcement,
     ArxivId,
     CodeLink,
     Digest,
-    EngagementSnapshot,
     EnrichmentRecord,
     Paper,
     Post,
-    PostGone,
+    Record,
     RepoSnapshot,
 )
 
@@ -42,7 +42,6 @@ __all__ = [
     "EnrichRequest",
     "EnrichTarget",
     "Provider",
-    "Record",
     "Registry",
     "Source",
     "SourceContext",
@@ -50,10 +49,10 @@ __all__ = [
     "SourceStatus",
     "SourceUsage",
     "Writer",
-    "load_registry",
 ]
 
 ENTRY_POINT_GROUP = "hotpapers"
+"""The entry-point group plugins register under."""
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
@@ -81,12 +80,10 @@ class SourceUsage:
     note: str = ""
 
 
-Record = Paper | Announcement | Post | EngagementSnapshot | PostGone | AccountProfile
-"""What a source yields for the store, never files (an ``AccountProfile``: what the platform says of a post's
-author)."""
-
 SourceOutput = Record | Checkpoint | SourceUsage
-"""Everything a source may yield: records for the store, its own checkpoints, and what it spent."""
+"""Everything a source may yield: records for the store (papers, announcements, posts, snapshots, ``PostGone``,
+account profiles: what the platform says of a post's author; never files), its own checkpoints, and what it
+spent."""
 
 
 def _no_state(key: str) -> str | None:
@@ -278,17 +275,3 @@ class Registry:
         """Register an enrichment provider factory under ``name`` (it gets a ``SourceContext`` like a source)."""
         self.providers[name] = factory
 
-
-def load_registry() -> Registry:
-    """Build a registry from every module in the ``hotpapers`` entry-point group."""
-    registry = Registry()
-    # The built-ins are always loaded first (also when running from a source tree without metadata).
-    from hotpapers import builtin_plugins  # noqa: PLC0415 - loaded late: the built-ins import this module
-
-    builtin_plugins.register(registry)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.value == "hotpapers.builtin_plugins":
-            continue
-        module = ep.load()
-        module.register(registry)
-    return registry

@@ -25,9 +25,9 @@ from typing import Any
 
 from hotpapers.arxiv.calendar import is_listing_day
 from hotpapers.errors import UsageError
+from hotpapers.jobs.registry import load_registry
 from hotpapers.models import Announcement, AnnounceType, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
 from hotpapers.pipeline import day_window, digest_time, rank_enriched
-from hotpapers.plugins import load_registry
 from hotpapers.store.base import Store
 
 __all__ = [

@@ -9,8 +9,9 @@ import pytest
 
 from hotpapers.errors import UsageError
 from hotpapers.jobs.enrich import ORDER, ProviderReport, enrich, enrich_targets, provider_statuses, recent_days
+from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, CodeHost, CodeLink, EnrichmentRecord, FoundIn
-from hotpapers.plugins import EnrichRequest, Registry, SourceContext, SourceStatus, load_registry
+from hotpapers.plugins import EnrichRequest, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
 
 from enrichworld import DAY, EEG, GOODVIEWS, NOW, World, environment, settings

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import APIError, HotpapersError, ParseError
 from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind
-from hotpapers.plugins import CollectRequest, Record, Source, SourceContext
+from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind, Record
+from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.bluesky import (
     BlueskySource,
     parse_get_posts,

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
-from hotpapers.plugins import CollectRequest, Record, Source, SourceContext
+from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, Record
+from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.hackernews import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
 
 from localserver import Reply, Served, serve

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import RetryPolicy, make_client
-from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
+from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
 from hotpapers.pipeline import day_window
-from hotpapers.plugins import CollectRequest, Record, Source, SourceContext
+from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.huggingface import (
     MIN_INTERVAL,
     PAGE_SIZE,

@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotpapers.errors import APIError, NetworkError, UsageError
-from hotpapers.models import LinkMethod, PaperLink, Post, PostGone, PostKind
-from hotpapers.plugins import Record
+from hotpapers.models import LinkMethod, PaperLink, Post, PostGone, PostKind, Record
 from hotpapers.sources.jetstream import (
     Backoff,
     JetstreamEvent,

@@ -15,8 +15,8 @@ import stamina
 
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy, make_client
-from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone
-from hotpapers.plugins import Checkpoint, CollectRequest, Record, Source, SourceContext, SourceUsage
+from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone, Record
+from hotpapers.plugins import Checkpoint, CollectRequest, Source, SourceContext, SourceUsage
 from hotpapers.sources.x import QUERY, XSource
 
 from localserver import Reply, Served, serve

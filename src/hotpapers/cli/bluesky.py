@@ -31,13 +31,13 @@ import click
 
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
+from hotpapers.models import Record
 from hotpapers.sources.bluesky_records import PLATFORM
 from hotpapers.sources.jetstream_events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
 from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, scan_dump
 from hotpapers.store import Store
 
 if TYPE_CHECKING:  # only annotations: replay starts without the websocket and HTTP stacks (see run_listen)
-    from hotpapers.plugins import Record
     from hotpapers.sources.jetstream import ConsumeResult
 
 __all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]

@@ -21,7 +21,7 @@ from hotpapers.cli.summarize import report_lines, report_record
 from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
 from hotpapers.errors import EXIT_PARTIAL
 from hotpapers.jobs.enrich import provider_statuses
-from hotpapers.plugins import load_registry
+from hotpapers.jobs.registry import load_registry
 from hotpapers.run_job import RunOptions, RunSummary, run
 
 __all__ = ["collect_command", "run_command", "sources_command"]

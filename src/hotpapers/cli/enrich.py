@@ -19,7 +19,7 @@ from hotpapers.cli.logs import summarised
 from hotpapers.collect_job import Environment
 from hotpapers.errors import EXIT_PARTIAL, UsageError
 from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses, recent_days
-from hotpapers.plugins import load_registry
+from hotpapers.jobs.registry import load_registry
 
 __all__ = ["enrich_command", "print_providers", "provider_lines", "providers_command"]
 

@@ -44,8 +44,8 @@ from hotpapers.bounds import is_count
 from hotpapers.errors import ParseError
 from hotpapers.http import check_status, naming_request, redact_url, request
 from hotpapers.links import ids_from_urls
-from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone, Record
+from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
 from hotpapers.redact import register
 from hotpapers.sources.bluesky_profiles import fetch_profiles
 from hotpapers.sources.bluesky_records import (

@@ -43,8 +43,8 @@ from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.links import resolve_url
-from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, Record
+from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
 from hotpapers.sources.hackernews_users import USER_API_URL, fetch_users
 
 __all__ = [

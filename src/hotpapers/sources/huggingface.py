@@ -36,8 +36,8 @@ from hotpapers.arxiv.ids import parse_id
 from hotpapers.bounds import INSTANT_RANGE, MAX_COUNT, supported
 from hotpapers.errors import ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, request
-from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
+from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
 
 __all__ = [
     "API_URL",

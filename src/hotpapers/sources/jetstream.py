@@ -37,8 +37,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from hotpapers.errors import APIError, NetworkError, UsageError
 from hotpapers.http import redact_url, user_agent
-from hotpapers.models import Post
-from hotpapers.plugins import Record
+from hotpapers.models import Post, Record
 from hotpapers.sources.bluesky import POST_COLLECTION
 from hotpapers.sources.jetstream_events import (
     DEFAULT_JETSTREAM_URL,

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hotpapers.errors import InputError
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceStatus
+from hotpapers.models import Record
+from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
 from hotpapers.sources.legacy import parse_legacy
 
 __all__ = ["LegacySource"]

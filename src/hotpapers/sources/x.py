@@ -47,8 +47,8 @@ from hotpapers.http import (
     redact_url,
     request,
 )
-from hotpapers.models import AccountProfile
-from hotpapers.plugins import CollectRequest, Record, SourceContext, SourceOutput, SourceStatus
+from hotpapers.models import AccountProfile, Record
+from hotpapers.plugins import CollectRequest, SourceContext, SourceOutput, SourceStatus
 from hotpapers.sources.x_budget import (
     MIN_SEARCH_PAGE,
     ReadBudget,

@@ -1,15 +1,38 @@
-"""Registers the built-in sources, enrichment providers and writers, the same way a third-party plugin would."""
+"""The loader of plugins: the built-in sources, enrichment providers and writers, then every installed plugin.
+
+It sits above the stages it registers (``sources``, ``enrich``, ``writers``), which import only the protocols of
+``hotpapers.plugins``: no import runs back up. The built-ins register exactly as a third-party plugin does, through
+``register(registry)``, which the package's own entry point in the ``hotpapers`` group names.
+"""
 
 from __future__ import annotations
 
-from hotpapers.plugins import Registry
+from importlib.metadata import entry_points
 
-__all__ = ["register"]
+from hotpapers.plugins import ENTRY_POINT_GROUP, Registry
+
+__all__ = ["load_registry", "register"]
+
+_BUILTINS = "hotpapers.jobs.registry"
+_FORMER_BUILTINS = "hotpapers.builtin_plugins"  # the name an installation of hotpapers 0.1 declared
+
+
+def load_registry() -> Registry:
+    """Build a registry from the built-ins and every module in the ``hotpapers`` entry-point group."""
+    registry = Registry()
+    register(registry)  # the built-ins first, also when running from a source tree without metadata
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.value in (_BUILTINS, _FORMER_BUILTINS):
+            continue
+        module = ep.load()
+        module.register(registry)
+    return registry
 
 
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers, sources and enrichment providers to ``registry``."""
-    # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    # Imported here, not at the top: a plugin's stack (httpx, lxml, websockets) loads only when the registry is
+    # built, so that a command that needs none (replay, resolve) starts without them.
     from hotpapers.enrich.code import CodeProvider  # noqa: PLC0415
     from hotpapers.enrich.hub import HubProvider  # noqa: PLC0415
     from hotpapers.enrich.scholar import ScholarProvider  # noqa: PLC0415
