@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.arxiv.categories import CategoryFilter
 from hotpapers.arxiv.rss import parse_rss
-from hotpapers.pipeline import day_window
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 SOCIAL = FIXTURES / "social"
 DAY = dt.date(2024, 11, 28)  # the listing day of the recorded RSS feed
 NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # 40 minutes after that day's window closed
-WINDOW = day_window(DAY)
+WINDOW = listing_window(DAY)
 _TWITTER_EPOCH_MS = 1288834974657
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
 Json = dict[str, Any]

@@ -22,8 +22,9 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.models import Digest, RankedPaper, RankedPost
-from hotpapers.pipeline import build_digest, day_window, import_files
+from hotpapers.pipeline import build_digest, import_files
 from hotpapers.store import SQLiteStore
 from hotpapers.writers._text import arxiv_categories, scrub
 from hotpapers.writers.hugo import SHORTCODE, HugoWriter, render_hugo
@@ -68,7 +69,7 @@ def _hostile_digest(day: dt.date, rng: random.Random) -> Digest:
                   authors=(corpus_text(rng), corpus_text(rng)), primary_category=cats[0], categories=cats)
         shown = post(f"9{rank}", f"2201.0000{rank}", text=corpus_text(rng), author_name=corpus_text(rng))
         items.append(RankedPaper(rank, 10.0, p, (RankedPost(shown, snapshot(shown.post_id), 1.0),), ()))
-    close = day_window(day)[1]
+    close = listing_window(day)[1]
     title = f"Hot Papers {day} {corpus_text(rng)}"
     return Digest(title, day, close - dt.timedelta(days=1), close, close, corpus_text(rng), tuple(items))
 

@@ -224,8 +224,8 @@ def test_golden_through_store_and_cli(
     post's time); through the store a closed day is dated at the close of its window whatever the clock says
     (``pipeline.digest_time``), so the ``date`` line is the one line that differs.
     """
+    from hotpapers.arxiv.calendar import listing_window  # noqa: PLC0415
     from hotpapers.cli import app, main  # noqa: PLC0415 - only this test drives the CLI
-    from hotpapers.pipeline import day_window  # noqa: PLC0415
 
     monkeypatch.setattr(app, "now_utc", lambda: dt.datetime(2031, 1, 1, tzinfo=dt.UTC))
     legacy = tmp_path / f"{day}.json"
@@ -234,7 +234,7 @@ def test_golden_through_store_and_cli(
     assert main(["--db", db, "import", str(legacy)]) == 0
     assert main(["--db", db, "render", "--date", day, "--preset", "classic", "--out", str(tmp_path / "out")]) == 0
     name = f"{day}---Hot-Papers.md"
-    close = day_window(dt.date.fromisoformat(day))[1].astimezone(dt.UTC).isoformat()
+    close = listing_window(dt.date.fromisoformat(day))[1].astimezone(dt.UTC).isoformat()
     golden = (GOLDEN / name).read_text(encoding="utf-8")
     expected = re.sub(r'(?m)^date: "[^"]*"$', f'date: "{close}"', golden, count=1)
     assert (tmp_path / "out" / name).read_text(encoding="utf-8") == expected

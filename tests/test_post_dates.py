@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers.arxiv.calendar import is_listing_day
-from hotpapers.pipeline import build_digest, day_window, demo, digest_time, import_files, render
+from hotpapers.arxiv.calendar import is_listing_day, listing_window
+from hotpapers.pipeline import build_digest, demo, digest_time, import_files, render
 from hotpapers.store import SQLiteStore
 from hotpapers.windows import build_rollup, date_range
 
@@ -33,7 +33,7 @@ def _sample_store(path: Path) -> SQLiteStore:
 @given(day=LISTING_DAYS, after=AFTER)
 def test_closed_day_is_dated_at_its_window_close(day: dt.date, after: dt.timedelta) -> None:
     """Whenever a listing day is ranked after its window closed, it is dated at that close."""
-    close = day_window(day)[1]
+    close = listing_window(day)[1]
     assert digest_time(close, close + after) == close
 
 
@@ -44,15 +44,15 @@ def test_later_listing_day_is_dated_later(first: dt.date, gap: int, after: dt.ti
     second = first + dt.timedelta(days=gap)
     if not is_listing_day(second):
         second = next(d for d in (second + dt.timedelta(days=n) for n in range(1, 4)) if is_listing_day(d))
-    now = day_window(second)[1] + after
-    assert digest_time(day_window(first)[1], now) < digest_time(day_window(second)[1], now)
+    now = listing_window(second)[1] + after
+    assert digest_time(listing_window(first)[1], now) < digest_time(listing_window(second)[1], now)
 
 
 @given(day=LISTING_DAYS, early=st.timedeltas(dt.timedelta(seconds=1), dt.timedelta(days=3)))
 def test_open_day_is_dated_now_never_in_the_future(day: dt.date, early: dt.timedelta) -> None:
     """A day ranked before its window closed is dated when it is ranked, not at a future close."""
-    now = day_window(day)[1] - early
-    assert digest_time(day_window(day)[1], now) == now
+    now = listing_window(day)[1] - early
+    assert digest_time(listing_window(day)[1], now) == now
 
 
 def test_same_store_renders_the_same_bytes_at_any_time(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_same_store_renders_the_same_bytes_at_any_time(tmp_path: Path) -> None:
 def test_refresh_later_keeps_the_date_of_the_data(tmp_path: Path) -> None:
     """Ranking a day again (--refresh) years later, after new counts came in, still dates it at its close."""
     with _sample_store(tmp_path / "s.db") as store:
-        close = day_window(DAY)[1]
+        close = listing_window(DAY)[1]
         with store.transaction():
             store.add_snapshots([snapshot("1383990658680037381", 5000, 9000, close + dt.timedelta(days=30))])
         digest = build_digest(store, DAY, preset="classic", now=close + dt.timedelta(days=3000), refresh=True)
@@ -85,7 +85,7 @@ def test_demo_posts_are_dated_in_listing_order(tmp_path: Path) -> None:
         match = re.search(r'^date: "([^"]+)"$', path.read_text(encoding="utf-8"), re.MULTILINE)
         assert match is not None
         dated[day] = dt.datetime.fromisoformat(match[1])
-        assert dated[day] == day_window(day)[1]
+        assert dated[day] == listing_window(day)[1]
     assert len(dated) >= 4 and sorted(dated, key=dated.__getitem__) == sorted(dated)
 
 
@@ -100,12 +100,12 @@ def test_rollup_is_dated_at_the_close_of_its_range(tmp_path: Path) -> None:
         store.add_snapshots([snapshot("1")])
     with store:
         digest = build_rollup(store, date_range(DAY, tuesday), preset="classic", now=dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
-    assert digest.generated_at == day_window(tuesday)[1]
+    assert digest.generated_at == listing_window(tuesday)[1]
 
 
 @pytest.mark.parametrize("hours_early", [1, 30])
 def test_render_before_the_close_is_dated_at_render_time(tmp_path: Path, hours_early: int) -> None:
     """A day rendered while its window is still open (a preview) is dated at the render, never ahead."""
-    now = day_window(DAY)[1] - dt.timedelta(hours=hours_early)
+    now = listing_window(DAY)[1] - dt.timedelta(hours=hours_early)
     with _sample_store(tmp_path / "s.db") as store:
         assert build_digest(store, DAY, preset="classic", now=now).generated_at == now

@@ -9,10 +9,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.cli import main
 from hotpapers.errors import UsageError
 from hotpapers.models import Announcement, AnnounceType, ArxivId, EngagementSnapshot, PaperEvidence, Post
-from hotpapers.pipeline import day_window
 from hotpapers.store import SQLiteStore
 from hotpapers.windows import (
     date_range,
@@ -148,7 +148,7 @@ def test_bad_month_is_a_usage_error() -> None:
 def test_range_window_spans_first_to_last_listing_day() -> None:
     """A range from a Saturday to a Sunday spans the windows of the weekdays inside it."""
     span = date_range(dt.date(2021, 4, 17), dt.date(2021, 4, 25))
-    assert span.window() == (day_window(MONDAY)[0], day_window(dt.date(2021, 4, 23))[1])
+    assert span.window() == (listing_window(MONDAY)[0], listing_window(dt.date(2021, 4, 23))[1])
     assert span.title == "Hot Papers 2021-04-17 \u2013 2021-04-25"
 
 

@@ -16,10 +16,11 @@ from typing import Protocol
 
 import httpx
 
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import RetryPolicy, make_client, timeout_from_seconds
 from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone, Record
-from hotpapers.pipeline import day_window, store_records
+from hotpapers.pipeline import store_records
 from hotpapers.plugins import Checkpoint, CollectRequest, Registry, Source, SourceContext, SourceOutput, SourceUsage
 from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
@@ -153,7 +154,7 @@ def known_posts(evidence: Sequence[PaperEvidence], platform: str) -> tuple[Post,
 def _request(store: Store, day: dt.date, platform: str, now: dt.datetime) -> CollectRequest:
     evidence = store.evidence_for_day(day)
     papers = tuple(ArxivId(e.paper.arxiv_id) for e in evidence)
-    start, end = day_window(day)
+    start, end = listing_window(day)
     profiled = frozenset((p, h) for p, h in store.profiled_since(now - PROFILE_MAX_AGE) if p == platform)
     return CollectRequest(day, start, end, papers, known_posts(evidence, platform), profiled)
 

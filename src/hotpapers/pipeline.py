@@ -51,7 +51,6 @@ __all__ = [
     "ImportResult",
     "RenderResult",
     "build_digest",
-    "day_window",
     "demo",
     "digest_time",
     "export",
@@ -65,14 +64,6 @@ __all__ = [
 
 _BATCH = 500
 T = TypeVar("T")
-
-
-def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The window of listing day ``day`` (UTC): from its announcement (20:00 ET the evening before) to the next.
-
-    A date that is not a listing day (a weekend) gets its own calendar day in US Eastern time.
-    """
-    return listing_window(day)
 
 
 def digest_time(window_end: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -414,7 +405,7 @@ def build_digest(
         evidence = store.evidence_for_day(day)
         if not evidence:
             raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
-        start, end = day_window(day)
+        start, end = listing_window(day)
         digest = rank_enriched(
             store, preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
             **(options or {}),

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotpapers.arxiv.calendar import is_listing_day
+from hotpapers.arxiv.calendar import is_listing_day, listing_window
 from hotpapers.errors import UsageError
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import Announcement, AnnounceType, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
-from hotpapers.pipeline import day_window, digest_time, rank_enriched
+from hotpapers.pipeline import digest_time, rank_enriched
 from hotpapers.store.base import Store
 
 __all__ = [
@@ -69,7 +69,7 @@ class DateRange:
         """
         days = [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
         listing = [d for d in days if is_listing_day(d)] or days
-        return day_window(listing[0])[0], day_window(listing[-1])[1]
+        return listing_window(listing[0])[0], listing_window(listing[-1])[1]
 
 
 def date_range(start: dt.date, end: dt.date) -> DateRange:

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hotpapers.arxiv.calendar import listing_window
 from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
-from hotpapers.pipeline import day_window
 from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.huggingface import (
     MIN_INTERVAL,
@@ -263,7 +263,7 @@ def test_dates_of_a_friday_window() -> None:
 
 def test_dates_of_the_real_window() -> None:
     """The pipeline's window of listing day 2025-01-14 (a Tuesday, in EST) reads Monday and Tuesday."""
-    start, end = day_window(dt.date(2025, 1, 14))
+    start, end = listing_window(dt.date(2025, 1, 14))
     assert listing_dates(start, end, dt.date(2025, 2, 1)) == [dt.date(2025, 1, 13), dt.date(2025, 1, 14)]
 
 

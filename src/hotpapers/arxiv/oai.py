@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from hotpapers.arxiv.api import (
+from hotpapers.arxiv._xml import (
     ItemError,
     all_text,
     categories_in_order,

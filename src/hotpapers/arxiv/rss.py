@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from hotpapers.arxiv.api import (
+from hotpapers.arxiv._xml import (
     ItemError,
     all_text,
     categories_in_order,
