@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from attack_rings import ATTACKS, add, breadth, target, with_history
 from ranking_agreement import TOP, Day, Ranker, archive_path, classic, default, load_days, order, top_overlap
 
-from hotpapers.ranking_default import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions
 
 SIZES = (10, 25, 50, 100, 200)
 QUICK_SIZES = (10, 100)

@@ -34,7 +34,7 @@ from hotpapers.ingest_job import ingest
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, Post
 from hotpapers.pipeline import store_records
-from hotpapers.ranking import rank_classic
+from hotpapers.ranking.classic import rank_classic
 from hotpapers.sources.jetstream import parse_event
 from hotpapers.sources.x_parse import parse_search_page
 from hotpapers.store import SQLiteStore

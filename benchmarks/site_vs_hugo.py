@@ -43,7 +43,7 @@ import lxml.html
 from hotpapers.jobs.site import build_archive, build_site_from_store
 from hotpapers.models import Digest
 from hotpapers.pipeline import build_digest, import_files
-from hotpapers.ranking import rank_classic
+from hotpapers.ranking.classic import rank_classic
 from hotpapers.site import SiteReport, build_site
 from hotpapers.store import SQLiteStore
 from hotpapers.writers.hugo import HugoWriter

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 import pytest
 
-from hotpapers.ranking import rank_classic
+from hotpapers.ranking.classic import rank_classic
 from hotpapers.sources.legacy import parse_legacy
 from hotpapers.writers.lumen import render_lumen
 

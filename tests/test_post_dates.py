@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotpapers.arxiv.calendar import is_listing_day, listing_window
-from hotpapers.pipeline import build_digest, demo, digest_time, import_files, render
+from hotpapers.pipeline import build_digest, build_rollup, demo, digest_time, import_files, render
+from hotpapers.ranking.views import date_range
 from hotpapers.store import SQLiteStore
-from hotpapers.windows import build_rollup, date_range
 
 from factories import DAY, announcement, paper, post, snapshot
 

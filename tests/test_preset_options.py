@@ -8,9 +8,7 @@ import pytest
 
 from hotpapers.cli import main
 from hotpapers.errors import ConfigError, UsageError
-from hotpapers.preset_options import option_flags, preset_options
-from hotpapers.ranking import ClassicOptions
-from hotpapers.ranking_default import DefaultOptions
+from hotpapers.ranking.options import ClassicOptions, DefaultOptions, option_flags, preset_options
 
 SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
 POST = "2021-04-19---Hot-Papers.md"

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import UsageError
 from hotpapers.models import Digest, PaperEvidence, PostEvidence, PostKind
-from hotpapers.ranking import PRESETS, ClassicOptions, rank, rank_classic
+from hotpapers.ranking.classic import rank_classic
+from hotpapers.ranking.options import ClassicOptions
+from hotpapers.ranking.presets import PRESETS, rank
 
 from factories import DAY, T0, announcement, paper, post, snapshot
 

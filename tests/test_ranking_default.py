@@ -28,8 +28,9 @@ from hotpapers.models import (
     PostKind,
     RankedPaper,
 )
-from hotpapers.ranking import PRESETS, rank
-from hotpapers.ranking_default import DefaultOptions, rank_default
+from hotpapers.ranking.default import rank_default
+from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.presets import PRESETS, rank
 
 from factories import DAY, T0, announcement, paper, post
 

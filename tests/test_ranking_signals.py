@@ -10,17 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotpapers.authors import AuthorNames, fold, is_author
 from hotpapers.models import EngagementSnapshot, PaperEvidence, PostEvidence
-from hotpapers.ranking_default import DefaultOptions, rank_default
-from hotpapers.ranking_signals import (
-    AuthorNames,
-    account_signals,
-    fold,
-    is_author,
-    post_gross,
-    post_label,
-    post_points,
-)
+from hotpapers.ranking.default import rank_default
+from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.signals import account_signals, post_gross, post_label, post_points
 
 from factories import DAY, T0, announcement, paper, post
 

@@ -25,9 +25,10 @@ from hotpapers.models import (
     PostEvidence,
     RankedPaper,
 )
-from hotpapers.ranking_credibility import age_factor, credibility
-from hotpapers.ranking_default import DefaultOptions, rank_default
-from hotpapers.ranking_signals import at_release_hour, says_nothing
+from hotpapers.ranking.credibility import age_factor, credibility
+from hotpapers.ranking.default import rank_default
+from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.signals import at_release_hour, says_nothing
 from hotpapers.writers.json_writer import render_json
 
 from factories import DAY, T0, paper, post

@@ -13,14 +13,14 @@ from hotpapers.arxiv.calendar import listing_window
 from hotpapers.cli import main
 from hotpapers.errors import UsageError
 from hotpapers.models import Announcement, AnnounceType, ArxivId, EngagementSnapshot, PaperEvidence, Post
-from hotpapers.store import SQLiteStore
-from hotpapers.windows import (
+from hotpapers.ranking.views import (
     date_range,
     month_range,
     rising_evidence,
     rollup_evidence,
     week_range,
 )
+from hotpapers.store import SQLiteStore
 
 from factories import DAY, T0, announcement, paper, post, snapshot
 

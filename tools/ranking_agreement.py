@@ -33,8 +33,9 @@ from types import ModuleType
 import orjson
 
 from hotpapers.models import ArxivId, Digest, PaperEvidence, PostEvidence, RankedPaper
-from hotpapers.ranking import ClassicOptions, rank_classic
-from hotpapers.ranking_default import DefaultOptions, rank_default
+from hotpapers.ranking.classic import rank_classic
+from hotpapers.ranking.default import rank_default
+from hotpapers.ranking.options import ClassicOptions, DefaultOptions
 from hotpapers.sources.legacy import parse_legacy
 
 ROOT = Path(__file__).resolve().parents[1]

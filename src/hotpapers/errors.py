@@ -17,6 +17,10 @@
 Foreign errors (``sqlite3.Error``, ``httpx.HTTPError``, ``lxml.etree.XMLSyntaxError``, ``orjson.JSONDecodeError``)
 are wrapped where they cross into hotpapers, with ``raise ... from e``. The CLI turns each into one line on
 standard error and the exit code above. Exit code 8 means a run finished but some source or item failed.
+
+Messages speak the library's words: an error about a value the caller passed names it as the Python API does
+("listing day 2021-02-30: ...", "format docx: ...") and says which in ``subject``; the command line names its own
+option instead (``--date``, ``--format``: ``hotpapers.cli.words``).
 """
 
 from __future__ import annotations
@@ -48,10 +52,14 @@ class HotpapersError(Exception):
 
     exit_code = 1
 
-    def __init__(self, *args: object) -> None:
+    subject: str | None
+    """The value at fault, named as the message begins (``"listing day"``, ``"format"``), or None."""
+
+    def __init__(self, *args: object, subject: str | None = None) -> None:
         if args and isinstance(args[0], str):
             args = (redact(args[0]), *args[1:])
         super().__init__(*args)
+        self.subject = subject
 
 
 class UsageError(HotpapersError):
@@ -95,8 +103,10 @@ class NetworkError(HotpapersError):
 class APIError(NetworkError):
     """A provider answered with an error status or an error document."""
 
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, status: int | None = None, url: str | None = None, subject: str | None = None
+    ) -> None:
+        super().__init__(message, subject=subject)
         self.status = status
         self.url = url
 

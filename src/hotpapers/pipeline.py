@@ -41,7 +41,8 @@ from hotpapers.models import (
     Summary,
 )
 from hotpapers.native import export_store, looks_native, read_native, too_long
-from hotpapers.ranking import rank
+from hotpapers.ranking.presets import rank
+from hotpapers.ranking.views import DateRange, rising_evidence, rising_title, rollup_evidence
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
@@ -517,3 +518,78 @@ def demo(
 
         site = list(build_site_from_store(store, out_dir / "site", preset=preset).written)
     return DemoResult(db_path, paths, feeds, site)
+
+
+def build_rollup(
+    store: Store, span: DateRange, *, preset: str, now: dt.datetime, options: Mapping[str, Any] | None = None
+) -> Digest:
+    """Rank the roll-up of ``span`` into a digest dated its last day (never saved as published).
+
+    Raises:
+        UsageError: no papers announced in the range are in the store, or the preset is unknown.
+    """
+    evidence = rollup_evidence(store, span.start, span.end, resurfaced=span.window())
+    if not evidence:
+        raise UsageError(
+            f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"
+        )
+    start, end = span.window()
+    return rank_enriched(store, preset, evidence, date=span.end, window_start=start, window_end=end,
+                         generated_at=digest_time(end, now), title=span.title, **(options or {}))  # fmt: skip
+
+
+def build_rising(
+    store: Store,
+    scope: DateRange | None,
+    *,
+    hours: float,
+    preset: str,
+    now: dt.datetime,
+    options: Mapping[str, Any] | None = None,
+) -> Digest:
+    """Rank the growth of the last ``hours`` (papers of ``scope``, default the last announced days) into a digest
+    dated the scope's last day, its window the ``hours`` before ``now`` (never saved as published).
+
+    Raises:
+        UsageError: no papers are in scope, or the preset is unknown.
+    """
+    bounds = None if scope is None else (scope.start, scope.end)
+    evidence = rising_evidence(store, bounds, hours=hours, now=now)
+    if not evidence:
+        where = "the store" if scope is None else f"{scope.start.isoformat()} .. {scope.end.isoformat()}"
+        raise UsageError(f"--window rising: no announced papers in {where}")
+    day = store.announced_dates()[-1] if scope is None else scope.end
+    return rank_enriched(store, preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours),
+                         window_end=now, generated_at=now, title=rising_title(hours), **(options or {}))  # fmt: skip
+
+
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse an unknown format before anything is ranked or written.
+
+    Raises:
+        UsageError: a format is not a registered writer.
+    """
+    from hotpapers.jobs.registry import load_registry  # noqa: PLC0415  (the plugins bring the HTTP stack: not at start-up)
+
+    registry = load_registry()
+    unknown = [f for f in formats if f not in registry.writers]
+    if unknown:
+        known = ", ".join(sorted(registry.writers))
+        raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
+
+
+def write_view(digest: Digest, *, formats: Sequence[str], out_dir: Path) -> list[Path]:
+    """Write a view's digest in each of ``formats`` under ``out_dir`` (writers name files by its date).
+
+    Raises:
+        UsageError: an unknown format.
+        WriterError: an output could not be written.
+    """
+    check_formats(formats)
+    from hotpapers.jobs.registry import load_registry  # noqa: PLC0415  (the plugins bring the HTTP stack: not at start-up)
+
+    registry = load_registry()
+    paths: list[Path] = []
+    for name in formats:
+        paths.extend(registry.writers[name]().write(digest, out_dir))
+    return paths

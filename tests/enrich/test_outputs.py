@@ -22,7 +22,7 @@ from hotpapers.models import (
     FoundIn,
     RepoSnapshot,
 )
-from hotpapers.ranking_default import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions
 from hotpapers.site._model import paper_path
 from hotpapers.store import SQLiteStore
 from hotpapers.writers.json_writer import render_json

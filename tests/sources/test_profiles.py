@@ -32,8 +32,9 @@ from hotpapers.models import (
     PostEvidence,
 )
 from hotpapers.plugins import CollectRequest, SourceContext
-from hotpapers.ranking_credibility import credibility
-from hotpapers.ranking_default import DefaultOptions, rank_default
+from hotpapers.ranking.credibility import credibility
+from hotpapers.ranking.default import rank_default
+from hotpapers.ranking.options import DefaultOptions
 from hotpapers.sources.bluesky import BlueskySource
 from hotpapers.sources.bluesky_profiles import GET_PROFILES_MAX, parse_get_profiles
 from hotpapers.sources.hackernews import HackerNewsSource

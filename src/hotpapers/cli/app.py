@@ -20,13 +20,13 @@ from hotpapers.cli.logs import configure_logging
 from hotpapers.config import Settings, load_settings, parse_size
 from hotpapers.errors import UsageError
 from hotpapers.links import find_arxiv_ids
-from hotpapers.preset_options import option_flags, preset_options
+from hotpapers.ranking.options import preset_options, preset_overrides
 from hotpapers.store import Store, check_store_url, display_url, open_store, require_store, same_store
 from hotpapers.store.lock import run_lock
 
 if TYPE_CHECKING:
-    from hotpapers import windows
     from hotpapers.ingest_job import DaySummary
+    from hotpapers.ranking import views as windows
 
 __all__ = ["cli"]
 
@@ -324,10 +324,10 @@ def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-_CLASSIC_ONLY = {"min_post_score": "--min-post-score", "require_pdf": "--keep-without-pdf"}
-_DEFAULT_ONLY = {
-    "keywords": "--keyword", "exclude_keywords": "--exclude-keyword", "authors": "--author",
-    "include_categories": "--category", "exclude_categories": "--exclude-category",
+_FLAGS = {
+    "min_post_score": "--min-post-score", "require_pdf": "--keep-without-pdf", "keywords": "--keyword",
+    "exclude_keywords": "--exclude-keyword", "authors": "--author", "include_categories": "--category",
+    "exclude_categories": "--exclude-category",
 }
 
 
@@ -345,14 +345,12 @@ def rank_overrides(preset: str, flags: dict[str, Any]) -> dict[str, Any]:
         "include_categories": tuple(flags.get("categories") or ()) or None,
         "exclude_categories": tuple(flags.get("exclude_categories") or ()) or None,
     }
-    chosen = {k: v for k, v in given.items() if v is not None}
-    if preset == "classic" and "min_score" in chosen:
-        chosen["min_score"] = int(chosen["min_score"])
-    foreign = _DEFAULT_ONLY if preset == "classic" else _CLASSIC_ONLY
-    for key, flag in foreign.items():
-        if key in chosen:
-            raise click.UsageError(f"{flag} does not apply to the {preset!r} preset")
-    return {**option_flags(preset, flags.get("options") or ()), **chosen}
+    try:
+        return preset_overrides(preset, given, flags.get("options") or ())
+    except UsageError as e:
+        if e.subject not in _FLAGS:
+            raise
+        raise click.UsageError(f"{_FLAGS[e.subject]} does not apply to the {preset!r} preset") from None
 
 
 def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -366,7 +364,7 @@ def _render_scope(
     day: dt.date | None, start: dt.date | None, end: dt.date | None, week: dt.date | None, month: str | None
 ) -> windows.DateRange | None:
     """The range of a roll-up (or of ``rising``) from the render options; None for one --date or no scope."""
-    from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
+    from hotpapers.ranking import views as windows  # noqa: PLC0415  (commands import their jobs on use)
 
     given = [name for name, value in (("--date", day), ("--from/--to", start or end), ("--week", week),
                                       ("--month", month)) if value is not None]
@@ -445,9 +443,9 @@ def render(
     --has-code writes only the papers with a known code repository, ranked 1..n in the same order (the stored
     digest keeps them all): run `hotpapers enrich` first (`hotpapers run` does).
     """
-    from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
     from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
     from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415  (the summaries stack: on use only)
+    from hotpapers.ranking.views import date_range  # noqa: PLC0415  (commands import their jobs on use)
 
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
@@ -469,17 +467,17 @@ def render(
             )
             paths = result.paths
         else:
-            windows.check_formats(formats)
+            pipeline.check_formats(formats)
             if window == "rising":
-                rising_scope = windows.date_range(day, day) if day is not None else scope
-                digest = windows.build_rising(
+                rising_scope = date_range(day, day) if day is not None else scope
+                digest = pipeline.build_rising(
                     store, rising_scope, hours=hours or 24.0, preset=preset, now=now, options=options
                 )
             elif scope is not None:
-                digest = windows.build_rollup(store, scope, preset=preset, now=now, options=options)
+                digest = pipeline.build_rollup(store, scope, preset=preset, now=now, options=options)
             else:  # pragma: no cover - ruled out above
                 raise UsageError("give --date, --from/--to, --week, --month or --window rising")
-            paths = windows.write_view(only_with_code(digest) if has_code else digest, formats=formats, out_dir=out)
+            paths = pipeline.write_view(only_with_code(digest) if has_code else digest, formats=formats, out_dir=out)
             summary["view"] = digest.title
         summary["paths"] = [str(p) for p in paths]
     for path in paths:

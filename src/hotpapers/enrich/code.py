@@ -24,13 +24,13 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import httpx
 
+from hotpapers.authors import AuthorNames
 from hotpapers.enrich import github
 from hotpapers.enrich.repos import find_repos, has_placeholder
 from hotpapers.errors import APIError, HotpapersError, NetworkError, ParseError
 from hotpapers.http import check_status, error_message, naming_request, request
 from hotpapers.models import CodeHost, CodeLink, EnrichmentRecord, FoundIn, Paper, Post, RepoSnapshot, repo_key
 from hotpapers.plugins import EnrichRequest, SourceContext, SourceStatus
-from hotpapers.ranking_signals import AuthorNames
 
 __all__ = ["CodeProvider", "links_in"]
 

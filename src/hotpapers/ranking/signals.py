@@ -1,6 +1,6 @@
 """Signals of preset ``default``: what one post is worth, and what is known about the account behind it.
 
-Pure functions of records and options. :mod:`hotpapers.ranking_default` combines them into scores and
+Pure functions of records and options. :mod:`hotpapers.ranking.default` combines them into scores and
 breakdowns; the rules are documented there and in ``docs/ranking.md``.
 """
 
@@ -10,31 +10,25 @@ import datetime as dt
 import functools
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from hotpapers.arxiv.calendar import ANNOUNCE_TIME, EASTERN
-from hotpapers.models import ArxivId, EngagementSnapshot, Paper, PaperEvidence, Post, PostEvidence, PostKind
-
-if TYPE_CHECKING:
-    from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.authors import fold
+from hotpapers.models import ArxivId, EngagementSnapshot, PaperEvidence, Post, PostEvidence, PostKind
+from hotpapers.ranking.options import DefaultOptions
 
 __all__ = [
     "STOCK_WORDS",
     "AccountKey",
     "AccountSignals",
-    "AuthorNames",
     "account_key",
     "account_signals",
     "at_release_hour",
     "damp",
     "engagement_text",
     "engagement_value",
-    "fold",
-    "is_author",
     "normalized_text",
     "platform_label",
     "post_gross",
@@ -54,7 +48,6 @@ _URL_RE = re.compile(r"https?://\S+|\bpic\.twitter\.com/\S+|\b[\w-]+(?:\.[\w-]+)
 _ARXIV_ID_RE = re.compile(r"\b(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?\b")
 _MENTION_RE = re.compile(r"@\w+")
 _NON_LETTER_RE = re.compile(r"[\W\d_]+")
-_WORD_RE = re.compile(r"[a-z]+")
 
 
 def platform_label(platform: str) -> str:
@@ -65,16 +58,6 @@ def platform_label(platform: str) -> str:
 def account_key(post: Post) -> AccountKey:
     """The account that wrote ``post``: handles compare case-insensitively."""
     return post.platform, post.author_handle.casefold()
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Lower case, accents removed (``Ésta Çelik`` -> ``esta celik``), whitespace collapsed."""
-    if text.isascii():  # nothing to decompose (the common case)
-        return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
 
 
 def _extra(snapshot: EngagementSnapshot, name: str) -> int | None:
@@ -229,84 +212,6 @@ def residual_text(text: str, title: str) -> str:
     """A post's normalised text without the words of the paper's title, in order (for comparing texts)."""
     drop = title_words(title)
     return " ".join(w for w in normalized_text(text).split() if w not in drop)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _tokens(name: str) -> tuple[str, ...]:
-    return tuple(_WORD_RE.findall(fold(name)))
-
-
-def _handle_forms(tokens: Sequence[str]) -> set[str]:
-    first, last = tokens[0], tokens[-1]
-    return {first + last, last + first, first[0] + last}
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _name_parts(name: str) -> frozenset[str]:
-    """The name parts of a display name, as a set."""
-    return frozenset(_tokens(name))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _handle_letters(handle: str) -> str:
-    """A handle's first DNS label (Bluesky), letters only."""
-    return "".join(_tokens(handle.partition(".")[0]))
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorNames:
-    """A paper's authors as :func:`is_author` compares them: worked out once per paper, not once per post.
-
-    Attributes:
-        pairs: (first, last) name parts of each author with at least two.
-        handles: the handles ``firstlast``, ``lastfirst`` and ``flast`` of those authors.
-        lasts: for each first name part, the last name parts of the authors it begins (a display name is looked
-            up part by part: it has fewer parts than a paper has authors).
-    """
-
-    pairs: tuple[tuple[str, str], ...]
-    handles: frozenset[str]
-    lasts: Mapping[str, frozenset[str]]
-
-    @classmethod
-    def of(cls, paper: Paper) -> AuthorNames:
-        """The author names of ``paper``."""
-        pairs: list[tuple[str, str]] = []
-        handles: set[str] = set()
-        for author in paper.authors:
-            tokens = _tokens(author)
-            if len(tokens) >= 2:
-                pairs.append((tokens[0], tokens[-1]))
-                handles |= _handle_forms(tokens)
-        lasts: defaultdict[str, set[str]] = defaultdict(set)
-        for first, last in pairs:
-            lasts[first].add(last)
-        return cls(tuple(pairs), frozenset(handles), {first: frozenset(names) for first, names in lasts.items()})
-
-    def wrote(self, post: Post) -> bool:
-        """Tell whether the poster is likely one of these authors (see :func:`is_author`)."""
-        if not self.pairs:
-            return False
-        handle = _handle_letters(post.author_handle)
-        if len(handle) >= 5 and handle in self.handles:
-            return True
-        shown = _name_parts(post.author_name)  # a few parts, usually fewer than the authors: look them up
-        for part in shown:
-            lasts = self.lasts.get(part)
-            if lasts is not None and not lasts.isdisjoint(shown):
-                return True
-        return False
-
-
-def is_author(post: Post, paper: Paper) -> bool:
-    """Tell whether the poster is likely an author of ``paper`` (self-promotion).
-
-    An author with at least two name parts matches when the post's display name contains their first and last
-    name parts (accents and case ignored), or when the handle (its first DNS label on Bluesky, letters only) is
-    ``firstlast``, ``lastfirst`` or ``flast`` and at least 5 letters long. One-word author names (groups) never
-    match: too many false positives.
-    """
-    return AuthorNames.of(paper).wrote(post)
 
 
 @dataclass(frozen=True, slots=True)

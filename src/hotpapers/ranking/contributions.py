@@ -21,15 +21,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from hotpapers.models import BreakdownItem, PostEvidence
-from hotpapers.ranking_coordination import Cluster, Member, clusters
-from hotpapers.ranking_credibility import Credibility
-from hotpapers.ranking_signals import AccountKey, AccountSignals, platform_label, post_label, residual_text
-
-if TYPE_CHECKING:
-    from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.ranking.coordination import Cluster, Member, clusters
+from hotpapers.ranking.credibility import Credibility
+from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.signals import AccountKey, AccountSignals, platform_label, post_label, residual_text
 
 __all__ = ["Counted", "bound", "breakdown_items", "coordinate", "plural"]
 

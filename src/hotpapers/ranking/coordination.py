@@ -30,12 +30,10 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-if TYPE_CHECKING:
-    from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions
 
 __all__ = ["Cluster", "Member", "clusters"]
 

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hotpapers._gc import gc_paused
+from hotpapers.authors import AuthorNames
 from hotpapers.models import (
     AnnounceType,
     BreakdownItem,
@@ -44,15 +45,14 @@ from hotpapers.models import (
     RankedPaper,
     RankedPost,
 )
-from hotpapers.ranking_contributions import Counted, bound, breakdown_items, coordinate, plural
-from hotpapers.ranking_credibility import credibility
-from hotpapers.ranking_default_options import DefaultOptions
-from hotpapers.ranking_enrichment import enrichment_item
-from hotpapers.ranking_filters import category_percentiles, first_per_category, paper_selected
-from hotpapers.ranking_signals import (
+from hotpapers.ranking.contributions import Counted, bound, breakdown_items, coordinate, plural
+from hotpapers.ranking.credibility import credibility
+from hotpapers.ranking.enrichment import enrichment_item
+from hotpapers.ranking.filters import category_percentiles, first_per_category, paper_selected
+from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.signals import (
     AccountKey,
     AccountSignals,
-    AuthorNames,
     account_signals,
     platform_label,
     post_gross,

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from hotpapers.arxiv.categories import category_matches
+from hotpapers.authors import fold
 from hotpapers.models import Paper
-from hotpapers.ranking_signals import fold
-
-if TYPE_CHECKING:
-    from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions
 
 __all__ = ["category_percentiles", "first_per_category", "keyword_pattern", "paper_selected"]
 

@@ -1,10 +1,4 @@
-"""Ranking presets: from the evidence of one day (``PaperEvidence``) to a ``Digest``.
-
-A preset is a function with the signature of :class:`RankFn`, registered by name in :data:`PRESETS`;
-:func:`rank` looks one up. Each post's engagement is its latest snapshot (``PostEvidence.engagement``); a
-post never observed counts 0.
-
-Preset ``classic`` counts exactly what the original tool (daily-arxiv-gatsby, ``create_markdown.py``) counted,
+"""Preset ``classic`` counts exactly what the original tool (daily-arxiv-gatsby, ``create_markdown.py``) counted,
 so that its old posts can be reproduced:
 
 * a post's score is its reposts + likes (retweets + favorites); a paper's score is the sum over all its
@@ -38,9 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
-from hotpapers.errors import UsageError
 from hotpapers.models import (
     BreakdownItem,
     Digest,
@@ -50,59 +42,11 @@ from hotpapers.models import (
     RankedPaper,
     RankedPost,
 )
-from hotpapers.ranking_default import rank_default
+from hotpapers.ranking.options import ClassicOptions
 
-__all__ = ["PRESETS", "ClassicOptions", "RankFn", "rank", "rank_classic"]
+__all__ = ["rank_classic"]
 
-
-class RankFn(Protocol):
-    """A ranking preset: turns one day's evidence into a finished digest. Pure: no I/O, no clock."""
-
-    def __call__(
-        self,
-        evidence: Sequence[PaperEvidence],
-        /,
-        *,
-        date: dt.date,
-        window_start: dt.datetime,
-        window_end: dt.datetime,
-        generated_at: dt.datetime,
-        title: str | None = None,
-    ) -> Digest:
-        """Rank ``evidence`` into a digest.
-
-        Args:
-            evidence: one entry per paper of the day, with the posts that link it.
-            date: the announcement day the digest is for.
-            window_start: start of the time window the posts were collected in.
-            window_end: end of that window.
-            generated_at: when the digest is made (recorded in it; never read from the clock).
-            title: the digest's title; each preset has a default.
-
-        Returns:
-            The digest, papers ranked 1..n.
-
-        Raises:
-            UsageError: an option is invalid.
-        """
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class ClassicOptions:
-    """Thresholds and caps of preset ``classic`` (defaults: the original tool's)."""
-
-    min_score: int = 50
-    min_post_score: int = 25
-    max_posts: int = 10
-    require_pdf: bool = True
-    split_credit: bool = False
-    """A post that links n papers gives each 1/n of its score (the original gave each paper the full score)."""
-
-    def __post_init__(self) -> None:
-        for name in ("min_score", "min_post_score", "max_posts"):
-            if getattr(self, name) < 0:
-                raise UsageError(f"classic option {name} must be >= 0, got {getattr(self, name)}")
+_DEFAULTS = ClassicOptions()  # a frozen dataclass: a safe shared default
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +126,7 @@ def rank_classic(
     window_start: dt.datetime,
     window_end: dt.datetime,
     generated_at: dt.datetime,
-    options: ClassicOptions = ClassicOptions(),  # a frozen dataclass: a safe shared default
+    options: ClassicOptions = _DEFAULTS,
     title: str | None = None,
 ) -> Digest:
     """Rank papers as the original tool did (see the module docstring for every rule).
@@ -235,30 +179,3 @@ def rank_classic(
         preset="classic",
         papers=papers,
     )
-
-
-PRESETS: dict[str, RankFn] = {"classic": rank_classic, "default": rank_default}
-"""The ranking presets by name. A preset is added by assigning a :class:`RankFn` here."""
-
-
-def rank(preset: str, evidence: Sequence[PaperEvidence], **kw: Any) -> Digest:
-    """Rank ``evidence`` with the preset named ``preset``.
-
-    Args:
-        preset: a key of :data:`PRESETS`, such as ``"classic"``.
-        evidence: one entry per paper of the day.
-        **kw: the preset's keyword arguments (``date``, ``window_start``, ``window_end``, ``generated_at``,
-            ``title`` and the preset's own, such as ``options`` for ``classic``).
-
-    Returns:
-        The digest.
-
-    Raises:
-        UsageError: the preset is unknown, or an option is invalid.
-    """
-    try:
-        fn = PRESETS[preset]
-    except KeyError:
-        known = ", ".join(sorted(PRESETS))
-        raise UsageError(f"unknown ranking preset {preset!r} (known: {known})") from None
-    return fn(evidence, **kw)

@@ -1,7 +1,9 @@
-"""Windows other than one listing day: roll-ups over a date range, and ``rising`` (growth over the last N hours).
+"""Views: windows other than one listing day, roll-ups over a date range and ``rising`` (growth over the last N
+hours).
 
-Both are *views*: their evidence is built from the store, ranked fresh by any preset, and never saved as a
-published digest (so they never collide with the daily digest of the same date).
+This module builds their evidence from the store (read through the ``Store`` protocol); the render job
+(``hotpapers.jobs.render``) ranks it fresh with any preset and never saves it as a published digest (so a view
+never collides with the daily digest of the same date).
 
 * :func:`rollup_evidence` is the union of the days' evidence over every announced day of a range, each paper
   once (at its first announcement), positions renumbered in date-then-position order.
@@ -18,24 +20,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from hotpapers.arxiv.calendar import is_listing_day, listing_window
 from hotpapers.errors import UsageError
-from hotpapers.jobs.registry import load_registry
-from hotpapers.models import Announcement, AnnounceType, Digest, EngagementSnapshot, PaperEvidence, PostEvidence
-from hotpapers.pipeline import digest_time, rank_enriched
+from hotpapers.models import Announcement, AnnounceType, EngagementSnapshot, PaperEvidence, PostEvidence
 from hotpapers.store.base import Store
 
 __all__ = [
     "RISING_SCOPE_DAYS",
     "DateRange",
-    "build_rising",
-    "build_rollup",
-    "check_formats",
     "date_range",
     "growth",
     "month_range",
@@ -43,7 +38,6 @@ __all__ = [
     "rising_title",
     "rollup_evidence",
     "week_range",
-    "write_view",
 ]
 
 RISING_SCOPE_DAYS = 7
@@ -225,74 +219,3 @@ def rising_evidence(
 def rising_title(hours: float) -> str:
     """``Hot Papers rising (last N h)``."""
     return f"Hot Papers rising (last {hours:g} h)"
-
-
-def build_rollup(
-    store: Store, span: DateRange, *, preset: str, now: dt.datetime, options: Mapping[str, Any] | None = None
-) -> Digest:
-    """Rank the roll-up of ``span`` into a digest dated its last day (never saved as published).
-
-    Raises:
-        UsageError: no papers announced in the range are in the store, or the preset is unknown.
-    """
-    evidence = rollup_evidence(store, span.start, span.end, resurfaced=span.window())
-    if not evidence:
-        raise UsageError(
-            f"{span.start.isoformat()} .. {span.end.isoformat()}: no papers announced in that range are in the store"
-        )
-    start, end = span.window()
-    return rank_enriched(store, preset, evidence, date=span.end, window_start=start, window_end=end,
-                         generated_at=digest_time(end, now), title=span.title, **(options or {}))  # fmt: skip
-
-
-def build_rising(
-    store: Store,
-    scope: DateRange | None,
-    *,
-    hours: float,
-    preset: str,
-    now: dt.datetime,
-    options: Mapping[str, Any] | None = None,
-) -> Digest:
-    """Rank the growth of the last ``hours`` (papers of ``scope``, default the last announced days) into a digest
-    dated the scope's last day, its window the ``hours`` before ``now`` (never saved as published).
-
-    Raises:
-        UsageError: no papers are in scope, or the preset is unknown.
-    """
-    bounds = None if scope is None else (scope.start, scope.end)
-    evidence = rising_evidence(store, bounds, hours=hours, now=now)
-    if not evidence:
-        where = "the store" if scope is None else f"{scope.start.isoformat()} .. {scope.end.isoformat()}"
-        raise UsageError(f"--window rising: no announced papers in {where}")
-    day = store.announced_dates()[-1] if scope is None else scope.end
-    return rank_enriched(store, preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours),
-                         window_end=now, generated_at=now, title=rising_title(hours), **(options or {}))  # fmt: skip
-
-
-def check_formats(formats: Sequence[str]) -> None:
-    """Refuse an unknown format before anything is ranked or written.
-
-    Raises:
-        UsageError: a format is not a registered writer.
-    """
-    registry = load_registry()
-    unknown = [f for f in formats if f not in registry.writers]
-    if unknown:
-        known = ", ".join(sorted(registry.writers))
-        raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
-
-
-def write_view(digest: Digest, *, formats: Sequence[str], out_dir: Path) -> list[Path]:
-    """Write a view's digest in each of ``formats`` under ``out_dir`` (writers name files by its date).
-
-    Raises:
-        UsageError: an unknown format.
-        WriterError: an output could not be written.
-    """
-    check_formats(formats)
-    registry = load_registry()
-    paths: list[Path] = []
-    for name in formats:
-        paths.extend(registry.writers[name]().write(digest, out_dir))
-    return paths

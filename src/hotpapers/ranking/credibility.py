@@ -26,12 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from hotpapers.models import AccountEvidence, Post
-
-if TYPE_CHECKING:
-    from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions
 
 __all__ = ["Credibility", "age_factor", "credibility", "follower_factor"]
 
