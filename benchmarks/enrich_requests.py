@@ -50,8 +50,8 @@ from hotpapers.http import NO_RETRIES
 from hotpapers.jobs.enrich import ProviderReport, enrich
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
-from hotpapers.pipeline import store_records
 from hotpapers.store import SQLiteStore
+from hotpapers.store.records import store_records
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 sys.path.insert(0, str(TESTS))

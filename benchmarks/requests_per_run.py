@@ -33,11 +33,11 @@ from hotpapers.http import NO_RETRIES, make_client
 from hotpapers.ingest_job import ingest
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, Post
-from hotpapers.pipeline import store_records
 from hotpapers.ranking.classic import rank_classic
 from hotpapers.sources.jetstream import parse_event
 from hotpapers.sources.x_parse import parse_search_page
 from hotpapers.store import SQLiteStore
+from hotpapers.store.records import store_records
 
 SOURCES = ("bluesky", "hackernews", "huggingface", "x", "reddit", "mastodon", "alphaxiv", "youtube")
 ARCHIVE_MEAN_EMBEDS = 3368 / 264  # the Hot Papers archive: 3,368 embedded tweets in 264 posts (12.8 a day)

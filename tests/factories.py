@@ -15,7 +15,7 @@ from hotpapers.models import (
     Post,
     PostKind,
 )
-from hotpapers.serialize import paper_to_dict, post_to_dict, snapshot_to_dict
+from hotpapers.native.serialize import paper_to_dict, post_to_dict, snapshot_to_dict
 
 T0 = dt.datetime(2021, 4, 20, 0, 43, 48, tzinfo=dt.UTC)
 DAY = dt.date(2021, 4, 19)

@@ -23,7 +23,7 @@ from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, MAX_COUNT, c
 from hotpapers.errors import InputError
 from hotpapers.models import Post
 from hotpapers.native import read_native
-from hotpapers.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
+from hotpapers.native.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
 from hotpapers.sources.bluesky import parse_get_posts
 from hotpapers.sources.hackernews import parse_search
 from hotpapers.sources.huggingface import parse_daily_papers

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST
 from hotpapers.cli import main
-from hotpapers.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
+from hotpapers.native.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
 
 from factories import announcement, digest_record, paper, post, snapshot
 

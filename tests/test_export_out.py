@@ -107,7 +107,7 @@ def test_full_disk_leaves_the_old_file(capsys: pytest.CaptureFixture[str], db: t
         handle.write(b"half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(pipeline, "export_store", full_disk)
+    monkeypatch.setattr(pipeline, "export", full_disk)
     code, err = export(capsys, db[0], out)
     assert code == 7 and err == f"hotpapers: error: {out}: cannot write: No space left on device\n"
     assert out.read_bytes() == b"previous backup" and [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]

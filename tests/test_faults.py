@@ -35,8 +35,8 @@ import e2e_world
 from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
 from hotpapers.collect_job import Environment
-from hotpapers.pipeline import store_records
 from hotpapers.store import SQLiteStore
+from hotpapers.store.records import store_records
 
 NOW = e2e_world.SEEN_AT.replace(day=29, hour=1, minute=40)  # Thursday 20:40 EST: Thursday's listing has closed
 DAY = "2024-11-28"

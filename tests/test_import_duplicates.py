@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from hotpapers import pipeline
 from hotpapers.cli import main
 from hotpapers.models import AnnounceType
-from hotpapers.serialize import announcement_to_dict, digest_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
+from hotpapers.native.serialize import (
+    announcement_to_dict,
+    digest_to_dict,
+    paper_to_dict,
+    post_to_dict,
+    snapshot_to_dict,
+)
 from hotpapers.store import Store, open_store
 
 from factories import T0, announcement, digest_record, paper, post, snapshot

@@ -14,8 +14,8 @@ import pytest
 
 import e2e_world
 from hotpapers.cli import app, main
-from hotpapers.pipeline import store_records
 from hotpapers.store import SQLiteStore
+from hotpapers.store.records import store_records
 
 from localserver import Served, serve
 

@@ -20,10 +20,10 @@ from hotpapers.arxiv.calendar import listing_window
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.http import RetryPolicy, make_client, timeout_from_seconds
 from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone, Record
-from hotpapers.pipeline import store_records
 from hotpapers.plugins import Checkpoint, CollectRequest, Registry, Source, SourceContext, SourceOutput, SourceUsage
 from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
+from hotpapers.store.records import store_records
 
 __all__ = ["SourceReport", "collect", "known_posts", "source_statuses"]
 

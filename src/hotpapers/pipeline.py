@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, cast
 
 import orjson
 
@@ -25,28 +25,17 @@ from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.enrich.view import load_enrichment, only_with_code, with_enrichment
 from hotpapers.errors import InputError, StoreError, UsageError
 from hotpapers.models import (
-    AccountProfile,
-    Announcement,
-    ArtifactSnapshot,
-    CitationSnapshot,
-    CodeLink,
     Digest,
-    EngagementSnapshot,
-    Paper,
     PaperEvidence,
-    Post,
-    PostGone,
     Record,
-    RepoSnapshot,
-    Summary,
 )
-from hotpapers.native import export_store, looks_native, read_native, too_long
+from hotpapers.native.format import looks_native, read_native, too_long, write_native
 from hotpapers.ranking.presets import rank
 from hotpapers.ranking.views import DateRange, rising_evidence, rising_title, rollup_evidence
 from hotpapers.sources.legacy import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
-from hotpapers.store.sql_imports import import_key
+from hotpapers.store.records import every_record, store_records
 
 __all__ = [
     "ImportResult",
@@ -60,11 +49,8 @@ __all__ = [
     "rank_enriched",
     "recorded_run",
     "render",
-    "store_records",
 ]
 
-_BATCH = 500
-T = TypeVar("T")
 
 
 def digest_time(window_end: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -91,137 +77,6 @@ def recorded_run(store: Store, command: str, now: dt.datetime) -> Iterator[dict[
     store.finish_run(run_id, dt.datetime.now(dt.UTC), "ok", summary)
 
 
-_IMPORT_KEYS: dict[str, Callable[[Any], int]] = {
-    # What makes two records of an import the same record (the store's primary key), hashed.
-    "paper": lambda r: import_key("paper", r.arxiv_id),
-    "announcement": lambda r: import_key("announcement", r.date, r.arxiv_id),
-    "post": lambda r: import_key("post", r.platform, r.post_id),
-    "engagement": lambda r: import_key("engagement", r.platform, r.post_id, r.observed_at),  # UTC: equal instants
-    "digest": lambda r: import_key("digest", r.date, r.preset),
-    "profile": lambda r: import_key("profile", r.platform, r.handle, r.observed_at),
-    "code_link": lambda r: import_key("code_link", r.arxiv_id, r.found_in.value, r.url),
-    "repo_snapshot": lambda r: import_key("repo_snapshot", r.url, r.observed_at),  # url: repo_key'd already
-    "artifact_snapshot": lambda r: import_key("artifact_snapshot", r.arxiv_id, r.observed_at),
-    "citation_snapshot": lambda r: import_key("citation_snapshot", r.arxiv_id, r.observed_at),
-    "summary": lambda r: import_key("summary", r.arxiv_id, r.kind.value, r.generator),
-}
-
-_ENRICHMENT = (CodeLink, RepoSnapshot, ArtifactSnapshot, CitationSnapshot)
-_ENRICHMENT_KINDS = ((CodeLink, "code_link"), (RepoSnapshot, "repo_snapshot"),
-                     (ArtifactSnapshot, "artifact_snapshot"), (CitationSnapshot, "citation_snapshot"))  # fmt: skip
-
-
-def _repeats(
-    store: Store, records: list[T], kind: str, duplicates: dict[str, int] | None
-) -> tuple[list[T], list[T]]:
-    """(records whose key is new to this import, records repeating a key it wrote: they replace it wholly).
-
-    Without ``duplicates`` (not an import) every record is new. The repeats keep their order, so the last wins.
-    """
-    if duplicates is None or not records:
-        return records, []
-    key = _IMPORT_KEYS[kind]
-    seen = store.seen_in_import([key(r) for r in records])
-    if not any(seen):
-        return records, []
-    again = [r for r, repeat in zip(records, seen, strict=True) if repeat]
-    if again:
-        duplicates[kind] = duplicates.get(kind, 0) + len(again)
-    return [r for r, repeat in zip(records, seen, strict=True) if not repeat], again
-
-
-def _flush(
-    store: Store, batch: dict[type, list[Record]], counts: WriteCounts,
-    duplicates: dict[str, int] | None,
-) -> None:
-    papers, again_papers = _repeats(store, [r for r in batch.get(Paper, []) if isinstance(r, Paper)], "paper",
-                                    duplicates)
-    counts.add({"papers": store.upsert_papers(papers)})
-    if again_papers:
-        store.replace_papers(again_papers)
-    announcements, again_announcements = _repeats(
-        store, [r for r in batch.get(Announcement, []) if isinstance(r, Announcement)], "announcement", duplicates
-    )
-    counts.add({"announcements": store.add_announcements(announcements + again_announcements)})  # last wins
-    posts, again_posts = _repeats(store, [r for r in batch.get(Post, []) if isinstance(r, Post)], "post", duplicates)
-    counts.add({"posts": store.upsert_posts(posts)})
-    if again_posts:
-        store.replace_posts(again_posts)
-    snaps, again_snaps = _repeats(
-        store, [r for r in batch.get(EngagementSnapshot, []) if isinstance(r, EngagementSnapshot)], "engagement",
-        duplicates,
-    )
-    counts.add({"snapshots": store.add_snapshots(snaps)})
-    if again_snaps:
-        store.replace_snapshots(again_snaps)
-    gone = [r for r in batch.get(PostGone, []) if isinstance(r, PostGone)]
-    for platform in sorted({g.platform for g in gone}):
-        counts.add({"gone": store.mark_deleted(platform, [g.post_id for g in gone if g.platform == platform])})
-    digests, again_digests = _repeats(store, [r for r in batch.get(Digest, []) if isinstance(r, Digest)], "digest",
-                                      duplicates)
-    for digest in digests + again_digests:  # save_digest replaces wholly: the last wins
-        store.save_digest(digest)
-    counts.add({"digests": len(digests)})
-    profiles, again_profiles = _repeats(
-        store, [r for r in batch.get(AccountProfile, []) if isinstance(r, AccountProfile)], "profile", duplicates
-    )
-    if profiles:
-        counts.add({"profiles": store.add_profiles(profiles)})
-    if again_profiles:
-        store.replace_profiles(again_profiles)
-    for cls, kind in _ENRICHMENT_KINDS:
-        fresh, again = _repeats(
-            store, [r for r in batch.get(cls, []) if isinstance(r, _ENRICHMENT)], kind, duplicates
-        )
-        if fresh:
-            counts.add(store.add_enrichment(fresh))
-        if again:
-            store.replace_enrichment(again)
-    summaries, again_summaries = _repeats(
-        store, [r for r in batch.get(Summary, []) if isinstance(r, Summary)], "summary", duplicates
-    )
-    if summaries or again_summaries:  # save_summaries replaces wholly: the last wins
-        store.save_summaries(summaries + again_summaries)
-        counts.add({"summaries": len(summaries)})
-    batch.clear()
-
-
-def store_records(
-    store: Store, records: Iterable[Record], *, duplicates: dict[str, int] | None = None
-) -> WriteCounts:
-    """Write records of any type in batches (papers before posts before snapshots), in one transaction.
-
-    With ``duplicates`` (an import), a record repeating the key of one written earlier in the same import replaces
-    it wholly, and is counted there by kind.
-    """
-    counts = WriteCounts()
-    batch: dict[type, list[Record]] = {}
-    size = 0
-    with store.transaction():
-        for record in records:
-            batch.setdefault(type(record), []).append(record)
-            size += 1
-            if size >= _BATCH:
-                _flush(store, batch, counts, duplicates)
-                size = 0
-        _flush(store, batch, counts, duplicates)
-    return counts
-
-
-def _every_record(store: Store) -> Iterator[Record]:
-    yield from store.iter_papers()
-    yield from store.iter_announcements()
-    yield from store.iter_posts()
-    yield from store.iter_snapshots()
-    yield from store.iter_code_links()
-    yield from store.iter_repo_snapshots()
-    yield from store.iter_artifact_snapshots()
-    yield from store.iter_citation_snapshots()
-    yield from store.iter_digests()
-    yield from store.iter_profiles()
-    yield from store.iter_summaries()
-
-
 def copy_store(source: Store, dest: Store) -> WriteCounts:
     """Copy every record and every source checkpoint of ``source`` into ``dest``: all of it or, on error, none.
 
@@ -230,7 +85,8 @@ def copy_store(source: Store, dest: Store) -> WriteCounts:
     history is not copied: it describes runs against ``source``.
     """
     with source.snapshot(), dest.transaction():
-        counts = store_records(dest, _every_record(source))
+        with closing(every_record(source)) as records:  # closed while the store is open, also on error
+            counts = store_records(dest, records)
         for name, key, value in source.iter_states():
             dest.set_state(name, key, value)
             counts.add({"checkpoints": 1})
@@ -363,7 +219,8 @@ def _import_one(
 
 def export(store: Store, out: IO[bytes]) -> dict[str, int]:
     """Write the whole store to ``out`` in the native format."""
-    return export_store(store, out)
+    with store.snapshot(), closing(every_record(store)) as records:  # closed while the store is open, also on error
+        return write_native(records, out)
 
 
 def rank_enriched(store: Store, preset: str, evidence: Sequence[PaperEvidence], **kwargs: Any) -> Digest:
@@ -473,7 +330,7 @@ def export_to_file(store: Store, path: Path) -> dict[str, int]:
         WriterError: ``path`` cannot be written (a full disk leaves a regular file as it was), or is a directory,
             block device or socket (see ``hotpapers._fs.write_output``).
     """
-    return write_output(path, lambda handle: export_store(store, handle))
+    return write_output(path, lambda handle: export(store, handle))
 
 
 SAMPLE = "sample.jsonl"

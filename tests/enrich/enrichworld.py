@@ -19,9 +19,9 @@ from hotpapers.collect_job import Environment
 from hotpapers.config import EnrichSettings
 from hotpapers.http import NO_RETRIES
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
-from hotpapers.pipeline import store_records
 from hotpapers.store import open_store
 from hotpapers.store.base import Store
+from hotpapers.store.records import store_records
 
 from enrich_recordings import FIXTURES, REPO, hub_reply, replay_data, s2_batch_reply
 from localserver import Reply, Served

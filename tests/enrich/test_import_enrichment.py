@@ -26,8 +26,8 @@ from hotpapers.models import (
     FoundIn,
     RepoSnapshot,
 )
-from hotpapers.serialize import paper_to_dict
-from hotpapers.serialize_enrich import enrichment_record_to_dict
+from hotpapers.native.serialize import paper_to_dict
+from hotpapers.native.serialize_enrich import enrichment_record_to_dict
 from hotpapers.store import Store, open_store
 
 from factories import T0, digest_record, paper

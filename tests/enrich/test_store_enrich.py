@@ -18,7 +18,6 @@ from hotpapers.models import (
     FoundIn,
     RepoSnapshot,
 )
-from hotpapers.native import export_store
 from hotpapers.store import open_store
 from hotpapers.store.schema import SCHEMA_VERSION
 
@@ -81,14 +80,14 @@ def test_export_import_export_is_lossless(store_url: str, tmp_path: Path) -> Non
         store.add_enrichment(RECORDS)
         pipeline.build_digest(store, DAY, preset="default", now=NOW)
         first = io.BytesIO()
-        counts = export_store(store, first)
+        counts = pipeline.export(store, first)
     assert counts["code_link"] == 2 and counts["citation_snapshot"] == 2
     dump = tmp_path / "dump.jsonl"
     dump.write_bytes(first.getvalue())
     with open_store(str(tmp_path / "copy.db")) as copy:
         pipeline.import_files(copy, [dump])
         second = io.BytesIO()
-        export_store(copy, second)
+        pipeline.export(copy, second)
     assert second.getvalue() == first.getvalue()
     assert b'"type":"repo_snapshot"' in first.getvalue() and b'"enrichment":' in first.getvalue()
 

@@ -13,7 +13,7 @@ import pytest
 from hotpapers import pipeline
 from hotpapers.errors import InputError
 from hotpapers.models import ArxivId, SourceRef, Summary, SummaryKind
-from hotpapers.serialize import paper_to_dict, summary_to_dict
+from hotpapers.native.serialize import paper_to_dict, summary_to_dict
 from hotpapers.store import open_store
 
 from factories import paper

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from hotpapers.models import EngagementSnapshot, PostEvidence, PostKind
-from hotpapers.serialize import paper_from_dict, post_from_dict
+from hotpapers.native.serialize import paper_from_dict, post_from_dict
 from hotpapers.summarize.posts import clean_text, substantive_posts
 
 from factories import T0, paper, post

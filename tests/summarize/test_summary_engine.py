@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hotpapers.config import SummarySettings
 from hotpapers.models import EngagementSnapshot, Paper, PostEvidence, Summary, SummaryKind
-from hotpapers.serialize import summary_from_dict, summary_to_dict
+from hotpapers.native.serialize import summary_from_dict, summary_to_dict
 from hotpapers.summarize.engine import MAX_GENERATED_WORDS, Engine
 from hotpapers.summarize.generative import load_model
 

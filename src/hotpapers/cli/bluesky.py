@@ -36,6 +36,7 @@ from hotpapers.sources.bluesky_records import PLATFORM
 from hotpapers.sources.jetstream_events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
 from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, scan_dump
 from hotpapers.store import Store
+from hotpapers.store.records import store_records
 
 if TYPE_CHECKING:  # only annotations: replay starts without the websocket and HTTP stacks (see run_listen)
     from hotpapers.sources.jetstream import ConsumeResult
@@ -62,7 +63,7 @@ def known_posts(store: Store) -> KnownPosts:
 def _commit(store: Store, records: Sequence[Record], key: str, value: str) -> None:
     """Store a batch and its checkpoint in one transaction."""
     with store.transaction():
-        counts = pipeline.store_records(store, records)
+        counts = store_records(store, records)
         store.set_state(PLATFORM, key, value)
     log.info("bluesky: committed %s; %s = %s", dict(counts), key, value)
 

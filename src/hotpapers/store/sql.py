@@ -28,8 +28,8 @@ from hotpapers.models import (
     Paper,
     Post,
 )
+from hotpapers.native.serialize import digest_to_dict
 from hotpapers.redact import redact
-from hotpapers.serialize import digest_to_dict
 from hotpapers.store import rows
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 from hotpapers.store.site_reads import SiteReads

@@ -26,7 +26,7 @@ from hotpapers.models import (
     Post,
     PostEvidence,
 )
-from hotpapers.serialize import digest_from_dict
+from hotpapers.native.serialize import digest_from_dict
 from hotpapers.store import rows
 
 __all__ = ["RECORD_TABLES", "SQLReads"]

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from hotpapers.models import ArxivId, Summary
-from hotpapers.serialize import summary_from_dict, summary_to_dict
+from hotpapers.native.serialize import summary_from_dict, summary_to_dict
 from hotpapers.store.rows import from_ts, ts
 
 __all__ = ["SummaryQueries"]

@@ -1,13 +1,14 @@
 """The native format: JSON Lines, one record per line, each with a ``type`` (see docs/native-format.md).
 
-``export_store`` writes the whole store in a fixed order with sorted keys, so that export -> import into an
-empty store -> export gives the same bytes. ``read_native`` parses a file line by line into records, raising
+``write_native`` writes records after a header line, each with sorted keys, so that records written in the
+store's order (``hotpapers.store.records.every_record``: what ``hotpapers export`` writes) and imported into an
+empty store are written again as the same bytes. ``read_native`` parses a file line by line into records, raising
 ``InputError`` that names the file, line and field of the first bad record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,12 +18,21 @@ from hotpapers.bounds import check_record
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES
 from hotpapers.errors import InputError
 from hotpapers.models import (
+    AccountProfile,
+    Announcement,
+    ArtifactSnapshot,
+    CitationSnapshot,
+    CodeLink,
+    Digest,
+    EngagementSnapshot,
+    Paper,
     Post,
     PostKind,
     Record,
+    RepoSnapshot,
+    Summary,
 )
-from hotpapers.redact import redactor_for_bytes
-from hotpapers.serialize import (
+from hotpapers.native.serialize import (
     announcement_from_dict,
     announcement_to_dict,
     digest_from_dict,
@@ -36,18 +46,18 @@ from hotpapers.serialize import (
     summary_from_dict,
     summary_to_dict,
 )
-from hotpapers.serialize_accounts import profile_from_dict, profile_to_dict
-from hotpapers.serialize_enrich import ENRICHMENT_PARSERS, enrichment_record_to_dict
-from hotpapers.store.base import Store
+from hotpapers.native.serialize_accounts import profile_from_dict, profile_to_dict
+from hotpapers.native.serialize_enrich import ENRICHMENT_PARSERS, enrichment_record_to_dict
+from hotpapers.redact import redactor_for_bytes
 
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "bounded_lines",
-    "export_store",
     "looks_native",
     "read_native",
     "too_long",
+    "write_native",
 ]
 
 FORMAT_NAME = "hotpapers-native"
@@ -59,44 +69,51 @@ def _line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def export_store(store: Store, out: IO[bytes]) -> dict[str, int]:
-    """Write every record of ``store`` to ``out``; return how many of each type were written.
+_TYPES: tuple[tuple[type, str, Callable[[Any], dict[str, Any]]], ...] = (
+    (Paper, "paper", paper_to_dict),
+    (Announcement, "announcement", announcement_to_dict),
+    (EngagementSnapshot, "engagement", snapshot_to_dict),
+    (Digest, "digest", digest_to_dict),
+    (AccountProfile, "profile", profile_to_dict),
+    (Summary, "summary", summary_to_dict),
+)
+_ENRICHMENT = (CodeLink, RepoSnapshot, ArtifactSnapshot, CitationSnapshot)
 
-    The export reads one consistent state of the store (a read snapshot), streamed: writers on other
-    processes or hosts may go on meanwhile, and memory does not grow with the store.
+
+def native_object(record: Record) -> dict[str, Any]:
+    """``record`` as the JSON object of its line, ``type`` included.
+
+    Raises:
+        TypeError: a ``PostGone``, which the native format has no line for (a deleted post is a post marked
+            deleted).
     """
-    with store.snapshot():
-        return _export(store, out)
+    if isinstance(record, Post):
+        return {"type": "repost" if record.kind is PostKind.REPOST else "post", **post_to_dict(record)}
+    if isinstance(record, _ENRICHMENT):
+        return enrichment_record_to_dict(record)
+    for cls, kind, to_dict in _TYPES:
+        if isinstance(record, cls):
+            return {"type": kind, **to_dict(record)}
+    raise TypeError(f"{type(record).__name__} has no native record type")
 
 
-def _export(store: Store, raw: IO[bytes]) -> dict[str, int]:
+def write_native(records: Iterable[Record], out: IO[bytes]) -> dict[str, int]:
+    """Write the header line and then one line per record to ``out``; return how many of each type were written.
+
+    Every known secret is masked on the way (``hotpapers.redact``): none is in a store, but a provider's answer
+    could have put one in a post's text. Memory holds one record at a time.
+
+    Raises:
+        TypeError: a ``PostGone`` among ``records`` (see ``native_object``).
+    """
     counts = {"paper": 0, "announcement": 0, "post": 0, "repost": 0, "engagement": 0, "digest": 0, "profile": 0,
-              "summary": 0}
-    out = _Redacted(raw, redactor_for_bytes())
-    out.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
-    for paper in store.iter_papers():
-        out.write(_line({"type": "paper", **paper_to_dict(paper)}))
-        counts["paper"] += 1
-    for ann in store.iter_announcements():
-        out.write(_line({"type": "announcement", **announcement_to_dict(ann)}))
-        counts["announcement"] += 1
-    for post in store.iter_posts():
-        kind = "repost" if post.kind is PostKind.REPOST else "post"
-        out.write(_line({"type": kind, **post_to_dict(post)}))
-        counts[kind] += 1
-    for snap in store.iter_snapshots():
-        out.write(_line({"type": "engagement", **snapshot_to_dict(snap)}))
-        counts["engagement"] += 1
-    _export_enrichment(store, out, counts)
-    for digest in store.iter_digests():
-        out.write(_line({"type": "digest", **digest_to_dict(digest)}))
-        counts["digest"] += 1
-    for profile in store.iter_profiles():
-        out.write(_line({"type": "profile", **profile_to_dict(profile)}))
-        counts["profile"] += 1
-    for summary in store.iter_summaries():
-        out.write(_line({"type": "summary", **summary_to_dict(summary)}))
-        counts["summary"] += 1
+              "summary": 0}  # every type counted, in this order; enrichment types only when there are some
+    sink = _Redacted(out, redactor_for_bytes())
+    sink.write(_line({"type": "header", "format": FORMAT_NAME, "version": FORMAT_VERSION}))
+    for record in records:
+        line = native_object(record)
+        sink.write(_line(line))
+        counts[line["type"]] = counts.get(line["type"], 0) + 1
     return counts
 
 
@@ -109,17 +126,6 @@ class _Redacted:
 
     def write(self, line: bytes) -> None:
         self._out.write(self._redactor(line))
-
-
-def _export_enrichment(store: Store, out: _Redacted, counts: dict[str, int]) -> None:
-    """Code links and the enrichment snapshots (hotpapers enrich), each type counted only when there are some."""
-    streams = (store.iter_code_links, store.iter_repo_snapshots, store.iter_artifact_snapshots,
-               store.iter_citation_snapshots)  # fmt: skip
-    for stream in streams:
-        for record in stream():
-            line = enrichment_record_to_dict(record)
-            out.write(_line(line))
-            counts[line["type"]] = counts.get(line["type"], 0) + 1
 
 
 def _repost(obj: dict[str, Any]) -> Post:

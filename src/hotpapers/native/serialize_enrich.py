@@ -20,7 +20,7 @@ from hotpapers.models import (
     FoundIn,
     RepoSnapshot,
 )
-from hotpapers.serialize import _int, _opt_dt, _opt_int, _opt_str, _str, format_datetime, parse_datetime
+from hotpapers.native.serialize import _int, _opt_dt, _opt_int, _opt_str, _str, format_datetime, parse_datetime
 
 __all__ = ["ENRICHMENT_PARSERS", "enrichment_record_to_dict"]
 

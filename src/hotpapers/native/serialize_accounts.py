@@ -1,7 +1,7 @@
 """Account profile records <-> plain JSON-able dicts (the native ``profile`` record, ``docs/native-format.md``).
 
-Kept beside ``hotpapers.serialize`` with the same conventions: date-times in UTC with ``Z``, ``null`` for unknown,
-and ``ValueError``/``KeyError``/``TypeError`` on a bad record, which callers wrap with the file and line.
+Kept beside ``hotpapers.native.serialize`` with the same conventions: date-times in UTC with ``Z``, ``null`` for
+unknown, and ``ValueError``/``KeyError``/``TypeError`` on a bad record, which callers wrap with the file and line.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotpapers.models import AccountProfile
-from hotpapers.serialize import format_datetime, parse_datetime
+from hotpapers.native.serialize import format_datetime, parse_datetime
 
 __all__ = ["profile_from_dict", "profile_to_dict"]
 
