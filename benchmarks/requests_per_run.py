@@ -34,8 +34,8 @@ from hotpapers.ingest_job import ingest
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, Post
 from hotpapers.ranking.classic import rank_classic
-from hotpapers.sources.jetstream import parse_event
-from hotpapers.sources.x_parse import parse_search_page
+from hotpapers.sources.bluesky.jetstream import parse_event
+from hotpapers.sources.x.parse import parse_search_page
 from hotpapers.store import SQLiteStore
 from hotpapers.store.records import store_records
 

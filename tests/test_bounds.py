@@ -24,12 +24,12 @@ from hotpapers.errors import InputError
 from hotpapers.models import Post
 from hotpapers.native import read_native
 from hotpapers.native.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
-from hotpapers.sources.bluesky import parse_get_posts
-from hotpapers.sources.hackernews import parse_search
-from hotpapers.sources.huggingface import parse_daily_papers
-from hotpapers.sources.jetstream import parse_event
-from hotpapers.sources.legacy import parse_legacy
-from hotpapers.sources.x_parse import parse_search_page
+from hotpapers.sources.bluesky.jetstream import parse_event
+from hotpapers.sources.bluesky.source import parse_get_posts
+from hotpapers.sources.hackernews.source import parse_search
+from hotpapers.sources.huggingface.source import parse_daily_papers
+from hotpapers.sources.legacy.parse import parse_legacy
+from hotpapers.sources.x.parse import parse_search_page
 from hotpapers.store import SQLiteStore
 
 from factories import announcement, paper, post, snapshot

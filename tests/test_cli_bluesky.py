@@ -16,8 +16,8 @@ from hotpapers.cli import bluesky as cli_bluesky
 from hotpapers.cli import main
 from hotpapers.cli.app import cli
 from hotpapers.models import LinkMethod, PaperLink, Post, PostKind
-from hotpapers.sources import jetstream_scan
-from hotpapers.sources.jetstream import parse_event
+from hotpapers.sources.bluesky import scan as jetstream_scan
+from hotpapers.sources.bluesky.jetstream import parse_event
 from hotpapers.store import SQLiteStore
 
 from wsserver import serve_jetstream, time_us

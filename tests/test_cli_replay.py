@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hotpapers.cli import bluesky as cli_bluesky
 from hotpapers.cli import main
 from hotpapers.cli.app import cli
-from hotpapers.sources.jetstream_events import DEFAULT_MAX_LINE_BYTES
+from hotpapers.sources.bluesky.events import DEFAULT_MAX_LINE_BYTES
 from hotpapers.store import SQLiteStore
 
 for _group in (cli_bluesky.listen, cli_bluesky.replay):  # registered by hotpapers.cli; here for a direct import

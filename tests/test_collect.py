@@ -224,7 +224,7 @@ class Warns(Good):
     def collect(self, request: CollectRequest) -> Iterator[Record]:
         import logging  # noqa: PLC0415
 
-        logging.getLogger("hotpapers.sources.x").warning("stopped after 20 search pages")
+        logging.getLogger("hotpapers.sources.x.source").warning("stopped after 20 search pages")
         yield from ()
 
 

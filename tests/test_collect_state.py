@@ -140,7 +140,7 @@ class Noisy(Counting):
         import logging  # noqa: PLC0415
 
         for index in range(25):
-            logging.getLogger("hotpapers.sources.x").warning("x: skipped item %d", index)
+            logging.getLogger("hotpapers.sources.x.source").warning("x: skipped item %d", index)
         yield from ()
 
 

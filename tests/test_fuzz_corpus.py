@@ -34,12 +34,12 @@ from hotpapers.errors import APIError, InputError, ParseError
 from hotpapers.links import find_arxiv_ids, find_arxiv_refs, ids_from_urls, resolve_url
 from hotpapers.native import read_native
 from hotpapers.sources import alphaxiv, mastodon, reddit, youtube
-from hotpapers.sources.bluesky import parse_get_posts, parse_search_posts
-from hotpapers.sources.hackernews import parse_item, parse_search
-from hotpapers.sources.huggingface import parse_daily_papers
-from hotpapers.sources.jetstream import parse_event
-from hotpapers.sources.legacy import parse_legacy
-from hotpapers.sources.x_parse import parse_lookup, parse_search_page
+from hotpapers.sources.bluesky.jetstream import parse_event
+from hotpapers.sources.bluesky.source import parse_get_posts, parse_search_posts
+from hotpapers.sources.hackernews.source import parse_item, parse_search
+from hotpapers.sources.huggingface.source import parse_daily_papers
+from hotpapers.sources.legacy.parse import parse_legacy
+from hotpapers.sources.x.parse import parse_lookup, parse_search_page
 from hotpapers.store import SQLiteStore
 
 FUZZ_EXAMPLES = 200

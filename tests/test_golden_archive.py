@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 from hotpapers.ranking.classic import rank_classic
-from hotpapers.sources.legacy import parse_legacy
+from hotpapers.sources.legacy.parse import parse_legacy
 from hotpapers.writers.lumen import render_lumen
 
 HERE = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ import pytest
 
 from hotpapers.errors import InputError
 from hotpapers.models import AnnounceType, LinkMethod, PaperLink, PostKind
-from hotpapers.sources.legacy import LegacyBatch, is_legacy, parse_legacy
+from hotpapers.sources.legacy.parse import LegacyBatch, is_legacy, parse_legacy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "legacy"
 UTC = dt.UTC

@@ -36,7 +36,7 @@ from hotpapers.models import ArxivId, Digest, PaperEvidence, PostEvidence, Ranke
 from hotpapers.ranking.classic import rank_classic
 from hotpapers.ranking.default import rank_default
 from hotpapers.ranking.options import ClassicOptions, DefaultOptions
-from hotpapers.sources.legacy import parse_legacy
+from hotpapers.sources.legacy.parse import parse_legacy
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_ARCHIVE = ROOT.parent / "shared/data/hot-papers-archive/posts.jsonl"

@@ -32,7 +32,7 @@ from hotpapers.models import (
 from hotpapers.native.format import looks_native, read_native, too_long, write_native
 from hotpapers.ranking.presets import rank
 from hotpapers.ranking.views import DateRange, rising_evidence, rising_title, rollup_evidence
-from hotpapers.sources.legacy import is_legacy, parse_legacy
+from hotpapers.sources.legacy.parse import is_legacy, parse_legacy
 from hotpapers.store import open_store
 from hotpapers.store.base import Store, WriteCounts
 from hotpapers.store.records import every_record, store_records

@@ -23,7 +23,7 @@ from hotpapers.errors import APIError, HotpapersError, ParseError
 from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, PostKind, Record
 from hotpapers.plugins import CollectRequest, Source, SourceContext
-from hotpapers.sources.bluesky import (
+from hotpapers.sources.bluesky.source import (
     BlueskySource,
     parse_get_posts,
     parse_search_posts,

@@ -19,7 +19,7 @@ from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, Record
 from hotpapers.plugins import CollectRequest, Source, SourceContext
-from hotpapers.sources.hackernews import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
+from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
 
 from localserver import Reply, Served, serve
 

@@ -20,7 +20,7 @@ from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
 from hotpapers.plugins import CollectRequest, Source, SourceContext
-from hotpapers.sources.huggingface import (
+from hotpapers.sources.huggingface.source import (
     MIN_INTERVAL,
     PAGE_SIZE,
     HuggingFaceSource,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import APIError, NetworkError, UsageError
 from hotpapers.models import LinkMethod, PaperLink, Post, PostGone, PostKind, Record
-from hotpapers.sources.jetstream import (
+from hotpapers.sources.bluesky.jetstream import (
     Backoff,
     JetstreamEvent,
     KnownPosts,

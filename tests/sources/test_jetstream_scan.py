@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from hotpapers import links
 from hotpapers.models import Post, PostGone
-from hotpapers.sources.jetstream import KnownPosts, parse_event
-from hotpapers.sources.jetstream_scan import (
+from hotpapers.sources.bluesky.jetstream import KnownPosts, parse_event
+from hotpapers.sources.bluesky.scan import (
     LINK_WORDS,
     EveryLine,
     Matcher,

@@ -35,11 +35,11 @@ from hotpapers.plugins import CollectRequest, SourceContext
 from hotpapers.ranking.credibility import credibility
 from hotpapers.ranking.default import rank_default
 from hotpapers.ranking.options import DefaultOptions
-from hotpapers.sources.bluesky import BlueskySource
-from hotpapers.sources.bluesky_profiles import GET_PROFILES_MAX, parse_get_profiles
-from hotpapers.sources.hackernews import HackerNewsSource
-from hotpapers.sources.hackernews_users import parse_user
-from hotpapers.sources.x_parse import parse_users
+from hotpapers.sources.bluesky.profiles import GET_PROFILES_MAX, parse_get_profiles
+from hotpapers.sources.bluesky.source import BlueskySource
+from hotpapers.sources.hackernews.source import HackerNewsSource
+from hotpapers.sources.hackernews.users import parse_user
+from hotpapers.sources.x.parse import parse_users
 
 from factories import paper
 from localserver import Reply, Served, serve

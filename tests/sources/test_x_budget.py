@@ -28,8 +28,8 @@ from test_x_source import (  # the recordings and helpers of the X source's own 
 from hotpapers.http import NO_RETRIES
 from hotpapers.models import EngagementSnapshot
 from hotpapers.plugins import Checkpoint, CollectRequest, SourceContext, SourceOutput, SourceUsage
-from hotpapers.sources.x import XSource
-from hotpapers.sources.x_budget import BudgetSettings, ReadBudget, budget_from_env, returned_posts
+from hotpapers.sources.x.budget import BudgetSettings, ReadBudget, budget_from_env, returned_posts
+from hotpapers.sources.x.source import XSource
 
 from localserver import Reply, Served
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from hotpapers.errors import ParseError
 from hotpapers.models import LinkMethod, PaperLink, PostKind
-from hotpapers.sources.x_parse import parse_lookup, parse_search_page, tweet_links
+from hotpapers.sources.x.parse import parse_lookup, parse_search_page, tweet_links
 
 X = Path(__file__).parents[1] / "fixtures" / "social" / "x"
 AT = dt.datetime(2021, 5, 12, 9, 0, tzinfo=dt.UTC)

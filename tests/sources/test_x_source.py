@@ -17,7 +17,7 @@ from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy, make_client
 from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone, Record
 from hotpapers.plugins import Checkpoint, CollectRequest, Source, SourceContext, SourceUsage
-from hotpapers.sources.x import QUERY, XSource
+from hotpapers.sources.x.source import QUERY, XSource
 
 from localserver import Reply, Served, serve
 

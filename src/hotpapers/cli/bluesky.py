@@ -1,6 +1,6 @@
 """The ``listen`` and ``replay`` command groups: Bluesky's Jetstream firehose, live or from a saved dump.
 
-Both keep the posts that link arXiv (``hotpapers.sources.jetstream.parse_event``) and commit each batch in one
+Both keep the posts that link arXiv (``hotpapers.sources.bluesky.jetstream.parse_event``) and commit each batch in one
 store transaction together with its checkpoint, so that a restart resumes with no gap, and the events seen
 again are stored once (posts are keyed by at-uri):
 
@@ -32,14 +32,14 @@ import click
 from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
 from hotpapers.models import Record
-from hotpapers.sources.bluesky_records import PLATFORM
-from hotpapers.sources.jetstream_events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
-from hotpapers.sources.jetstream_scan import DEFAULT_BLOCK_BYTES, scan_dump
+from hotpapers.sources.bluesky.events import DEFAULT_JETSTREAM_URL, DEFAULT_MAX_LINE_BYTES, KnownPosts
+from hotpapers.sources.bluesky.records import PLATFORM
+from hotpapers.sources.bluesky.scan import DEFAULT_BLOCK_BYTES, scan_dump
 from hotpapers.store import Store
 from hotpapers.store.records import store_records
 
 if TYPE_CHECKING:  # only annotations: replay starts without the websocket and HTTP stacks (see run_listen)
-    from hotpapers.sources.jetstream import ConsumeResult
+    from hotpapers.sources.bluesky.jetstream import ConsumeResult
 
 __all__ = ["CURSOR_KEY", "ReplayResult", "known_posts", "listen", "replay", "run_listen", "run_replay"]
 
@@ -104,9 +104,9 @@ def run_listen(
 
     When resuming from the stored cursor, the cursor written never goes below it (the first batches replay
     the rewound seconds). A message longer than ``max_message_bytes`` is refused, counted as malformed, and
-    skipped (see ``hotpapers.sources.jetstream``).
+    skipped (see ``hotpapers.sources.bluesky.jetstream``).
     """
-    from hotpapers.sources.jetstream import consume  # noqa: PLC0415  (websockets: only listen needs it)
+    from hotpapers.sources.bluesky.jetstream import consume  # noqa: PLC0415  (websockets: only listen needs it)
 
     stored = store.get_state(PLATFORM, CURSOR_KEY)
     floor = int(stored) if cursor is None and stored and stored.isdigit() else 0
@@ -160,7 +160,7 @@ def listen_bluesky(
 class ReplayResult:
     """What ``run_replay`` read: counts, and the byte offsets it started and stopped at."""
 
-    decoded: int = 0  # lines decoded (the pre-filter's candidates, see hotpapers.sources.jetstream_scan)
+    decoded: int = 0  # lines decoded (the pre-filter's candidates, see hotpapers.sources.bluesky.scan)
     kept: int = 0
     gone: int = 0
     malformed: int = 0  # lines refused for their length included

@@ -37,13 +37,13 @@ def register(registry: Registry) -> None:
     from hotpapers.enrich.hub import HubProvider  # noqa: PLC0415
     from hotpapers.enrich.scholar import ScholarProvider  # noqa: PLC0415
     from hotpapers.sources.alphaxiv import AlphaXivSource  # noqa: PLC0415
-    from hotpapers.sources.bluesky import BlueskySource  # noqa: PLC0415
-    from hotpapers.sources.hackernews import HackerNewsSource  # noqa: PLC0415
-    from hotpapers.sources.huggingface import HuggingFaceSource  # noqa: PLC0415
-    from hotpapers.sources.legacy_source import LegacySource  # noqa: PLC0415
+    from hotpapers.sources.bluesky.source import BlueskySource  # noqa: PLC0415
+    from hotpapers.sources.hackernews.source import HackerNewsSource  # noqa: PLC0415
+    from hotpapers.sources.huggingface.source import HuggingFaceSource  # noqa: PLC0415
+    from hotpapers.sources.legacy.source import LegacySource  # noqa: PLC0415
     from hotpapers.sources.mastodon import MastodonSource  # noqa: PLC0415
     from hotpapers.sources.reddit import RedditSource  # noqa: PLC0415
-    from hotpapers.sources.x import XSource  # noqa: PLC0415
+    from hotpapers.sources.x.source import XSource  # noqa: PLC0415
     from hotpapers.sources.youtube import YouTubeSource  # noqa: PLC0415
     from hotpapers.writers.feeds import AtomWriter, JsonFeedWriter, RssWriter  # noqa: PLC0415
     from hotpapers.writers.hugo import HugoWriter  # noqa: PLC0415

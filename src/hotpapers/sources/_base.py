@@ -1,5 +1,6 @@
-"""What the newer JSON sources (Reddit, Mastodon, alphaXiv, YouTube) share: settings from the environment,
-JSON and value checks for their parsers, HTML to text, and a waiter for ``X-RateLimit-*`` headers.
+"""What the JSON sources share: settings from the environment, JSON and value checks for their parsers, HTML to
+text, a waiter for ``X-RateLimit-*`` headers, and ``PublicJsonSource``, the skeleton of a source over a public API
+that needs no credentials (Hacker News, Hugging Face).
 
 Nothing here touches the store or writes files.
 """
@@ -10,7 +11,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,10 +20,12 @@ import lxml.html
 import orjson
 
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import redact_url
+from hotpapers.http import Throttle, check_status, error_message, naming_request, redact_url, request
+from hotpapers.plugins import SourceContext, SourceStatus
 
 __all__ = [
     "HeaderRateLimit",
+    "PublicJsonSource",
     "SkipError",
     "count",
     "env_count",
@@ -240,3 +243,46 @@ def _float(value: str | None) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) and number >= 0 else None
+
+
+class PublicJsonSource:
+    """The skeleton of a source over a public JSON API: no credentials, one base URL (``ENV_API_URL`` in the
+    environment, else ``API_URL``), every request through ``hotpapers.http.request`` (retries, timeouts) and spaced
+    ``MIN_INTERVAL`` seconds apart with ``SourceContext.sleep``; an error status is an ``APIError`` quoting the
+    answer's ``ERROR_KEYS``, and an answer the parser refuses a ``ParseError`` naming the request.
+
+    A subclass sets ``name`` and the four class attributes, and reads pages with ``_read``.
+    """
+
+    name: str
+    API_URL: ClassVar[str]
+    ENV_API_URL: ClassVar[str]
+    MIN_INTERVAL: ClassVar[float]  # seconds between requests, from the API's documented rate limit
+    ERROR_KEYS: ClassVar[tuple[str, ...]]  # where the API's error documents put their message
+
+    def __init__(self, context: SourceContext) -> None:
+        self._context = context
+        self._base = context.env.get(self.ENV_API_URL, "").strip().rstrip("/") or self.API_URL
+        self._throttle = Throttle(self.MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
+
+    def status(self) -> SourceStatus:
+        """Always enabled: the API is public."""
+        return SourceStatus(True)
+
+    def _get(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:
+        """GET ``url`` (retried, throttled); the answer whatever its status."""
+        return request(self._context.http, "GET", url, params=params, policy=self._context.retry,
+                       before_attempt=self._throttle.wait)
+
+    def _read(self, url: str, params: Mapping[str, str | int], parse: Callable[[bytes, dt.datetime], T]) -> T:
+        """GET ``url`` and parse its body, observed now.
+
+        Raises:
+            NetworkError: no answer after the retries.
+            APIError: an error status.
+            ParseError: the parser refused the body (naming the request).
+        """
+        response = self._get(url, params)
+        check_status(response, error_message(response, self.ERROR_KEYS))
+        with naming_request(response):
+            return parse(response.content, self._context.now())

@@ -1,8 +1,8 @@
 """Jetstream: Bluesky's JSON firehose, followed live by a reconnecting consumer with a cursor.
 
 The two wires (``/subscribe``, v1, and ``/xrpc/network.bsky.jetstream.subscribeEvents``, v2) and the parsing of
-one message are in ``hotpapers.sources.jetstream_events`` (``parse_event``, re-exported here); the fast scan of
-a saved dump is in ``hotpapers.sources.jetstream_scan``.
+one message are in ``hotpapers.sources.bluesky.events`` (``parse_event``, re-exported here); the fast scan of
+a saved dump is in ``hotpapers.sources.bluesky.scan``.
 
 Messages over the cap. A message longer than ``max_message_bytes`` (``DEFAULT_MAX_LINE_BYTES``, 16 MiB) is
 refused by the websocket library before it is read, which closes the connection (code 1009: the protocol has no
@@ -38,14 +38,14 @@ from websockets.sync.client import ClientConnection, connect
 from hotpapers.errors import APIError, NetworkError, UsageError
 from hotpapers.http import redact_url, user_agent
 from hotpapers.models import Post, Record
-from hotpapers.sources.bluesky import POST_COLLECTION
-from hotpapers.sources.jetstream_events import (
+from hotpapers.sources.bluesky.events import (
     DEFAULT_JETSTREAM_URL,
     DEFAULT_MAX_LINE_BYTES,
     JetstreamEvent,
     KnownPosts,
     parse_event,
 )
+from hotpapers.sources.bluesky.source import POST_COLLECTION
 
 __all__ = [
     "DEFAULT_JETSTREAM_URL",

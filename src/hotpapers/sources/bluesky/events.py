@@ -12,7 +12,7 @@ Two endpoints speak two wires:
   a value >= 1e15 is taken as a v1 timestamp. ``time_us`` of a v2 event is its ``witnessedAt``.
 
 ``parse_event`` turns one message into a ``JetstreamEvent``: its ``time_us`` (and ``seq``), and for the
-creation (or update) of an ``app.bsky.feed.post`` that links arXiv, a ``Post`` (see ``hotpapers.sources.bluesky``
+creation (or update) of an ``app.bsky.feed.post`` that links arXiv, a ``Post`` (see ``hotpapers.sources.bluesky.source``
 for how links are found); for the deletion of a tracked post, a ``PostGone``. Likes and reposts are not read:
 engagement comes from ``app.bsky.feed.getPosts``. A malformed message gives None (the caller counts it);
 nothing here raises on input.
@@ -24,7 +24,7 @@ arXiv in about a microsecond; a ``Post`` is built only for a post that links arX
 time (``listen``), a byte-level pre-check before decoding was measured and is slower in CPython: each
 substring scan of a 550-byte message costs about 0.75 µs, so the three words, ``"delete"`` and reading
 ``time_us`` without decoding cost more than decoding (4.4 µs against 2.5 µs per message on the recorded
-capture). A saved dump is another matter: ``hotpapers.sources.jetstream_scan`` searches megabytes at a time
+capture). A saved dump is another matter: ``hotpapers.sources.bluesky.scan`` searches megabytes at a time
 with a native matcher and hands only the lines that can matter to ``parse_event``.
 """
 
@@ -39,7 +39,7 @@ import orjson
 
 from hotpapers.bounds import is_count, supported
 from hotpapers.models import ArxivId, Post, PostGone
-from hotpapers.sources.bluesky_records import (
+from hotpapers.sources.bluesky.records import (
     POST_COLLECTION,
     ItemError,
     at_uri,

@@ -42,7 +42,7 @@ __all__ = [
     "returned_posts",
 ]
 
-log = logging.getLogger("hotpapers.sources.x")
+log = logging.getLogger("hotpapers.sources.x.source")
 
 DEFAULT_PER_RUN = 2_000  # the former default of 20 search pages of 100
 DEFAULT_PER_DAY = 5_000

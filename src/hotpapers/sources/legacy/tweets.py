@@ -1,4 +1,5 @@
-"""Tweets in the original tool's JSON: twint records and Twitter v1.1 statuses (see ``hotpapers.sources.legacy``)."""
+"""Tweets in the original tool's JSON: twint records and Twitter v1.1 statuses (see
+``hotpapers.sources.legacy.parse``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hotpapers.models import Post, PostKind
-from hotpapers.sources._legacy_reader import Reader
+from hotpapers.sources.legacy.reader import Reader
 
 __all__ = ["Tweet", "parse_tweet"]
 

@@ -1,4 +1,4 @@
-"""Typed, one-line-error field access for the original tool's JSON (see ``hotpapers.sources.legacy``)."""
+"""Typed, one-line-error field access for the original tool's JSON (see ``hotpapers.sources.legacy.parse``)."""
 
 from __future__ import annotations
 

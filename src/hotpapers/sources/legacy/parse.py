@@ -54,8 +54,8 @@ from hotpapers.models import (
     Post,
     PostEvidence,
 )
-from hotpapers.sources._legacy_reader import Reader
-from hotpapers.sources._legacy_tweets import Tweet, parse_tweet
+from hotpapers.sources.legacy.reader import Reader
+from hotpapers.sources.legacy.tweets import Tweet, parse_tweet
 
 __all__ = ["LegacyBatch", "is_legacy", "parse_legacy"]
 

@@ -19,7 +19,7 @@ import orjson
 
 from hotpapers.errors import HotpapersError, ParseError
 from hotpapers.models import AccountProfile
-from hotpapers.sources.bluesky_records import PLATFORM, _str, parse_datetime
+from hotpapers.sources.bluesky.records import PLATFORM, _str, parse_datetime
 
 __all__ = ["GET_PROFILES_MAX", "fetch_profiles", "parse_get_profiles"]
 

@@ -36,16 +36,14 @@ import re
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-import httpx
-import orjson
-
 from hotpapers.bounds import INSTANT_RANGE, is_count, supported
 from hotpapers.errors import APIError, ParseError
-from hotpapers.http import Throttle, check_status, error_message, naming_request, request
+from hotpapers.http import check_status, error_message, naming_request
 from hotpapers.links import resolve_url
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, PostGone, Record
-from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
-from hotpapers.sources.hackernews_users import USER_API_URL, fetch_users
+from hotpapers.plugins import CollectRequest, SourceContext
+from hotpapers.sources._base import PublicJsonSource, SkipError, load_json, show
+from hotpapers.sources.hackernews.users import USER_API_URL, fetch_users
 
 __all__ = [
     "API_URL",
@@ -74,10 +72,6 @@ _PAGE_FIELDS = ("page", "nbPages", "nbHits")
 _Refresh = Generator[Record, None, set[str]]
 
 
-class _SkipError(Exception):
-    """One hit that cannot be read; the message says why."""
-
-
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of an Algolia search: posts for the stories linking arXiv, a snapshot for every story read."""
@@ -96,19 +90,6 @@ class SearchPage:
         return tuple(record for post in self.posts for record in (post, by_id[post.post_id]))
 
 
-def _show(value: object) -> str:
-    """A short one-line rendering of a JSON value for a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:37]}..."
-
-
-def _loads(data: bytes, what: str) -> object:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as e:
-        raise ParseError(f"{what}: not JSON: {e}") from e
-
-
 def _count(value: object) -> int | None:
     """A JSON count (an integer from 0 to ``MAX_COUNT``, not a bool), or None."""
     return value if isinstance(value, int) and is_count(value) else None
@@ -117,27 +98,27 @@ def _count(value: object) -> int | None:
 def _snapshot(post_id: str, points: object, comments: object, observed_at: dt.datetime) -> EngagementSnapshot:
     likes, replies = _count(points), _count(comments)
     if likes is None or replies is None:
-        raise _SkipError(f"points {_show(points)} / num_comments {_show(comments)} are not counts")
+        raise SkipError(f"points {show(points)} / num_comments {show(comments)} are not counts")
     extras = (("points", likes), ("comments", replies))
     return EngagementSnapshot(PLATFORM, post_id, observed_at, likes=likes, replies=replies, extras=extras)
 
 
 def _created(value: object) -> dt.datetime:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _SkipError(f"created_at_i {_show(value)} is not a timestamp")
+        raise SkipError(f"created_at_i {show(value)} is not a timestamp")
     try:
         created = dt.datetime.fromtimestamp(value, dt.UTC)
     except (OverflowError, OSError, ValueError) as e:
-        raise _SkipError(f"created_at_i {_show(value)} is out of range") from e
+        raise SkipError(f"created_at_i {show(value)} is out of range") from e
     if not supported(created):
-        raise _SkipError(f"created_at_i {_show(value)} is outside the supported range ({INSTANT_RANGE})")
+        raise SkipError(f"created_at_i {show(value)} is outside the supported range ({INSTANT_RANGE})")
     return created
 
 
 def _post(post_id: str, hit: Mapping[str, object], arxiv_id: ArxivId) -> Post:
     author, title = hit.get("author"), hit.get("title")
     if not isinstance(author, str) or not author or not isinstance(title, str):
-        raise _SkipError(f"author {_show(author)} / title {_show(title)} missing")
+        raise SkipError(f"author {show(author)} / title {show(title)} missing")
     return Post(
         platform=PLATFORM,
         post_id=post_id,
@@ -153,10 +134,10 @@ def _post(post_id: str, hit: Mapping[str, object], arxiv_id: ArxivId) -> Post:
 def _story(hit: object, observed_at: dt.datetime) -> tuple[Post | None, EngagementSnapshot]:
     """The post (None if the url names no arXiv paper) and snapshot of one story hit."""
     if not isinstance(hit, dict):
-        raise _SkipError("not an object")
+        raise SkipError("not an object")
     post_id = hit.get("objectID")
     if not isinstance(post_id, str) or not _ID_RE.fullmatch(post_id):
-        raise _SkipError(f"objectID {_show(post_id)} is not a story id")
+        raise SkipError(f"objectID {show(post_id)} is not a story id")
     snapshot = _snapshot(post_id, hit.get("points"), hit.get("num_comments"), observed_at)
     url = hit.get("url")
     arxiv_id = resolve_url(url) if isinstance(url, str) else None
@@ -166,7 +147,7 @@ def _story(hit: object, observed_at: dt.datetime) -> tuple[Post | None, Engageme
 def _page_field(body: Mapping[str, object], key: str) -> int:
     value = _count(body.get(key))
     if value is None:
-        raise ParseError(f"Algolia search response: {key!r} is {_show(body.get(key))}, not a count")
+        raise ParseError(f"Algolia search response: {key!r} is {show(body.get(key))}, not a count")
     return value
 
 
@@ -183,7 +164,7 @@ def parse_search(data: bytes, observed_at: dt.datetime) -> SearchPage:
     Raises:
         ParseError: the body is not JSON or lacks ``hits``, ``page``, ``nbPages`` or ``nbHits``.
     """
-    body = _loads(data, "Algolia search response")
+    body = load_json(data, "Algolia search response")
     if not isinstance(body, dict) or not isinstance(body.get("hits"), list):
         raise ParseError("Algolia search response: expected an object with a 'hits' list")
     page, nb_pages, nb_hits = (_page_field(body, key) for key in _PAGE_FIELDS)
@@ -193,7 +174,7 @@ def parse_search(data: bytes, observed_at: dt.datetime) -> SearchPage:
     for index, hit in enumerate(body["hits"]):
         try:
             post, snapshot = _story(hit, observed_at)
-        except _SkipError as e:
+        except SkipError as e:
             skipped.append(f"hits[{index}]: {e}")
             continue
         posts.extend([post] if post is not None else [])
@@ -223,36 +204,34 @@ def parse_item(data: bytes, observed_at: dt.datetime) -> EngagementSnapshot | Po
     Raises:
         ParseError: the body is not JSON, or not a story with an id and points.
     """
-    body = _loads(data, "Algolia item")
+    body = load_json(data, "Algolia item")
     item_id = body.get("id") if isinstance(body, dict) else None
     post_id = str(item_id) if _count(item_id) is not None else item_id
     if not isinstance(body, dict) or not isinstance(post_id, str) or not _ID_RE.fullmatch(post_id):
-        raise ParseError(f"Algolia item: expected an object with a numeric 'id', got id {_show(item_id)}")
+        raise ParseError(f"Algolia item: expected an object with a numeric 'id', got id {show(item_id)}")
     for flag in ("deleted", "dead"):
         if body.get(flag) is True:
             return PostGone(PLATFORM, post_id, observed_at, reason=f"{flag} on Hacker News")
     points = _count(body.get("points"))
     if body.get("type") != "story" or points is None:
-        raise ParseError(f"Algolia item {post_id}: not a story with points (type {_show(body.get('type'))})")
+        raise ParseError(f"Algolia item {post_id}: not a story with points (type {show(body.get('type'))})")
     replies = _live_comments(body.get("children"))
     extras = (("points", points), ("comments", replies))
     return EngagementSnapshot(PLATFORM, post_id, observed_at, likes=points, replies=replies, extras=extras)
 
 
-class HackerNewsSource:
+class HackerNewsSource(PublicJsonSource):
     """Hacker News stories linking arXiv papers, from the Algolia HN Search API (no credentials needed)."""
 
     name = PLATFORM
+    API_URL = API_URL
+    ENV_API_URL = ENV_API_URL
+    MIN_INTERVAL = MIN_INTERVAL
+    ERROR_KEYS = ("message", "error")
 
     def __init__(self, context: SourceContext) -> None:
-        self._context = context
-        self._base = context.env.get(ENV_API_URL, "").strip().rstrip("/") or API_URL
+        super().__init__(context)
         self._users = context.env.get(ENV_USER_API_URL, "").strip().rstrip("/") or USER_API_URL
-        self._throttle = Throttle(MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
-
-    def status(self) -> SourceStatus:
-        """Always enabled: the API is public."""
-        return SourceStatus(True)
 
     def collect(self, request: CollectRequest) -> Iterator[Record]:
         """Yield the window's arXiv-linking stories with snapshots, refresh ``request.known_posts``, then yield
@@ -265,22 +244,10 @@ class HackerNewsSource:
                 authors.append(record.author_handle)
             yield record
         unseen = [name for name in authors if (PLATFORM, name) not in request.profiled]
-        yield from fetch_users(self._get_url, self._users, unseen, self._context.now)
-
-    def _get(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
-        return self._get_url(f"{self._base}/{path}", params)
-
-    def _get_url(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:
-        return request(
-            self._context.http, "GET", url, params=params, policy=self._context.retry,
-            before_attempt=self._throttle.wait,
-        )
+        yield from fetch_users(self._get, self._users, unseen, self._context.now)
 
     def _search(self, path: str, params: Mapping[str, str | int]) -> SearchPage:
-        response = self._get(path, params)
-        check_status(response, error_message(response, ("message", "error")))
-        with naming_request(response):
-            page = parse_search(response.content, self._context.now())
+        page = self._read(f"{self._base}/{path}", params, parse_search)
         for reason in page.skipped:
             log.warning("hackernews: skipped %s of %s", reason, path)
         return page
@@ -342,10 +309,10 @@ class HackerNewsSource:
     def _check_item(self, post_id: str) -> Record | None:
         """The item of a known story the refresh search missed; a failure skips this story only."""
         try:
-            response = self._get(f"items/{post_id}", {})
+            response = self._get(f"{self._base}/items/{post_id}", {})
             if response.status_code == 404:
                 return PostGone(PLATFORM, post_id, self._context.now(), reason="not found (HTTP 404)")
-            check_status(response, error_message(response, ("message", "error")))
+            check_status(response, error_message(response, self.ERROR_KEYS))
             with naming_request(response):
                 return parse_item(response.content, self._context.now())
         except (APIError, ParseError) as e:

@@ -6,7 +6,7 @@ Configuration comes from the environment (see ``docs/sources/x.md``):
 * ``HOTPAPERS_X_API_URL``: the API root (default ``https://api.x.com``); requests go to
   ``{root}/2/tweets/search/recent`` and ``{root}/2/tweets``.
 * ``HOTPAPERS_X_MAX_READS_PER_RUN``, ``HOTPAPERS_X_MAX_READS_PER_DAY``, ``HOTPAPERS_X_PRICE_PER_READ``: the read
-  budget (X bills every post read), see ``hotpapers.sources.x_budget``; ``HOTPAPERS_X_MAX_PAGES`` is its
+  budget (X bills every post read), see ``hotpapers.sources.x.budget``; ``HOTPAPERS_X_MAX_PAGES`` is its
   deprecated predecessor. The search stops, and the refresh skips the least important known posts, when the
   budget is spent, with a warning naming what was cut; the run summary shows the reads and their estimated cost.
 
@@ -49,21 +49,21 @@ from hotpapers.http import (
 )
 from hotpapers.models import AccountProfile, Record
 from hotpapers.plugins import CollectRequest, SourceContext, SourceOutput, SourceStatus
-from hotpapers.sources.x_budget import (
+from hotpapers.sources.x.budget import (
     MIN_SEARCH_PAGE,
     ReadBudget,
     budget_from_env,
     budget_summary,
     returned_posts,
 )
-from hotpapers.sources.x_parse import PLATFORM, XPage, parse_lookup, parse_search_page
+from hotpapers.sources.x.parse import PLATFORM, XPage, parse_lookup, parse_search_page
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_MAX_PAGES", "LOOKUP_BATCH", "QUERY", "XSource"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.x.com"
-DEFAULT_MAX_PAGES = 20  # deprecated with HOTPAPERS_X_MAX_PAGES: see hotpapers.sources.x_budget
+DEFAULT_MAX_PAGES = 20  # deprecated with HOTPAPERS_X_MAX_PAGES: see hotpapers.sources.x.budget
 LOOKUP_BATCH = 100
 QUERY = 'url:"arxiv.org" -is:retweet'
 SEARCH_FIELDS = {

@@ -30,14 +30,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-import orjson
-
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.bounds import INSTANT_RANGE, MAX_COUNT, supported
 from hotpapers.errors import ParseError
-from hotpapers.http import Throttle, check_status, error_message, naming_request, request
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
-from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
+from hotpapers.plugins import CollectRequest
+from hotpapers.sources._base import PublicJsonSource, SkipError, load_json, show
 
 __all__ = [
     "API_URL",
@@ -61,10 +59,6 @@ _FALLBACK_HANDLE = "huggingface"
 _FALLBACK_NAME = "Hugging Face"
 
 
-class _SkipError(Exception):
-    """One entry that cannot be read; the message says why."""
-
-
 @dataclass(frozen=True, slots=True)
 class DailyPapersPage:
     """One page of ``daily_papers``: a post and a snapshot per readable entry, and why others were skipped."""
@@ -80,11 +74,6 @@ class DailyPapersPage:
         return tuple(record for pair in zip(self.posts, self.snapshots, strict=True) for record in pair)
 
 
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:37]}..."
-
-
 def _count(value: object) -> int | None:
     """A JSON count: a non-negative integer, also written as an integral float (the spec says number)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -96,14 +85,14 @@ def _count(value: object) -> int | None:
 
 def _timestamp(value: object) -> dt.datetime:
     if not isinstance(value, str):
-        raise _SkipError(f"publishedAt {_show(value)} is not a date")
+        raise SkipError(f"publishedAt {show(value)} is not a date")
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as e:
-        raise _SkipError(f"publishedAt {_show(value)} is not an ISO 8601 date") from e
+        raise SkipError(f"publishedAt {show(value)} is not an ISO 8601 date") from e
     parsed = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
     if not supported(parsed):
-        raise _SkipError(f"publishedAt {_show(value)} is outside the supported range ({INSTANT_RANGE})")
+        raise SkipError(f"publishedAt {show(value)} is outside the supported range ({INSTANT_RANGE})")
     return parsed.astimezone(dt.UTC)
 
 
@@ -123,7 +112,7 @@ def _arxiv_id(paper: Mapping[str, object]) -> ArxivId:
     raw = paper.get("id")
     parsed = parse_id(raw) if isinstance(raw, str) else None
     if parsed is None:
-        raise _SkipError(f"paper.id {_show(raw)} is not an arXiv id")
+        raise SkipError(f"paper.id {show(raw)} is not an arXiv id")
     return parsed[0]
 
 
@@ -131,20 +120,20 @@ def _counts(entry: Mapping[str, object], paper: Mapping[str, object]) -> tuple[i
     """(upvotes, comments); ``numComments`` absent means 0, as huggingface_hub reads it."""
     upvotes, comments = _count(paper.get("upvotes")), _count(entry.get("numComments", 0))
     if upvotes is None or comments is None:
-        raise _SkipError(f"upvotes {_show(paper.get('upvotes'))} / numComments {_show(entry.get('numComments'))}")
+        raise SkipError(f"upvotes {show(paper.get('upvotes'))} / numComments {show(entry.get('numComments'))}")
     return upvotes, comments
 
 
 def _title(entry: Mapping[str, object], paper: Mapping[str, object]) -> str:
     title = entry.get("title") or paper.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise _SkipError(f"title {_show(title)} missing")
+        raise SkipError(f"title {show(title)} missing")
     return " ".join(title.split())
 
 
 def _entry(entry: object, observed_at: dt.datetime) -> tuple[Post, EngagementSnapshot]:
     if not isinstance(entry, dict) or not isinstance(entry.get("paper"), dict):
-        raise _SkipError("not an object with a 'paper' object")
+        raise SkipError("not an object with a 'paper' object")
     paper = entry["paper"]
     arxiv_id = _arxiv_id(paper)
     upvotes, comments = _counts(entry, paper)
@@ -177,10 +166,7 @@ def parse_daily_papers(data: bytes, observed_at: dt.datetime) -> DailyPapersPage
     Raises:
         ParseError: the body is not JSON or not a list.
     """
-    try:
-        body = orjson.loads(data)
-    except orjson.JSONDecodeError as e:
-        raise ParseError(f"Hugging Face daily_papers response: not JSON: {e}") from e
+    body = load_json(data, "Hugging Face daily_papers response")
     if not isinstance(body, list):
         raise ParseError(f"Hugging Face daily_papers response: expected a list, got {type(body).__name__}")
     posts: list[Post] = []
@@ -189,7 +175,7 @@ def parse_daily_papers(data: bytes, observed_at: dt.datetime) -> DailyPapersPage
     for index, entry in enumerate(body):
         try:
             post, snapshot = _entry(entry, observed_at)
-        except _SkipError as e:
+        except SkipError as e:
             skipped.append(f"[{index}]: {e}")
             continue
         posts.append(post)
@@ -205,19 +191,14 @@ def listing_dates(start: dt.datetime, end: dt.datetime, today: dt.date) -> list[
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-class HuggingFaceSource:
+class HuggingFaceSource(PublicJsonSource):
     """Hugging Face Daily Papers upvotes and comments, one post per paper (no credentials needed)."""
 
     name = PLATFORM
-
-    def __init__(self, context: SourceContext) -> None:
-        self._context = context
-        self._base = context.env.get(ENV_API_URL, "").strip().rstrip("/") or API_URL
-        self._throttle = Throttle(MIN_INTERVAL, lambda: context.now().timestamp(), context.sleep)
-
-    def status(self) -> SourceStatus:
-        """Always enabled: the API is public."""
-        return SourceStatus(True)
+    API_URL = API_URL
+    ENV_API_URL = ENV_API_URL
+    MIN_INTERVAL = MIN_INTERVAL
+    ERROR_KEYS = ("error", "message")
 
     def collect(self, request: CollectRequest) -> Iterator[Record]:
         """Yield the papers listed on the window's dates with snapshots, then refresh ``request.known_posts``."""
@@ -229,17 +210,7 @@ class HuggingFaceSource:
 
     def _page(self, day: dt.date, number: int) -> DailyPapersPage:
         params: dict[str, str | int] = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": number}
-        response = request(
-            self._context.http,
-            "GET",
-            f"{self._base}/daily_papers",
-            params=params,
-            policy=self._context.retry,
-            before_attempt=self._throttle.wait,
-        )
-        check_status(response, error_message(response, ("error", "message")))
-        with naming_request(response):
-            page = parse_daily_papers(response.content, self._context.now())
+        page = self._read(f"{self._base}/daily_papers", params, parse_daily_papers)
         for reason in page.skipped:
             log.warning("huggingface: skipped entry %s of %s", reason, day)
         return page

@@ -9,7 +9,7 @@ from pathlib import Path
 from hotpapers.errors import InputError
 from hotpapers.models import Record
 from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
-from hotpapers.sources.legacy import parse_legacy
+from hotpapers.sources.legacy.parse import parse_legacy
 
 __all__ = ["LegacySource"]
 
@@ -20,7 +20,7 @@ class LegacySource:
     """Reads the original tool's intermediate JSON files for the requested day from a folder.
 
     Every ``*.json`` file of ``$HOTPAPERS_LEGACY_DIR`` whose ``meta.since`` is the requested listing day is
-    parsed (see ``hotpapers.sources.legacy``); a bad file is skipped with a log line naming it.
+    parsed (see ``hotpapers.sources.legacy.parse``); a bad file is skipped with a log line naming it.
     """
 
     name = "legacy"

@@ -67,8 +67,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hotpapers.models import Post, PostGone
-from hotpapers.sources.bluesky_records import POST_COLLECTION
-from hotpapers.sources.jetstream_events import DEFAULT_MAX_LINE_BYTES, KnownPosts, parse_event
+from hotpapers.sources.bluesky.events import DEFAULT_MAX_LINE_BYTES, KnownPosts, parse_event
+from hotpapers.sources.bluesky.records import POST_COLLECTION
 
 __all__ = [
     "DEFAULT_BLOCK_BYTES",

@@ -1,6 +1,6 @@
 """Bluesky: post records and AppView views to ``Post`` records, and the AppView source (engagement, search).
 
-New posts come from the Jetstream firehose (``hotpapers.sources.jetstream``, ``hotpapers listen bluesky``);
+New posts come from the Jetstream firehose (``hotpapers.sources.bluesky.jetstream``, ``hotpapers listen bluesky``);
 this module holds what both paths share, how a post *record* (``app.bsky.feed.post``) becomes a ``Post``,
 and the ``BlueskySource`` that refreshes engagement on the public AppView.
 
@@ -47,8 +47,8 @@ from hotpapers.links import ids_from_urls
 from hotpapers.models import ArxivId, EngagementSnapshot, Post, PostGone, Record
 from hotpapers.plugins import CollectRequest, SourceContext, SourceStatus
 from hotpapers.redact import register
-from hotpapers.sources.bluesky_profiles import fetch_profiles
-from hotpapers.sources.bluesky_records import (
+from hotpapers.sources.bluesky.profiles import fetch_profiles
+from hotpapers.sources.bluesky.records import (
     _COUNTS,
     _QUOTE_WITH_MEDIA,
     DEFAULT_APPVIEW_URL,
