@@ -126,7 +126,7 @@ def measure_import(file: Path, db: str) -> dict[str, Any]:
 
 def _day_child(db: str, day: str, preset: str) -> None:
     """In a fresh process: render one day (refresh) and print timings and RSS as JSON."""
-    from hotpapers.pipeline import render  # noqa: PLC0415 - imported in the child only
+    from hotpapers.jobs.render import render  # noqa: PLC0415 - imported in the child only
     from hotpapers.store import open_store  # noqa: PLC0415
 
     store = open_store(db)
@@ -205,7 +205,7 @@ def _depth(rows: list[tuple[int, int, int, str]], parent: int) -> int:
 
 def profile(db: str, day: str, preset: str) -> None:
     """cProfile of ``build_digest(refresh=True)`` for one day: top 25 by cumulative time."""
-    from hotpapers.pipeline import build_digest  # noqa: PLC0415
+    from hotpapers.jobs.render import build_digest  # noqa: PLC0415
     from hotpapers.store.sqlite import SQLiteStore  # noqa: PLC0415
 
     store = SQLiteStore(db)

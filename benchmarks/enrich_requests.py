@@ -41,13 +41,13 @@ import orjson
 import synthetic_day as syn
 
 from hotpapers.arxiv.rss import parse_rss
-from hotpapers.collect_job import Environment
 from hotpapers.config import EnrichSettings
 from hotpapers.enrich.hub import MIN_INTERVAL as HUB_INTERVAL
 from hotpapers.enrich.scholar import BATCH
 from hotpapers.enrich.scholar import MIN_INTERVAL as S2_INTERVAL
 from hotpapers.http import NO_RETRIES
 from hotpapers.jobs.enrich import ProviderReport, enrich
+from hotpapers.jobs.environment import Environment
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.store import SQLiteStore

@@ -27,10 +27,11 @@ import synthetic_day as syn
 import synthetic_sources as more
 
 from hotpapers.arxiv.client import ArxivClient
-from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import ArxivSettings, Settings
 from hotpapers.http import NO_RETRIES, make_client
-from hotpapers.ingest_job import ingest
+from hotpapers.jobs.collect import SourceReport, collect
+from hotpapers.jobs.environment import Environment
+from hotpapers.jobs.ingest import ingest
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, Post
 from hotpapers.ranking.classic import rank_classic

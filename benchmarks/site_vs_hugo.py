@@ -40,9 +40,10 @@ from types import ModuleType
 
 import lxml.html
 
+from hotpapers.jobs.render import build_digest
 from hotpapers.jobs.site import build_archive, build_site_from_store
+from hotpapers.jobs.transfer import import_files
 from hotpapers.models import Digest
-from hotpapers.pipeline import build_digest, import_files
 from hotpapers.ranking.classic import rank_classic
 from hotpapers.site import SiteReport, build_site
 from hotpapers.store import SQLiteStore

@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from hotpapers.config import SummarySettings
+from hotpapers.jobs.render import build_digest
 from hotpapers.jobs.summarize import summarize_digest
 from hotpapers.models import Announcement, AnnounceType, ArxivId, Digest, EngagementSnapshot, Paper, PaperLink, Post
 from hotpapers.native.serialize import paper_from_dict, post_from_dict
-from hotpapers.pipeline import build_digest
 from hotpapers.ranking.options import DefaultOptions
 from hotpapers.store import open_store
 from hotpapers.summarize.engine import Engine

@@ -23,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from hotpapers.arxiv.calendar import listing_window
+from hotpapers.jobs.render import build_digest
+from hotpapers.jobs.transfer import import_files
 from hotpapers.models import Digest, RankedPaper, RankedPost
-from hotpapers.pipeline import build_digest, import_files
 from hotpapers.store import SQLiteStore
 from hotpapers.writers._text import arxiv_categories, scrub
 from hotpapers.writers.hugo import SHORTCODE, HugoWriter, render_hugo

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, MAX_COUNT, check_instant, read_count, supported
 from hotpapers.errors import InputError
+from hotpapers.jobs import transfer
 from hotpapers.models import Post
 from hotpapers.native import read_native
 from hotpapers.native.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
@@ -97,7 +97,7 @@ def _import(tmp_path: Path, data: bytes) -> tuple[SQLiteStore, InputError | None
     path.write_bytes(data)
     store = SQLiteStore(":memory:")
     try:
-        pipeline.import_files(store, [path])
+        transfer.import_files(store, [path])
     except InputError as e:
         return store, e
     return store, None

@@ -12,19 +12,13 @@ from typing import Any
 import orjson
 import pytest
 
-from hotpapers.cli import bluesky as cli_bluesky
 from hotpapers.cli import main
-from hotpapers.cli.app import cli
 from hotpapers.models import LinkMethod, PaperLink, Post, PostKind
 from hotpapers.sources.bluesky import scan as jetstream_scan
 from hotpapers.sources.bluesky.jetstream import parse_event
 from hotpapers.store import SQLiteStore
 
 from wsserver import serve_jetstream, time_us
-
-for _group in (cli_bluesky.listen, cli_bluesky.replay):  # until cli/app.py registers them
-    if _group.name not in cli.commands:
-        cli.add_command(_group)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "social" / "bluesky"
 CAPTURE = FIXTURES / "jetstream_v1_production_capture_2026-07-04_152_events.jsonl"

@@ -16,15 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotpapers.cli import bluesky as cli_bluesky
 from hotpapers.cli import main
-from hotpapers.cli.app import cli
 from hotpapers.sources.bluesky.events import DEFAULT_MAX_LINE_BYTES
 from hotpapers.store import SQLiteStore
-
-for _group in (cli_bluesky.listen, cli_bluesky.replay):  # registered by hotpapers.cli; here for a direct import
-    if _group.name not in cli.commands:
-        cli.add_command(_group)
 
 DERIVED = Path(__file__).resolve().parent / "fixtures" / "social" / "bluesky" / "derived" / \
     "jetstream_capture_with_arxiv_links.jsonl"

@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from hotpapers.cli import collecting, main
-from hotpapers.collect_job import Environment, collect
 from hotpapers.errors import NetworkError, UsageError
 from hotpapers.http import NO_RETRIES
+from hotpapers.jobs.collect import collect
+from hotpapers.jobs.environment import Environment
 from hotpapers.models import AccountProfile, PostGone, Record
 from hotpapers.plugins import CollectRequest, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
@@ -202,7 +203,7 @@ def test_run_without_ingest_ranks_and_renders(
 
 def test_closed_day_is_the_listing_announced_the_evening_before() -> None:
     """Run after Thursday's 20:00 ET announcement, the digest is Thursday's listing (announced Wednesday)."""
-    from hotpapers.run_job import closed_day  # noqa: PLC0415
+    from hotpapers.jobs.days import closed_day  # noqa: PLC0415
 
     thursday_evening = dt.datetime(2024, 11, 29, 1, 30, tzinfo=dt.UTC)  # 20:30 EST on Thursday 28
     assert closed_day(thursday_evening) == dt.date(2024, 11, 28)
@@ -210,7 +211,7 @@ def test_closed_day_is_the_listing_announced_the_evening_before() -> None:
 
 def test_closed_day_on_sunday_evening_is_friday() -> None:
     """Run on Sunday evening, the digest is Friday's listing, whose window closes at Sunday's announcement."""
-    from hotpapers.run_job import closed_day  # noqa: PLC0415
+    from hotpapers.jobs.days import closed_day  # noqa: PLC0415
 
     sunday_evening = dt.datetime(2024, 12, 2, 1, 30, tzinfo=dt.UTC)  # 20:30 EST on Sunday 1 December
     assert closed_day(sunday_evening) == dt.date(2024, 11, 29)

@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from hotpapers.cli import collecting, main
-from hotpapers.collect_job import Environment, collect, known_posts
 from hotpapers.errors import NetworkError
 from hotpapers.http import NO_RETRIES
+from hotpapers.jobs.collect import collect, known_posts
+from hotpapers.jobs.environment import Environment
 from hotpapers.models import PaperEvidence, PostEvidence
 from hotpapers.plugins import (
     Checkpoint,

@@ -14,7 +14,7 @@ import pytest
 
 from hotpapers.cli import main
 from hotpapers.errors import LockedError
-from hotpapers.pipeline import export_to_file
+from hotpapers.jobs.transfer import export_to_file
 from hotpapers.store import SQLiteStore
 from hotpapers.store.lock import lock_path, run_lock
 from hotpapers.store.records import store_records

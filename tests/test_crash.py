@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from hotpapers.pipeline import export_to_file
+from hotpapers.jobs.transfer import export_to_file
 from hotpapers.store import SQLiteStore
 from test_run_e2e import DAY, _route
 

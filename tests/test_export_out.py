@@ -13,8 +13,8 @@ from typing import IO
 
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.cli import main
+from hotpapers.jobs import transfer
 from hotpapers.store import SQLiteStore
 
 LEGACY = Path(__file__).parent / "fixtures" / "legacy" / "2020-08-18.json"
@@ -25,8 +25,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
     """A store with the legacy fixture, and its export's bytes."""
     folder = tmp_path_factory.mktemp("store")
     with SQLiteStore(folder / "s.db") as store:
-        pipeline.import_files(store, [LEGACY])
-        pipeline.export_to_file(store, folder / "expected.jsonl")
+        transfer.import_files(store, [LEGACY])
+        transfer.export_to_file(store, folder / "expected.jsonl")
     return str(folder / "s.db"), (folder / "expected.jsonl").read_bytes()
 
 
@@ -107,7 +107,7 @@ def test_full_disk_leaves_the_old_file(capsys: pytest.CaptureFixture[str], db: t
         handle.write(b"half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(pipeline, "export", full_disk)
+    monkeypatch.setattr(transfer, "export", full_disk)
     code, err = export(capsys, db[0], out)
     assert code == 7 and err == f"hotpapers: error: {out}: cannot write: No space left on device\n"
     assert out.read_bytes() == b"previous backup" and [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]

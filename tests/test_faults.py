@@ -34,7 +34,7 @@ import stamina
 import e2e_world
 from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
-from hotpapers.collect_job import Environment
+from hotpapers.jobs.environment import Environment
 from hotpapers.store import SQLiteStore
 from hotpapers.store.records import store_records
 
@@ -100,7 +100,6 @@ def run_under_faults(
                                 timeout=ctx.settings.http_timeout),
     )
     monkeypatch.setattr(app, "now_utc", lambda: NOW)
-    monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     monkeypatch.delenv("HOTPAPERS_LEGACY_DIR", raising=False)
     caplog.set_level(logging.WARNING)

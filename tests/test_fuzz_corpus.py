@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from hotpapers import pipeline
 from hotpapers.arxiv.api import parse_api
 from hotpapers.arxiv.ids import parse_id
 from hotpapers.arxiv.oai import parse_oai
 from hotpapers.arxiv.rss import parse_rss
 from hotpapers.errors import APIError, InputError, ParseError
+from hotpapers.jobs import transfer
 from hotpapers.links import find_arxiv_ids, find_arxiv_refs, ids_from_urls, resolve_url
 from hotpapers.native import read_native
 from hotpapers.sources import alphaxiv, mastodon, reddit, youtube
@@ -76,9 +76,9 @@ def _native_seed() -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "s.db")
         try:
-            pipeline.import_files(store, [FIXTURES / "legacy" / "2020-08-18.json"])
+            transfer.import_files(store, [FIXTURES / "legacy" / "2020-08-18.json"])
             out = io.BytesIO()
-            pipeline.export(store, out)
+            transfer.export(store, out)
         finally:
             store.close()
     return out.getvalue()
@@ -308,7 +308,7 @@ def test_import_files_is_all_or_nothing(tmp_path_factory: pytest.TempPathFactory
     try:
         before = store.counts()
         try:
-            pipeline.import_files(store, [good, bad])  # the good file's records must be rolled back too
+            transfer.import_files(store, [good, bad])  # the good file's records must be rolled back too
         except Exception as e:
             _check_error(e)
             assert store.counts() == before

@@ -142,7 +142,6 @@ def test_source_warnings_are_printed_once(tmp_path: Path, monkeypatch: pytest.Mo
         monkeypatch.setenv("HOTPAPERS_CONFIG", str(tmp_path / "c.toml"))
         (tmp_path / "c.toml").write_text(f'out_dir = "{tmp_path / "out"}"\n[arxiv]\ndelay_seconds = 0\n')
         monkeypatch.setattr(app, "now_utc", lambda: now)
-        monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: now)
         assert main(["run", "--source", "alphaxiv"]) == 0
     captured = capsys.readouterr()
     assert "warning: alphaxiv: skipped trending_papers[3]" in captured.out

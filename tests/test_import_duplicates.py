@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.cli import main
+from hotpapers.jobs import transfer
 from hotpapers.models import AnnounceType
 from hotpapers.native.serialize import (
     announcement_to_dict,
@@ -102,11 +102,11 @@ def test_the_last_record_of_each_key_wins_wholly(tmp_path_factory: pytest.TempPa
         "engagement", "announcement") else []
     folder = tmp_path_factory.mktemp("dup")
     if setup:
-        pipeline.import_files(store, [_write(folder, "setup.jsonl", setup)])
+        transfer.import_files(store, [_write(folder, "setup.jsonl", setup)])
     before = {json.dumps(r, sort_keys=True) for r in _stored(store, kind)}
     half = len(records) // 2
     files = [_write(folder, "a.jsonl", records[:half]), _write(folder, "b.jsonl", records[half:])]
-    result = pipeline.import_files(store, files)
+    result = transfer.import_files(store, files)
     last: dict[int, dict[str, Any]] = {}
     links: dict[int, list[dict[str, str]]] = {}
     for (key, _), record in zip(sequence, records, strict=True):
@@ -131,7 +131,7 @@ def test_a_digest_repeated_in_an_import_is_the_last_one(tmp_path: Path, store: S
     """Two digests of the same day and preset in one import: the second is the published one."""
     first, second = digest_record(dt.date(2021, 4, 19), T0), digest_record(dt.date(2021, 4, 19), T0)
     second["title"] = "Second"
-    result = pipeline.import_files(store, [_write(tmp_path, "d.jsonl", [first, second])])
+    result = transfer.import_files(store, [_write(tmp_path, "d.jsonl", [first, second])])
     (stored,) = store.iter_digests()
     assert stored.title == "Second" and result.duplicates == {"digest": 1}
     assert digest_to_dict(stored)["title"] == "Second"
@@ -139,8 +139,8 @@ def test_a_digest_repeated_in_an_import_is_the_last_one(tmp_path: Path, store: S
 
 def test_a_record_already_in_the_store_merges_as_before(tmp_path: Path, store: Store) -> None:
     """Only repeats within one import replace wholly: a later import of an older version keeps the newer one."""
-    pipeline.import_files(store, [_write(tmp_path, "new.jsonl", [{"type": "paper", **paper_to_dict(paper(version=3))}])])
-    result = pipeline.import_files(
+    transfer.import_files(store, [_write(tmp_path, "new.jsonl", [{"type": "paper", **paper_to_dict(paper(version=3))}])])
+    result = transfer.import_files(
         store, [_write(tmp_path, "old.jsonl", [{"type": "paper", **paper_to_dict(paper(version=1, title="Old"))}])]
     )
     assert store.get_paper(paper().arxiv_id) == paper(version=3) and result.duplicates == {}
@@ -163,7 +163,7 @@ def test_a_tweet_in_two_legacy_files_keeps_both_links(tmp_path: Path, store: Sto
     two = {"meta": legacy["meta"], "papers": [{**legacy["papers"][1], "tweets": [tweet]}]}
     (tmp_path / "one.json").write_text(json.dumps(one))
     (tmp_path / "two.json").write_text(json.dumps(two))
-    result = pipeline.import_files(store, [tmp_path / "one.json", tmp_path / "two.json"])
+    result = transfer.import_files(store, [tmp_path / "one.json", tmp_path / "two.json"])
     (stored,) = [p for p in store.iter_posts() if p.post_id == str(tweet["id"])]
     assert set(stored.arxiv_ids) >= {legacy["papers"][0]["id"], legacy["papers"][1]["id"]}
     assert result.duplicates["post"] == 1

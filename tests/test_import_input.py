@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.cli import main
 from hotpapers.config import DEFAULT_MAX_RECORD_BYTES, load_settings, parse_size
 from hotpapers.errors import ConfigError, InputError
+from hotpapers.jobs import transfer
 from hotpapers.native import bounded_lines
 from hotpapers.store import SQLiteStore
 
@@ -29,8 +29,8 @@ def native_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A native export of the legacy fixture."""
     folder = tmp_path_factory.mktemp("native")
     with SQLiteStore(folder / "s.db") as store:
-        pipeline.import_files(store, [LEGACY])
-        pipeline.export_to_file(store, folder / "dump.jsonl")
+        transfer.import_files(store, [LEGACY])
+        transfer.export_to_file(store, folder / "dump.jsonl")
     return folder / "dump.jsonl"
 
 
@@ -73,8 +73,8 @@ def test_a_legacy_file_is_one_record_under_the_cap(tmp_path: Path) -> None:
     size = LEGACY.stat().st_size
     with SQLiteStore(tmp_path / "a.db") as store:
         with pytest.raises(InputError, match=f"{LEGACY.name}: a record longer than {size - 1:,} bytes"):
-            pipeline.import_files(store, [LEGACY], max_record_bytes=size - 1)
-        assert pipeline.import_files(store, [LEGACY], max_record_bytes=size).formats == {str(LEGACY): "legacy"}
+            transfer.import_files(store, [LEGACY], max_record_bytes=size - 1)
+        assert transfer.import_files(store, [LEGACY], max_record_bytes=size).formats == {str(LEGACY): "legacy"}
 
 
 @settings(max_examples=200, derandomize=True, database=None)

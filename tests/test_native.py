@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.errors import InputError
+from hotpapers.jobs import transfer
 from hotpapers.models import AccountProfile, BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
 from hotpapers.store import SQLiteStore, Store, open_store
 
@@ -42,7 +42,7 @@ def _filled(path: Path | str) -> Store:
 
 def _export(store: Store) -> bytes:
     buffer = io.BytesIO()
-    pipeline.export(store, buffer)
+    transfer.export(store, buffer)
     return buffer.getvalue()
 
 
@@ -51,7 +51,7 @@ def test_export_import_export_is_byte_identical(tmp_path: Path, store_url: str) 
     first = _export(_filled(tmp_path / "a.db"))
     (tmp_path / "dump.jsonl").write_bytes(first)
     fresh = open_store(store_url)
-    pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
+    transfer.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert _export(fresh) == first
 
 
@@ -84,9 +84,9 @@ def test_import_twice_adds_nothing(tmp_path: Path, store_url: str) -> None:
     """Importing the same native file twice leaves the store (on either backend) unchanged."""
     (tmp_path / "dump.jsonl").write_bytes(_export(_filled(tmp_path / "a.db")))
     fresh = open_store(store_url)
-    pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
+    transfer.import_files(fresh, [tmp_path / "dump.jsonl"])
     before = fresh.counts()
-    pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
+    transfer.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert fresh.counts() == before
 
 
@@ -124,7 +124,7 @@ def test_bad_record_is_refused_with_file_and_line(tmp_path: Path, case: str) -> 
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b'{"type": "header", "format": "hotpapers-native", "version": 1}\n' + line + b"\n")
     with pytest.raises(InputError) as info:
-        pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
+        transfer.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
     assert str(bad) in str(info.value)
     assert any(part in str(info.value) for part in message.split("|"))
     assert "\n" not in str(info.value)
@@ -136,7 +136,7 @@ def test_bad_record_late_in_file_imports_nothing(tmp_path: Path, store_url: str)
     (tmp_path / "dump.jsonl").write_bytes(good + b'{"type": "nope"}\n')
     fresh = open_store(store_url)
     with pytest.raises(InputError):
-        pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
+        transfer.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert all(v == 0 for k, v in fresh.counts().items() if k != "runs")
 
 
@@ -147,7 +147,7 @@ def test_snapshot_without_its_post_is_refused(tmp_path: Path, store_url: str) ->
         b'{"type": "engagement", "platform": "x", "post_id": "404", "observed_at": "2021-04-20T00:00:00Z"}\n'
     )
     with pytest.raises(InputError, match="neither in the files nor in the store"):
-        pipeline.import_files(open_store(store_url), [bad])
+        transfer.import_files(open_store(store_url), [bad])
 
 
 def test_unsupported_header_version_is_refused(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_unsupported_header_version_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "future.jsonl"
     bad.write_bytes(b'{"type": "header", "format": "hotpapers-native", "version": 99}\n')
     with pytest.raises(InputError, match="unsupported format"):
-        pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
+        transfer.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
 
 
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
@@ -163,13 +163,13 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "other.json"
     bad.write_bytes(b'{"hello": "world"}')
     with pytest.raises(InputError, match="unknown format"):
-        pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
+        transfer.import_files(SQLiteStore(tmp_path / "b.db"), [bad])
 
 
 def test_missing_file_is_refused(tmp_path: Path) -> None:
     """A file that does not exist is named in the error."""
     with pytest.raises(InputError, match=r"nope\.jsonl"):
-        pipeline.import_files(SQLiteStore(tmp_path / "b.db"), [tmp_path / "nope.jsonl"])
+        transfer.import_files(SQLiteStore(tmp_path / "b.db"), [tmp_path / "nope.jsonl"])
 
 
 @settings(max_examples=60, deadline=None)
@@ -181,7 +181,7 @@ def test_arbitrary_bytes_never_crash_the_importer(tmp_path_factory: pytest.TempP
     path.write_bytes(data)
     store = SQLiteStore(folder / "s.db")
     try:
-        pipeline.import_files(store, [path])
+        transfer.import_files(store, [path])
     except InputError as e:
         assert "\n" not in str(e)
     finally:

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotpapers.arxiv.calendar import is_listing_day, listing_window
-from hotpapers.pipeline import build_digest, build_rollup, demo, digest_time, import_files, render
+from hotpapers.jobs.demo import demo
+from hotpapers.jobs.render import build_digest, build_rollup, digest_time, render
+from hotpapers.jobs.transfer import import_files
 from hotpapers.ranking.views import date_range
 from hotpapers.store import SQLiteStore
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hotpapers.cli import main
+from hotpapers.deliver.git import PublishError, publish_files
 from hotpapers.errors import UsageError
-from hotpapers.publish import PublishError, publish_files
 
 SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
 TOKEN = "ghp_NotARealTokenButLongEnough123"
@@ -169,7 +169,7 @@ def test_push_url_rewritten_to_http_is_refused_too(blog: tuple[Path, Path], tmp_
 
 def test_helper_gives_the_token_for_https_only(tmp_path: Path) -> None:
     """The credential helper answers an https request with the token and an http one (a redirect) with nothing."""
-    from hotpapers.publish import _HELPER  # noqa: PLC0415 - the helper's text is what git runs
+    from hotpapers.deliver.git import _HELPER  # noqa: PLC0415 - the helper's text is what git runs
 
     script = _HELPER.removeprefix("!")
     env = {"HOTPAPERS_GIT_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"}

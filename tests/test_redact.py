@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.errors import APIError, InputError
+from hotpapers.jobs import transfer
 from hotpapers.redact import MIN_LENGTH, encodings, redact, register, secret_names
 from hotpapers.store import SQLiteStore
 
@@ -124,6 +124,6 @@ def test_runs_table_and_export_are_masked(monkeypatch: pytest.MonkeyPatch) -> No
         store.upsert_papers([paper()])
         store.upsert_posts([post(text=f"leaked {secret}")])
         out = io.BytesIO()
-        pipeline.export(store, out)
+        transfer.export(store, out)
     assert "pass" not in summary and "***" in summary
     assert b"pass" not in out.getvalue() and b"leaked ***" in out.getvalue()

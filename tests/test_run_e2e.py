@@ -102,7 +102,6 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
         monkeypatch.delenv("HOTPAPERS_GITHUB_TOKEN", raising=False)
         monkeypatch.delenv("HOTPAPERS_S2_API_KEY", raising=False)
         monkeypatch.setattr(app, "now_utc", lambda: NOW)
-        monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
         monkeypatch.setattr("time.sleep", lambda seconds: None)
         yield served
 

@@ -36,7 +36,6 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
             monkeypatch.setenv(key, value)
         monkeypatch.delenv("HOTPAPERS_LEGACY_DIR", raising=False)
         monkeypatch.setattr(app, "now_utc", lambda: NOW)
-        monkeypatch.setattr("hotpapers.cli.collecting.now_utc", lambda: NOW)
         monkeypatch.setattr("time.sleep", lambda seconds: None)
         store_records(SQLiteStore(tmp_path / "s.db"), list(e2e_world.seed(served.url)))
         yield served

@@ -23,8 +23,8 @@ import pytest
 import stamina
 
 from hotpapers.cli import collecting, main
-from hotpapers.collect_job import Environment
 from hotpapers.http import redact_url
+from hotpapers.jobs.environment import Environment
 from hotpapers.redact import encodings
 from hotpapers.store import SQLiteStore
 

@@ -20,7 +20,7 @@ import stamina
 
 import e2e_world
 from hotpapers.cli import collecting, main
-from hotpapers.collect_job import Environment
+from hotpapers.jobs.environment import Environment
 
 from localserver import Reply, Served, serve
 

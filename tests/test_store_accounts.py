@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.errors import InputError
+from hotpapers.jobs import transfer
 from hotpapers.models import AccountProfile
 from hotpapers.store import Store, open_store
 
@@ -72,12 +72,12 @@ def test_profiles_survive_export_and_import(tmp_path: Path, store: Store) -> Non
     """Profile observations are 'profile' records of the native format and come back equal."""
     store.add_profiles([_profile("ada", T0, 10), AccountProfile("hackernews", "jl", T0, karma=2937)])
     buffer = io.BytesIO()
-    pipeline.export(store, buffer)
+    transfer.export(store, buffer)
     lines = [orjson.loads(line) for line in buffer.getvalue().splitlines()]
     assert [r["handle"] for r in lines if r["type"] == "profile"] == ["jl", "ada"]
     (tmp_path / "dump.jsonl").write_bytes(buffer.getvalue())
     fresh = open_store(str(tmp_path / "fresh.db"))
-    pipeline.import_files(fresh, [tmp_path / "dump.jsonl"])
+    transfer.import_files(fresh, [tmp_path / "dump.jsonl"])
     assert list(fresh.iter_profiles()) == list(store.iter_profiles())
 
 
@@ -96,7 +96,7 @@ def test_a_bad_profile_record_is_one_clear_error(tmp_path: Path, record: dict[st
     path.write_bytes(b'{"type": "header", "format": "hotpapers-native", "version": 1}\n'
                      + orjson.dumps({"type": "profile", **record}) + b"\n")  # fmt: skip
     with pytest.raises(InputError, match=message) as caught:
-        pipeline.import_files(open_store(str(tmp_path / "s.db")), [path])
+        transfer.import_files(open_store(str(tmp_path / "s.db")), [path])
     assert str(caught.value).startswith(f"{path}:2: ")
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.cli import main
 from hotpapers.errors import InputError, SchemaVersionError, StoreError, UsageError
+from hotpapers.jobs import transfer
 from hotpapers.store import SQLiteStore, open_store
 from hotpapers.store.postgres import PostgresStore, display_url, postgres_ddl
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -24,7 +24,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "s
 
 def _export(store: object) -> bytes:
     buffer = io.BytesIO()
-    pipeline.export(store, buffer)  # type: ignore[arg-type]
+    transfer.export(store, buffer)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -149,8 +149,8 @@ def test_error_inside_transaction_leaves_connection_usable(postgres_url: str) ->
 def test_sample_exports_identically_on_both_backends(postgres_url: str, tmp_path: Path) -> None:
     """The bundled sample imported into PostgreSQL exports byte for byte as from SQLite."""
     with SQLiteStore(tmp_path / "s.db") as lite, PostgresStore(postgres_url) as pg:
-        pipeline.import_files(lite, [SAMPLE])
-        pipeline.import_files(pg, [SAMPLE])
+        transfer.import_files(lite, [SAMPLE])
+        transfer.import_files(pg, [SAMPLE])
         assert _export(pg) == _export(lite)
 
 
@@ -160,7 +160,7 @@ def test_bad_import_into_postgres_keeps_nothing(postgres_url: str, tmp_path: Pat
     bad.write_bytes(SAMPLE.read_bytes() + b'{"type": "paper"}\n')
     with PostgresStore(postgres_url) as store:
         with pytest.raises(InputError):
-            pipeline.import_files(store, [bad])
+            transfer.import_files(store, [bad])
         assert store.counts()["papers"] == 0
 
 
@@ -250,7 +250,7 @@ def test_demo_runs_on_postgres(postgres_url: str, tmp_path: Path, capsys: pytest
 def test_import_refreshes_planner_statistics(postgres_url: str) -> None:
     """After a bulk import the tables are ANALYZEd, so the next reads are planned on real statistics."""
     with PostgresStore(postgres_url) as store:
-        pipeline.import_files(store, [SAMPLE])
+        transfer.import_files(store, [SAMPLE])
     with _admin(postgres_url) as db:
         analyzed = db.execute(
             "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"

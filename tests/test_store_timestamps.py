@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
+from hotpapers.jobs import transfer
 from hotpapers.models import ArxivId, EngagementSnapshot
 from hotpapers.store import Store, open_store
 from hotpapers.store.rows import from_ts, ts
@@ -119,7 +119,7 @@ def test_repair_migration_pads_years_written_unpadded(store: Store, unpadded: st
     assert stored_post.created_at == from_ts(unpadded.rjust(27, "0"))
     assert store.iter_snapshots().__next__().observed_at.year == year
     out = io.BytesIO()
-    assert pipeline.export(store, out)["post"] == 1
+    assert transfer.export(store, out)["post"] == 1
 
 
 def test_repair_migration_leaves_padded_timestamps_alone(store: Store) -> None:
@@ -128,12 +128,12 @@ def test_repair_migration_leaves_padded_timestamps_alone(store: Store) -> None:
     store.upsert_posts([post()])
     store.add_snapshots([snapshot()])
     before = io.BytesIO()
-    pipeline.export(store, before)
+    transfer.export(store, before)
     with store.transaction():
         for statement in store._migration_statements(MIGRATIONS.index(REPAIR_TIMESTAMPS) + 1):
             store._execute(statement)
     after = io.BytesIO()
-    pipeline.export(store, after)
+    transfer.export(store, after)
     assert after.getvalue() == before.getvalue()
 
 

@@ -12,8 +12,9 @@ import functools
 import tempfile
 from pathlib import Path
 
+from hotpapers.jobs.render import build_digest
+from hotpapers.jobs.transfer import import_files
 from hotpapers.models import Digest
-from hotpapers.pipeline import build_digest, import_files
 from hotpapers.store import open_store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"

@@ -15,9 +15,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from hotpapers.arxiv.rss import parse_rss
-from hotpapers.collect_job import Environment
 from hotpapers.config import EnrichSettings
 from hotpapers.http import NO_RETRIES
+from hotpapers.jobs.environment import Environment
 from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.store import open_store
 from hotpapers.store.base import Store

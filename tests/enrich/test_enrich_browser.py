@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from hotpapers import pipeline
+from hotpapers.jobs import render as render_job
 from hotpapers.jobs.site import build_site_from_store
 from hotpapers.models import ArtifactSnapshot, ArxivId, CitationSnapshot, CodeHost, CodeLink, FoundIn, RepoSnapshot
 from hotpapers.site._model import paper_path
@@ -47,7 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ArtifactSnapshot(ID, NOW, 2, 0, 1),
             CitationSnapshot(ID, NOW, True, 12, 3, "Conference on Neural Information Processing Systems", "abc"),
         ])  # fmt: skip
-        pipeline.build_digest(store, DAY, preset="default", now=NOW)
+        render_job.build_digest(store, DAY, preset="default", now=NOW)
         build_site_from_store(store, folder / "out", preset="default")
     return folder / "out"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from hotpapers.cli import app, main
 from hotpapers.cli import enrich as enrich_cli
-from hotpapers.cli import main
-from hotpapers.collect_job import Environment
 from hotpapers.http import NO_RETRIES
+from hotpapers.jobs.environment import Environment
 from hotpapers.models import ArxivId
 from hotpapers.store import SQLiteStore
 
@@ -29,7 +29,7 @@ def cli_env(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("HOTPAPERS_GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("HOTPAPERS_S2_API_KEY", raising=False)
-    monkeypatch.setattr(enrich_cli, "now_utc", lambda: NOW)
+    monkeypatch.setattr(app, "now_utc", lambda: NOW)
     monkeypatch.setattr(enrich_cli, "_environment",
                         lambda ctx: Environment(env=os.environ, now=lambda: NOW, sleep=lambda s: None, retry=NO_RETRIES))
     return world

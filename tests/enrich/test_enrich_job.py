@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from hotpapers.errors import UsageError
-from hotpapers.jobs.enrich import ORDER, ProviderReport, enrich, enrich_targets, provider_statuses, recent_days
+from hotpapers.jobs.days import recent_days
+from hotpapers.jobs.enrich import ORDER, ProviderReport, enrich, enrich_targets, provider_statuses
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import ArxivId, CodeHost, CodeLink, EnrichmentRecord, FoundIn
 from hotpapers.plugins import EnrichRequest, Registry, SourceContext, SourceStatus

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotpapers import pipeline
 from hotpapers.errors import InputError
+from hotpapers.jobs import transfer
 from hotpapers.models import (
     ArtifactSnapshot,
     ArxivId,
@@ -88,10 +88,10 @@ def test_the_last_enrichment_record_of_each_key_wins_wholly(
     n = next(_ids)
     records = [enrichment_record_to_dict(VARIANTS[kind](n, key, variant)) for key, variant in sequence]
     folder = tmp_path_factory.mktemp("dup")
-    pipeline.import_files(store, [_write(folder, "paper.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(n)))}])])
+    transfer.import_files(store, [_write(folder, "paper.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(n)))}])])
     before = {json.dumps(r, sort_keys=True) for r in _stored(store, kind)}
     half = len(records) // 2
-    result = pipeline.import_files(store, [_write(folder, "a.jsonl", records[:half]),
+    result = transfer.import_files(store, [_write(folder, "a.jsonl", records[:half]),
                                            _write(folder, "b.jsonl", records[half:])])  # fmt: skip
     last = {key: record for (key, _), record in zip(sequence, records, strict=True)}
     stored = [r for r in _stored(store, kind) if json.dumps(r, sort_keys=True) not in before]
@@ -117,7 +117,7 @@ def test_an_enrichment_record_out_of_bounds_is_refused_naming_the_field(tmp_path
     with open_store(str(tmp_path / "s.db")) as store:
         path = _write(tmp_path, "bad.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(1)))}, record])
         with pytest.raises(InputError, match=rf"bad\.jsonl:3: {kind}: {field}: "):
-            pipeline.import_files(store, [path])
+            transfer.import_files(store, [path])
         assert store.counts()["papers"] == 0
 
 
@@ -140,4 +140,4 @@ def test_a_digests_enrichment_out_of_bounds_is_refused(tmp_path: Path, section: 
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps(HEADER) + "\n" + json.dumps(record) + "\n")
     with open_store(str(tmp_path / "s.db")) as store, pytest.raises(InputError, match=rf"d\.jsonl:2: digest: {re.escape(field)}: "):
-        pipeline.import_files(store, [path])
+        transfer.import_files(store, [path])

@@ -10,8 +10,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.cli import app, main
+from hotpapers.jobs import render as render_job
 from hotpapers.jobs.site import build_site_from_store
 from hotpapers.models import (
     ArtifactSnapshot,
@@ -50,7 +50,7 @@ def enriched(store: SQLiteStore) -> SQLiteStore:
 
 
 def _dataset(store: SQLiteStore) -> dict[str, dict[str, object]]:
-    digest = pipeline.build_digest(store, DAY, preset="default", now=NOW, options=LISTED)
+    digest = render_job.build_digest(store, DAY, preset="default", now=NOW, options=LISTED)
     return {p["paper"]["arxiv_id"]: p for p in json.loads(render_json(digest))["papers"]}
 
 
@@ -73,7 +73,7 @@ def test_unknown_enrichment_is_null_in_every_field(enriched: SQLiteStore) -> Non
 
 def test_feeds_show_the_line_and_add_a_feed_of_papers_with_code(enriched: SQLiteStore, tmp_path: Path) -> None:
     """Each feed entry shows code, stars per day, artifacts and citations; ``feeds/with-code/`` lists that paper."""
-    pipeline.render(enriched, DAY, formats=["atom"], out_dir=tmp_path, preset="default", now=NOW)
+    render_job.render(enriched, DAY, formats=["atom"], out_dir=tmp_path, preset="default", now=NOW)
     whole = (tmp_path / "feeds" / "atom.xml").read_text()
     assert "github.com/mandiehyewon/goodviews_ecg</a> (130★ +15★/day)" in whole.replace("&lt;", "<").replace("&gt;", ">")
     coded = feedparser.parse((tmp_path / "feeds" / "with-code" / "atom.xml").read_bytes())
@@ -85,7 +85,7 @@ def test_feeds_show_the_line_and_add_a_feed_of_papers_with_code(enriched: SQLite
 
 def test_render_has_code_writes_only_the_papers_with_code(enriched: SQLiteStore, tmp_path: Path) -> None:
     """``render --has-code``: the dataset lists the one paper with code, ranked 1; the stored digest keeps all."""
-    result = pipeline.render(enriched, DAY, formats=["json"], out_dir=tmp_path, preset="default", now=NOW,
+    result = render_job.render(enriched, DAY, formats=["json"], out_dir=tmp_path, preset="default", now=NOW,
                              has_code=True, options=LISTED)  # fmt: skip
     papers = json.loads(result.paths[0].read_bytes())["papers"]
     assert [(p["rank"], p["paper"]["arxiv_id"]) for p in papers] == [(1, GOODVIEWS)]
@@ -106,7 +106,7 @@ def test_render_has_code_from_the_command_line(enriched: SQLiteStore, tmp_path: 
 
 def test_site_pages_show_the_badge(enriched: SQLiteStore, tmp_path: Path) -> None:
     """The day card and the paper page show the repo badge with +N★/day, "2 models · 1 Space" and citations."""
-    pipeline.build_digest(enriched, DAY, preset="default", now=NOW, options=LISTED)
+    render_job.build_digest(enriched, DAY, preset="default", now=NOW, options=LISTED)
     build_site_from_store(enriched, tmp_path, preset="default")
     day = (tmp_path / "days" / f"{DAY}.html").read_text()
     page = (tmp_path / paper_path(GOODVIEWS)).read_text()
@@ -119,7 +119,7 @@ def test_site_pages_show_the_badge(enriched: SQLiteStore, tmp_path: Path) -> Non
 
 def test_site_build_has_code_lists_only_papers_with_code(enriched: SQLiteStore, tmp_path: Path) -> None:
     """``site build --has-code``: the day lists the paper with code; pages of the others are not written."""
-    pipeline.build_digest(enriched, DAY, preset="default", now=NOW, options=LISTED)
+    render_job.build_digest(enriched, DAY, preset="default", now=NOW, options=LISTED)
     code = main(["--db", enriched.url, "site", "build", "--out", str(tmp_path), "--preset", "default", "--has-code"])
     assert code == 0
     assert (tmp_path / paper_path(GOODVIEWS)).exists() and not (tmp_path / paper_path(ECOMMERCE)).exists()
@@ -127,14 +127,14 @@ def test_site_build_has_code_lists_only_papers_with_code(enriched: SQLiteStore, 
 
 def test_default_ignores_enrichment_unless_asked(enriched: SQLiteStore) -> None:
     """With default options no breakdown item mentions enrichment: scores are the discussion's alone."""
-    digest = pipeline.build_digest(enriched, DAY, preset="default", now=NOW)
+    digest = render_job.build_digest(enriched, DAY, preset="default", now=NOW)
     assert not [b for p in digest.papers for b in p.breakdown if b.label.startswith("enrichment")]
 
 
 def test_default_counts_enrichment_as_one_capped_explained_item(enriched: SQLiteStore) -> None:
     """``enrichment_weight`` 1, cap 2: one item naming stars per day, artifacts and citations, worth 2 points."""
     options = {"options": DefaultOptions(enrichment_weight=1.0, enrichment_cap=2.0)}
-    digest = pipeline.build_digest(enriched, DAY, preset="default", now=NOW, refresh=True, options=options)
+    digest = render_job.build_digest(enriched, DAY, preset="default", now=NOW, refresh=True, options=options)
     ranked = next(p for p in digest.papers if p.paper.arxiv_id == GOODVIEWS)
     items = [b for b in ranked.breakdown if b.kind == "enrichment"]
     assert [(b.label, b.value) for b in items] == [
@@ -146,7 +146,7 @@ def test_default_counts_enrichment_as_one_capped_explained_item(enriched: SQLite
 def test_the_environment_names_no_secret_in_the_site(enriched: SQLiteStore, tmp_path: Path) -> None:
     """The site build reads no environment: no token can reach a page (pages are built from the store alone)."""
     os.environ.pop("HOTPAPERS_GITHUB_TOKEN", None)
-    pipeline.build_digest(enriched, DAY, preset="default", now=NOW)
+    render_job.build_digest(enriched, DAY, preset="default", now=NOW)
     paths = build_site_from_store(enriched, tmp_path, preset="default").written
     assert paths and all("TOKEN" not in p.read_text(errors="replace") for p in paths if p.suffix == ".html")
 

@@ -7,8 +7,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from hotpapers import pipeline
 from hotpapers.enrich.view import load_enrichment
+from hotpapers.jobs import render as render_job
+from hotpapers.jobs import transfer
 from hotpapers.models import (
     ArtifactSnapshot,
     ArxivId,
@@ -78,16 +79,16 @@ def test_export_import_export_is_lossless(store_url: str, tmp_path: Path) -> Non
     """Export, import into an empty store, export again: the same bytes, enrichment and digests included."""
     with listing_store(store_url, DISCUSSED) as store:
         store.add_enrichment(RECORDS)
-        pipeline.build_digest(store, DAY, preset="default", now=NOW)
+        render_job.build_digest(store, DAY, preset="default", now=NOW)
         first = io.BytesIO()
-        counts = pipeline.export(store, first)
+        counts = transfer.export(store, first)
     assert counts["code_link"] == 2 and counts["citation_snapshot"] == 2
     dump = tmp_path / "dump.jsonl"
     dump.write_bytes(first.getvalue())
     with open_store(str(tmp_path / "copy.db")) as copy:
-        pipeline.import_files(copy, [dump])
+        transfer.import_files(copy, [dump])
         second = io.BytesIO()
-        pipeline.export(copy, second)
+        transfer.export(copy, second)
     assert second.getvalue() == first.getvalue()
     assert b'"type":"repo_snapshot"' in first.getvalue() and b'"enrichment":' in first.getvalue()
 
@@ -96,7 +97,7 @@ def test_published_digest_keeps_its_enrichment(store_url: str) -> None:
     """A digest ranked with enrichment reloads with the same enrichment (what re-rendering a day shows)."""
     with listing_store(store_url, DISCUSSED) as store:
         store.add_enrichment(RECORDS)
-        digest = pipeline.build_digest(store, DAY, preset="default", now=NOW)
+        digest = render_job.build_digest(store, DAY, preset="default", now=NOW)
         loaded = store.load_digest(DAY, "default")
     ranked = {p.paper.arxiv_id: p for p in digest.papers}
     assert ranked[ID].enrichment is not None and ranked[ID].enrichment.code is not None
@@ -107,7 +108,7 @@ def test_copy_store_copies_enrichment(tmp_path: Path) -> None:
     """``copy-store`` carries the code links and the three series."""
     with listing_store(str(tmp_path / "a.db")) as source, open_store(str(tmp_path / "b.db")) as dest:
         source.add_enrichment(RECORDS)
-        counts = pipeline.copy_store(source, dest)
+        counts = transfer.copy_store(source, dest)
         assert dest.latest_artifacts([ID])[ID] == RECORDS[5]
     assert counts["repo_snapshots"] == 2
 
@@ -115,8 +116,8 @@ def test_copy_store_copies_enrichment(tmp_path: Path) -> None:
 def test_a_refreshed_digest_that_only_gained_enrichment_is_saved_again(tmp_path: Path) -> None:
     """Ranking again after enrichment arrived gives a different digest (with it): the new one is published."""
     with listing_store(str(tmp_path / "s.db"), DISCUSSED) as store:
-        before = pipeline.build_digest(store, DAY, preset="default", now=NOW)
+        before = render_job.build_digest(store, DAY, preset="default", now=NOW)
         store.add_enrichment(RECORDS)
-        after = pipeline.build_digest(store, DAY, preset="default", now=NOW + dt.timedelta(hours=1), refresh=True)
+        after = render_job.build_digest(store, DAY, preset="default", now=NOW + dt.timedelta(hours=1), refresh=True)
     assert dataclasses.replace(after, generated_at=before.generated_at) != before
     assert any(p.enrichment is not None for p in after.papers)

@@ -6,7 +6,8 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
-from hotpapers import pipeline
+from hotpapers.jobs import render as render_job
+from hotpapers.jobs import transfer
 from hotpapers.jobs.site import build_archive
 from hotpapers.models import (
     Archive,
@@ -49,9 +50,9 @@ def sample_archive(tmp: Path) -> Archive:
     store = open_store(str(tmp / "sample.db"))
     try:
         with resources.as_file(resources.files("hotpapers") / "data" / "sample.jsonl") as sample:
-            pipeline.import_files(store, [sample])
+            transfer.import_files(store, [sample])
         for day in store.announced_dates():
-            pipeline.build_digest(store, day, preset="classic", now=NOW)
+            render_job.build_digest(store, day, preset="classic", now=NOW)
         return build_archive(store, preset="classic", now=NOW)
     finally:
         store.close()

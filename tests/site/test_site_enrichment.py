@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hotpapers import pipeline
+from hotpapers.jobs import render as render_job
 from hotpapers.jobs.site import build_archive, build_site_from_store
 from hotpapers.models import (
     ArtifactSnapshot,
@@ -110,7 +110,7 @@ def test_a_re_ranked_day_shows_its_enrichment_on_the_day_card(tmp_path: Path) ->
         store.add_enrichment([CodeLink(PAPER, REPO, CodeHost.GITHUB, FoundIn.ABSTRACT, NOW)])
         build_site_from_store(store, out)
         assert "repo-badge" not in (out / day_path(DAY)).read_text(encoding="utf-8")
-        pipeline.build_digest(store, DAY, preset="classic", now=NOW, refresh=True)
+        render_job.build_digest(store, DAY, preset="classic", now=NOW, refresh=True)
         report = build_site_from_store(store, out)
     assert day_path(DAY) in _written(report.written, out)
     assert "repo-badge" in (out / day_path(DAY)).read_text(encoding="utf-8")
@@ -122,7 +122,7 @@ def test_has_code_site_lists_only_papers_with_code_and_switches_back(tmp_path: P
     out = tmp_path / "out"
     with open_store(str(tmp_path / "sample.db")) as store:
         store.add_enrichment([CodeLink(PAPER, REPO, CodeHost.GITHUB, FoundIn.ABSTRACT, NOW)])
-        pipeline.build_digest(store, DAY, preset="classic", now=NOW, refresh=True)
+        render_job.build_digest(store, DAY, preset="classic", now=NOW, refresh=True)
         build_site_from_store(store, out, has_code=True)
         assert sorted(p.name for p in (out / "papers").glob("*.html")) == [f"{PAPER}.html"]
         build_site_from_store(store, out)

@@ -9,8 +9,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.config import Settings
+from hotpapers.jobs import render as render_job
+from hotpapers.jobs import transfer
 from hotpapers.jobs.site import build_archive, build_site_from_store
 from hotpapers.jobs.summarize import stored_summaries
 from hotpapers.models import Archive
@@ -70,10 +71,10 @@ def test_a_paper_without_summaries_shows_neither_section(tmp_path: Path) -> None
 def summarised_sample(tmp_path: Path) -> Archive:
     """The bundled sample, each day ranked with classic and summarised without a model, read back as the site's."""
     with open_store(str(tmp_path / "s.db")) as store:
-        pipeline.import_files(store, [SAMPLE])
+        transfer.import_files(store, [SAMPLE])
         finish = stored_summaries(store, Settings(), NOW)
         for day in store.announced_dates():
-            pipeline.build_digest(store, day, preset="classic", now=NOW, finish=finish)
+            render_job.build_digest(store, day, preset="classic", now=NOW, finish=finish)
         return build_archive(store, preset="classic", now=NOW + dt.timedelta(hours=1))
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hotpapers import pipeline
 from hotpapers.errors import InputError
+from hotpapers.jobs import transfer
 from hotpapers.models import ArxivId, SourceRef, Summary, SummaryKind
 from hotpapers.native.serialize import paper_to_dict, summary_to_dict
 from hotpapers.store import open_store
@@ -39,7 +39,7 @@ def _write(folder: Path, records: list[dict[str, Any]]) -> Path:
 def test_the_last_summary_of_a_key_wins_and_is_counted(store_url: str, tmp_path: Path) -> None:
     """Two TL;DRs of one paper and generator in one import: the second is stored; the repeat is counted."""
     with open_store(store_url) as store:
-        result = pipeline.import_files(store, [_write(tmp_path, [_record("First."), _record("Second.")])])
+        result = transfer.import_files(store, [_write(tmp_path, [_record("First."), _record("Second.")])])
         assert [s.text for s in store.summaries_for([ID])] == ["Second."]
     assert result.duplicates == {"summary": 1}
 
@@ -54,5 +54,5 @@ def test_a_summary_out_of_bounds_is_refused_naming_the_field(tmp_path: Path, cha
     keeps nothing."""
     with open_store(str(tmp_path / "t.db")) as store:
         with pytest.raises(InputError, match=rf"s\.jsonl:3: summary: {field}: "):
-            pipeline.import_files(store, [_write(tmp_path, [_record("Text.", **change)])])
+            transfer.import_files(store, [_write(tmp_path, [_record("Text.", **change)])])
         assert store.counts()["papers"] == 0

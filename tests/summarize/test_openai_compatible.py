@@ -110,8 +110,7 @@ def test_summarize_through_the_openai_compatible_server(
 ) -> None:
     """The whole command: TL;DRs by the served model (named as it answered); its discussion answers cite no post,
     so those papers keep quoted summaries and the command exits 8, with no key in any output."""
-    for module in ("hotpapers.cli.app", "hotpapers.cli.summarize"):
-        monkeypatch.setattr(f"{module}.now_utc", lambda: NOW)
+    monkeypatch.setattr("hotpapers.cli.app.now_utc", lambda: NOW)
     db = str(tmp_path / "s.db")
     assert main(["--db", db, "import", str(SAMPLE)]) == 0
     code = main(["--db", db, "summarize", "--date", "2021-04-19", "--preset", "classic", "--model", "local-4o-mini"])

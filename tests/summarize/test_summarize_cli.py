@@ -23,8 +23,7 @@ KEY = "sk-keyed-sekr1t-0123456789abcdefXYZ"
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store holding the bundled sample, a frozen clock, and no summary model in the environment."""
-    for module in ("hotpapers.cli.app", "hotpapers.cli.summarize"):
-        monkeypatch.setattr(f"{module}.now_utc", lambda: NOW)
+    monkeypatch.setattr("hotpapers.cli.app.now_utc", lambda: NOW)
     monkeypatch.delenv("HOTPAPERS_SUMMARY_MODEL", raising=False)
     monkeypatch.delenv("HOTPAPERS_CONFIG", raising=False)
     path = str(tmp_path / "s.db")

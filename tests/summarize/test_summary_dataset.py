@@ -8,9 +8,10 @@ import tempfile
 from pathlib import Path
 
 from hotpapers.config import Settings
+from hotpapers.jobs.render import build_digest
 from hotpapers.jobs.summarize import stored_summaries
+from hotpapers.jobs.transfer import import_files
 from hotpapers.models import Digest
-from hotpapers.pipeline import build_digest, import_files
 from hotpapers.store import open_store
 from hotpapers.writers.json_writer import digest_dataset, render_json
 

@@ -1,4 +1,5 @@
-"""The ``hotpapers`` command line: parses options and calls ``hotpapers.pipeline``; nothing more."""
+"""The ``hotpapers`` command line: parses options, calls a job (``hotpapers.jobs``) and prints its summary; nothing
+more."""
 
 from __future__ import annotations
 
@@ -13,15 +14,21 @@ from hotpapers.redact import redact
 
 __all__ = ["cli", "main"]
 
-# The commands defined outside cli/app.py, imported on first use (hotpapers.cli.lazy): a module that registers
-# its commands with @cli.command(), or module:attribute for a command object.
+# Every command but resolve is defined outside cli/app.py and imported on first use (hotpapers.cli.lazy): a module
+# that registers its commands with @cli.command(), or module:attribute for a command object.
 cli.lazy.update({
+    "ingest": "hotpapers.cli.ingest",
+    "import": "hotpapers.cli.transfer",
+    "export": "hotpapers.cli.transfer",
+    "copy-store": "hotpapers.cli.transfer",
+    "render": "hotpapers.cli.render",
+    "demo": "hotpapers.cli.render",
     "run": "hotpapers.cli.collecting",
     "collect": "hotpapers.cli.collecting",
     "sources": "hotpapers.cli.collecting",
     "publish": "hotpapers.cli.publishing",
-    "listen": "hotpapers.cli.bluesky:listen",
-    "replay": "hotpapers.cli.bluesky:replay",
+    "listen": "hotpapers.cli.firehose:listen",
+    "replay": "hotpapers.cli.firehose:replay",
     "site": "hotpapers.cli.site:site",
     "enrich": "hotpapers.cli.enrich:enrich_command",
     "providers": "hotpapers.cli.enrich:providers_command",

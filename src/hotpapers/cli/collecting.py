@@ -13,16 +13,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from hotpapers import pipeline
-from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx, rank_options, ranking_flags
+from hotpapers.cli import app
+from hotpapers.cli.app import Context, cli, pass_ctx
 from hotpapers.cli.enrich import print_providers, provider_lines
 from hotpapers.cli.logs import summarised
+from hotpapers.cli.options import parse_date, rank_options, ranking_flags
 from hotpapers.cli.summarize import report_lines, report_record
-from hotpapers.collect_job import Environment, SourceReport, collect, source_statuses
-from hotpapers.errors import EXIT_PARTIAL
+from hotpapers.errors import EXIT_PARTIAL, UsageError
+from hotpapers.jobs.collect import SourceReport, collect, source_statuses
+from hotpapers.jobs.days import NoDayError, day_or_latest
 from hotpapers.jobs.enrich import provider_statuses
+from hotpapers.jobs.environment import Environment
+from hotpapers.jobs.history import recorded_run
 from hotpapers.jobs.registry import load_registry
-from hotpapers.run_job import RunOptions, RunSummary, run
+from hotpapers.jobs.run import RunOptions, RunSummary, run
 
 __all__ = ["collect_command", "run_command", "sources_command"]
 
@@ -30,7 +34,7 @@ __all__ = ["collect_command", "run_command", "sources_command"]
 def _environment(ctx: Context) -> Environment:
     """Sources read ``HOTPAPERS_*`` from the environment, which wins over the config file's source tables."""
     settings = ctx.settings
-    return Environment(env=ChainMap(os.environ, settings.source_env), now=now_utc, contact=settings.contact or None,
+    return Environment(env=ChainMap(os.environ, settings.source_env), now=app.now_utc, contact=settings.contact or None,
                        timeout=settings.http_timeout)
 
 
@@ -133,7 +137,7 @@ def sources_command(ctx: Context) -> None:
 
 @cli.command("collect")
 @click.option("--source", "names", multiple=True, help="A source to ask (repeatable; default: every enabled one).")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest stored].")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date, help="Listing day [default: latest stored].")
 @pass_ctx
 def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -> int:
     """Collect the posts about a listing day's papers from the social sources, and their engagement.
@@ -143,13 +147,14 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
     console = Console(highlight=False)
     registry = load_registry()
     with (
-        ctx.store() as store,
-        pipeline.recorded_run(store, "collect", now_utc()) as summary,
+        ctx.store("collect") as store,
+        recorded_run(store, "collect", app.now_utc()) as summary,
         _Reporter(len(names) or len(registry.sources)) as reporter,
     ):
-        chosen = day or max(store.announced_dates(), default=None)
-        if chosen is None:
-            raise click.UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
+        try:
+            chosen = day_or_latest(store, day)
+        except NoDayError as e:
+            raise click.UsageError(str(e)) from None
         with summarised():  # the sources' warnings are listed under the table
             reports = collect(
                 store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),
@@ -180,7 +185,7 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
 
 
 @cli.command("run")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date,
               help="Listing day [default: the latest whose window has closed].")
 @click.option("--source", "names", multiple=True, help="A source to ask (repeatable) [default: config or all].")
 @click.option("--format", "formats", multiple=True, help="Output format (repeatable) [default: config, lumen].")
@@ -218,12 +223,15 @@ def run_command(
     registry = load_registry()
     steps = 4 + len(options.sources or registry.sources) + len(options.providers or registry.providers)
     with (
-        ctx.store() as store,
-        pipeline.recorded_run(store, "run", now_utc()) as record,
+        ctx.store("run") as store,
+        recorded_run(store, "run", app.now_utc()) as record,
         _Reporter(steps) as reporter,
     ):
         with summarised(), summarised("hotpapers.enrich"):  # their warnings are listed under the summary tables
-            summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
+            try:
+                summary = run(store, settings, registry, options, _environment(ctx), step=reporter.step)
+            except NoDayError:
+                raise UsageError("--no-ingest: the store has no announced day; give --date or ingest first") from None
         record.update({"day": str(summary.day), "ranked": summary.ranked, "failed": summary.failed})
         if summary.summaries is not None:
             record["summaries"] = report_record(summary.summaries)

@@ -13,12 +13,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from hotpapers import pipeline
-from hotpapers.cli.app import Context, _parse_date, now_utc, pass_ctx
+from hotpapers.cli import app
+from hotpapers.cli.app import Context, pass_ctx
 from hotpapers.cli.logs import summarised
-from hotpapers.collect_job import Environment
-from hotpapers.errors import EXIT_PARTIAL, UsageError
-from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses, recent_days
+from hotpapers.cli.options import parse_date
+from hotpapers.errors import EXIT_PARTIAL
+from hotpapers.jobs.days import stored_days
+from hotpapers.jobs.enrich import ProviderReport, enrich, provider_statuses
+from hotpapers.jobs.environment import Environment
+from hotpapers.jobs.history import recorded_run
 from hotpapers.jobs.registry import load_registry
 
 __all__ = ["enrich_command", "print_providers", "provider_lines", "providers_command"]
@@ -29,7 +32,7 @@ _COLUMNS = ("provider", "status", "links", "stars", "artifacts", "citations", "r
 def _environment(ctx: Context) -> Environment:
     """Providers read their endpoints and keys from the environment (as ``hotpapers.cli.collecting`` does)."""
     settings = ctx.settings
-    return Environment(env=os.environ, now=now_utc, contact=settings.contact or None, timeout=settings.http_timeout)
+    return Environment(env=os.environ, now=app.now_utc, contact=settings.contact or None, timeout=settings.http_timeout)
 
 
 def _status(report: ProviderReport) -> str:
@@ -80,18 +83,8 @@ def providers_command(ctx: Context) -> None:
         click.echo(line)
 
 
-def _days(announced: list[dt.date], day: dt.date | None, count: int) -> list[dt.date]:
-    """The stored days among the ``count`` listing days ending at ``day`` (default: the latest announced)."""
-    end = day or (announced[-1] if announced else None)
-    if end is None:
-        raise UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
-    if day is not None and day not in announced:
-        raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
-    return recent_days(announced, end, count)
-
-
 @click.command("enrich")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date,
               help="Listing day [default: the latest stored].")
 @click.option("--days", type=click.IntRange(min=1), default=1, show_default=True,
               help="Enrich the stored days among this many listing days ending at --date (7: refresh a week).")
@@ -110,11 +103,11 @@ def enrich_command(ctx: Context, day: dt.date | None, days: int, names: tuple[st
     settings = replace(ctx.settings.enrich, all_papers=True) if all_papers else ctx.settings.enrich
     registry = load_registry()
     with (
-        ctx.store() as store,
-        pipeline.recorded_run(store, "enrich", now_utc()) as summary,
+        ctx.store("enrich") as store,
+        recorded_run(store, "enrich", app.now_utc()) as summary,
         summarised("hotpapers.enrich"),  # the providers' warnings are listed under the table
     ):
-        chosen = _days(store.announced_dates(), day, days)
+        chosen = stored_days(store, day, days)
         reports = enrich(
             store, registry, days=chosen, names=list(names) or None, environment=_environment(ctx),
             settings=settings, progress=lambda r: click.echo(f"hotpapers: enriched with {r.name}", err=True),

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from hotpapers import pipeline
-from hotpapers.cli.app import Context, _parse_date, cli, now_utc, pass_ctx
-from hotpapers.jobs.summarize import stored_summaries
-from hotpapers.publish import publish_files
+from hotpapers.cli import app
+from hotpapers.cli.app import Context, cli, pass_ctx
+from hotpapers.cli.options import parse_date
+from hotpapers.jobs.days import NoDayError
+from hotpapers.jobs.history import recorded_run
+from hotpapers.jobs.publish import publish
 
 __all__ = ["publish_command"]
 
@@ -18,7 +20,7 @@ __all__ = ["publish_command"]
 @cli.command("publish")
 @click.option("--git", "repo", type=click.Path(file_okay=False, exists=True, path_type=Path), required=True,
               help="A clone of the blog repository.")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date, help="Listing day [default: latest].")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date, help="Listing day [default: latest].")
 @click.option("--format", "formats", multiple=True, default=("lumen",), show_default=True, help="Writer (repeatable).")
 @click.option("--dir", "subdir", default="content/posts", show_default=True, help="Folder inside the repository.")
 @click.option("--preset", help="Ranking preset [default: config, else default].")
@@ -36,16 +38,13 @@ def publish_command(
     repository, its config or the logs, and never sent over plain http:// (such a remote is refused). Publishing the
     same digest twice commits nothing the second time; commits an earlier run could not push are pushed.
     """
-    with ctx.store() as store, pipeline.recorded_run(store, "publish", now_utc()) as summary:
-        chosen = day or max(store.announced_dates(), default=None)
-        if chosen is None:
-            raise click.UsageError("the store has no announced day yet")
-        now = now_utc()
-        result = pipeline.render(
-            store, chosen, formats=formats, out_dir=repo / subdir, preset=preset or ctx.settings.preset, now=now,
-            finish=stored_summaries(store, ctx.settings, now),
-        )
-        published = publish_files(repo, result.paths, message=f"Hot Papers {chosen}", push=not no_push, remote=remote)
+    with ctx.store("publish") as store, recorded_run(store, "publish", app.now_utc()) as summary:
+        try:
+            done = publish(store, ctx.settings, repo=repo, day=day, formats=formats, subdir=subdir,
+                           preset=preset or ctx.settings.preset, remote=remote, push=not no_push, now=app.now_utc())
+        except NoDayError:
+            raise click.UsageError("the store has no announced day yet") from None
+        chosen, published = done.day, done.result
         summary.update({"day": str(chosen), "commit": published.commit, "pushed": published.pushed,
                         "earlier_pushed": published.unpushed})
     if not published.committed and not published.pushed:

@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from hotpapers.cli.app import Context, pass_ctx
-from hotpapers.jobs.site import build_site_from_store
-from hotpapers.writers.embeds import EMBED_MODES, parse_embed_mode
+from hotpapers.jobs.site import EMBED_MODES, build_site_from_store, parse_embed_mode
 
 __all__ = ["site"]
 
@@ -60,7 +59,7 @@ def build(
     Links are relative, so OUT works from any sub-path and from file://. Files are written atomically; files in
     OUT that the site never wrote are left alone.
     """
-    with ctx.store() as store:
+    with ctx.store("site") as store:
         report = build_site_from_store(
             store, out, preset=preset, prefer=ctx.settings.preset, embeds=parse_embed_mode(embeds),
             base_url=base_url, full=full, has_code=has_code,

@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
-from hotpapers import pipeline
-from hotpapers.cli.app import Context, _parse_date, now_utc, pass_ctx, rank_options
+from hotpapers.cli import app
+from hotpapers.cli.app import Context, pass_ctx
+from hotpapers.cli.options import parse_date, rank_options
 from hotpapers.errors import EXIT_PARTIAL
-from hotpapers.jobs.summarize import NO_MODEL, SummarizeOptions, summarize_day
-from hotpapers.summarize.engine import SummaryReport
+from hotpapers.jobs.history import recorded_run
+from hotpapers.jobs.summarize import NO_MODEL, SummarizeOptions, SummaryReport, summarize_day
 
 __all__ = ["report_lines", "report_record", "summarize_command"]
 
@@ -51,7 +52,7 @@ def report_record(report: SummaryReport) -> dict[str, Any]:
 
 
 @click.command("summarize")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date,
               help="Listing day [default: the newest with a published digest].")
 @click.option("--model", metavar="NAME",
               help=f"An llm model id or alias [default: config summaries.model]; {NO_MODEL!r}: no model.")
@@ -71,8 +72,8 @@ def summarize_command(ctx: Context, day: dt.date | None, model: str | None, pres
     options = SummarizeOptions(
         day=day, preset=preset, model=model, force=force, rank_options=rank_options(ctx, preset, {})[0]
     )
-    now = now_utc()
-    with ctx.store() as store, pipeline.recorded_run(store, "summarize", now) as record:
+    now = app.now_utc()
+    with ctx.store("summarize") as store, recorded_run(store, "summarize", now) as record:
         result = summarize_day(store, ctx.settings, options, now)
         record.update({"day": str(result.day), **report_record(result.report)})
     click.echo(f"Listing day {result.day} ({preset}): {len(result.digest.papers)} papers listed")

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from hotpapers.arxiv.calendar import previous_listing_day
-from hotpapers.collect_job import Environment, _Warnings
-from hotpapers.collect_job import _context as source_context
 from hotpapers.config import EnrichSettings
 from hotpapers.errors import HotpapersError, UsageError
+from hotpapers.jobs.environment import Environment, Warnings, source_context
 from hotpapers.models import (
     ArtifactSnapshot,
     ArxivId,
@@ -37,7 +35,7 @@ from hotpapers.plugins import EnrichRequest, EnrichTarget, Provider, Registry, S
 from hotpapers.redact import redact, register_env
 from hotpapers.store.base import Store
 
-__all__ = ["ORDER", "ProviderReport", "enrich", "enrich_targets", "provider_statuses", "recent_days"]
+__all__ = ["ORDER", "ProviderReport", "enrich", "enrich_targets", "provider_statuses"]
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +109,6 @@ def provider_statuses(registry: Registry, environment: Environment) -> list[Prov
     return reports
 
 
-def recent_days(announced: Sequence[dt.date], end: dt.date, count: int) -> list[dt.date]:
-    """The announced days among the ``count`` listing days that end at ``end`` (a store with a gap gives fewer)."""
-    start = end
-    for _ in range(count - 1):
-        start = previous_listing_day(start)
-    return [d for d in announced if start <= d <= end]
-
-
 def enrich_targets(store: Store, days: Sequence[dt.date]) -> list[EnrichTarget]:
     """The papers of ``days`` (newest day first; within a day, most posts first, then listing order), each once,
     with the posts that link it (reposts left out)."""
@@ -184,7 +174,7 @@ def _run_provider(
     register_env(environment.env)  # its keys are masked wherever they may be echoed (hotpapers.redact)
     context = _context(environment, report)
     started = time.monotonic()
-    handler = _Warnings(report, prefix="hotpapers.enrich")
+    handler = Warnings(report, prefix="hotpapers.enrich")
     package_log = logging.getLogger("hotpapers")
     package_log.addHandler(handler)
     try:

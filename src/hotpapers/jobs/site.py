@@ -24,9 +24,16 @@ from hotpapers.errors import StoreError
 from hotpapers.models import Archive, ArxivId, Digest, EngagementSnapshot, PaperEnrichment, PostEvidence
 from hotpapers.site import SiteReport, build_site, fingerprint
 from hotpapers.store.base import Store
-from hotpapers.writers.embeds import EmbedMode
+from hotpapers.writers.embeds import EMBED_MODES, EmbedMode, parse_embed_mode
 
-__all__ = ["StoreSource", "build_archive", "build_site_from_store", "choose_digests"]
+__all__ = [
+    "EMBED_MODES",
+    "StoreSource",
+    "build_archive",
+    "build_site_from_store",
+    "choose_digests",
+    "parse_embed_mode",
+]
 
 
 def choose_digests(

@@ -18,8 +18,9 @@ from typing import Any
 
 from hotpapers.config import Settings, SummarySettings
 from hotpapers.errors import UsageError
+from hotpapers.jobs.days import latest_digest_day
+from hotpapers.jobs.render import build_digest
 from hotpapers.models import Digest, RankedPaper, Summary, SummaryKind
-from hotpapers.pipeline import build_digest
 from hotpapers.store.base import Store
 from hotpapers.summarize.engine import Engine, SummaryReport
 from hotpapers.summarize.generative import LlmModel, ModelUnavailable, load_model
@@ -28,6 +29,7 @@ __all__ = [
     "NO_MODEL",
     "SummarizeOptions",
     "SummarizeResult",
+    "SummaryReport",
     "open_model",
     "stored_summaries",
     "summarize_day",
@@ -103,14 +105,6 @@ class SummarizeResult:
     report: SummaryReport
 
 
-def _default_day(store: Store, preset: str) -> dt.date:
-    """The newest day with a published digest of ``preset``, else the newest announced day."""
-    day = store.latest_published_day(preset) or max(store.announced_dates(), default=None)
-    if day is None:
-        raise UsageError("the store has no announced day yet: run `hotpapers ingest` first or give --date")
-    return day
-
-
 def summarize_day(
     store: Store, settings: Settings, options: SummarizeOptions, now: dt.datetime, env: Mapping[str, str] | None = None
 ) -> SummarizeResult:
@@ -123,7 +117,7 @@ def summarize_day(
         UsageError: the model named by ``--model`` cannot be used, or nothing was announced that day.
         ModelUnavailable: the configured model cannot be used.
     """
-    day = options.day or _default_day(store, options.preset)
+    day = options.day or latest_digest_day(store, options.preset)
     try:
         model = open_model(settings.summaries, options.model, os.environ if env is None else env)
     except ModelUnavailable as e:

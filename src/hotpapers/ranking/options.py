@@ -84,7 +84,7 @@ class DefaultOptions:
     post_base: float = 1.0  # points of a counted post before its engagement
     split_credit: bool = True
     count_deleted: bool = False
-    # account credibility (ranking_credibility.py)
+    # account credibility (ranking/credibility.py)
     follower_floor: float = 0.1  # least follower (or karma) factor: log10(n + 1) / 2 for n followers
     follower_cap: float = 1.5  # largest follower factor (reached at about 1,000 followers)
     age_floor: float = 0.2  # least account-age factor (a new account)
@@ -95,7 +95,7 @@ class DefaultOptions:
     low_credibility_cap: float = 10.0  # the bound: low-credibility accounts add at most this much to a paper
     # what a text says
     says_nothing_weight: float = 0.5  # a text that is only the title or a stock phrase
-    # coordination (ranking_coordination.py)
+    # coordination (ranking/coordination.py)
     near_duplicate_similarity: float = 0.9  # rapidfuzz ratio / 100 at which two texts are near-identical
     burst_minutes: float = 10.0  # low-credibility accounts posting this close together act as one
     created_within_days: float = 3.0  # young low-credibility accounts created this close together act as one
@@ -112,7 +112,7 @@ class DefaultOptions:
     automated_weight: float = 0.2
     # self-promotion
     self_promotion_weight: float = 0.5
-    # enrichment (hotpapers enrich): one capped, explained item of kind "enrichment"; 0 = off (ranking_enrichment.py)
+    # enrichment (hotpapers enrich): one capped, explained item of kind "enrichment"; 0 = off (ranking/enrichment.py)
     enrichment_weight: float = 0.0
     enrichment_cap: float = 2.0
     # listing

@@ -145,7 +145,7 @@ class SQLEnrichment(ABC):
 
     def replace_enrichment(self, records: Sequence[EnrichmentRecord]) -> int:
         """Write enrichment records wholly over the stored ones of the same key (an import's last record of a key
-        wins: ``hotpapers.pipeline``'s duplicates rule). Returns the records written."""
+        wins: the duplicates rule of ``hotpapers.store.records``). Returns the records written."""
         by_type: dict[type, list[EnrichmentRecord]] = defaultdict(list)
         for record in records:
             by_type[type(record)].append(record)

@@ -1,6 +1,6 @@
 """What an import needs beyond the ordinary writes: knowing which keys it already wrote, and replacing a record wholly.
 
-The rule (``hotpapers.pipeline.import_files``, docs/native-format.md): within one import, a record whose key an
+The rule (``hotpapers.jobs.transfer.import_files``, docs/native-format.md): within one import, a record whose key an
 earlier record of the same import wrote replaces that record wholly. The keys an import has written live in a
 temporary table of the import's connection, one 64-bit hash per key (Python's ``hash`` of the key's tuple,
 stable within the importing process), so memory does not grow with the import; the table is emptied when the

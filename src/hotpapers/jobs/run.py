@@ -10,20 +10,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hotpapers.arxiv.calendar import latest_announcement, previous_listing_day
-from hotpapers.collect_job import Environment, SourceReport, collect
 from hotpapers.config import Settings
-from hotpapers.errors import HotpapersError, UsageError
-from hotpapers.ingest_job import DaySummary, ingest
-from hotpapers.jobs.enrich import ProviderReport, enrich, recent_days
+from hotpapers.errors import HotpapersError
+from hotpapers.jobs.collect import SourceReport, collect
+from hotpapers.jobs.days import closed_day, day_or_latest, recent_days
+from hotpapers.jobs.enrich import ProviderReport, enrich
+from hotpapers.jobs.environment import Environment
+from hotpapers.jobs.ingest import DaySummary, ingest
+from hotpapers.jobs.render import render
 from hotpapers.jobs.summarize import open_model, summary_step
-from hotpapers.pipeline import render
 from hotpapers.plugins import Registry
 from hotpapers.store.base import Store
 from hotpapers.summarize.engine import SummaryReport
 from hotpapers.summarize.generative import LlmModel, ModelUnavailable
 
-__all__ = ["RunOptions", "RunSummary", "closed_day", "run"]
+__all__ = ["RunOptions", "RunSummary", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +72,6 @@ class RunSummary:
         )
 
 
-def closed_day(now: dt.datetime) -> dt.date:
-    """The most recent listing day whose window has closed: the day ``run`` digests by default.
-
-    Run just after an announcement (20:00 ET), this is the listing announced the evening before, whose posts
-    have had a full day to gather.
-    """
-    return previous_listing_day(latest_announcement(now))
-
-
 def _ingest(store: Store, settings: Settings, day: dt.date, environment: Environment, summary: RunSummary) -> None:
     """Ingest the latest listing (RSS) for tomorrow's run, then ``day`` itself if the store still lacks it."""
     try:
@@ -110,7 +102,8 @@ def run(
     """Run the whole daily job and return its summary. A failing source never aborts the run.
 
     Raises:
-        UsageError: no day could be determined (``--no-ingest`` without ``--date``) or no papers for it.
+        NoDayError: not ingesting, no day given, and the store has no announced day.
+        UsageError: no papers for the day.
         NetworkError, APIError, ParseError: arXiv failed and the store has nothing for the day.
     """
     summary = RunSummary()
@@ -119,7 +112,7 @@ def run(
         step("ingesting arXiv")
         _ingest(store, settings, day, environment, summary)
     else:
-        day = options.day or max(store.announced_dates(), default=None) or _no_day()
+        day = day_or_latest(store, options.day)
     summary.day = day
     summary.papers = len(store.evidence_for_day(day))
     step("collecting posts")
@@ -165,7 +158,3 @@ def _summary_model(settings: Settings, environment: Environment, summary: RunSum
         summary.model_error = str(e)
         log.warning("summaries: %s; using extractive summaries", e)
         return None
-
-
-def _no_day() -> dt.date:
-    raise UsageError("--no-ingest: the store has no announced day; give --date or ingest first")

@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
-
-import httpx
 
 from hotpapers.arxiv.calendar import listing_window
 from hotpapers.errors import HotpapersError, UsageError
-from hotpapers.http import RetryPolicy, make_client, timeout_from_seconds
+from hotpapers.jobs.environment import Environment, Warnings, source_context
 from hotpapers.models import AccountProfile, ArxivId, EngagementSnapshot, PaperEvidence, Post, PostGone, Record
 from hotpapers.plugins import Checkpoint, CollectRequest, Registry, Source, SourceContext, SourceOutput, SourceUsage
 from hotpapers.redact import redact, register_env
@@ -55,48 +52,6 @@ class SourceReport:
         return self.error is not None
 
 
-def _sleep(seconds: float) -> None:
-    """``time.sleep``, looked up when called (a default of ``time.sleep`` itself would be bound at import, and a
-    test that freezes the clock and patches ``time.sleep`` would still sleep every throttle interval for real)."""
-    time.sleep(seconds)
-
-
-@dataclass(frozen=True)
-class Environment:
-    """What sources get from the outside; tests replace every part."""
-
-    env: Mapping[str, str]
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-    sleep: Callable[[float], None] = _sleep
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    transport: httpx.BaseTransport | None = None
-    contact: str | None = None
-    timeout: float | None = None  # seconds: HOTPAPERS_HTTP_TIMEOUT (None: hotpapers.http.DEFAULT_TIMEOUT)
-
-
-class _Counted(Protocol):
-    """A report that counts its requests (a source's, or an enrichment provider's)."""
-
-    name: str
-    requests: int
-
-
-def _context(environment: Environment, report: _Counted, store: Store | None = None) -> SourceContext:
-    """A context for one source or provider, with a client of its own that counts its requests in ``report``
-    (and, with ``store``, reads the checkpoints stored under ``report.name``)."""
-    http = make_client(mailto=environment.contact, transport=environment.transport,
-                       timeout=timeout_from_seconds(environment.timeout))
-
-    def count(_: httpx.Request) -> None:
-        report.requests += 1
-
-    def state(key: str) -> str | None:
-        return None if store is None else store.get_state(report.name, key)
-
-    http.event_hooks["request"].append(count)
-    return SourceContext(http, environment.env, environment.now, environment.sleep, environment.retry, state)
-
-
 def _selected(registry: Registry, names: Sequence[str] | None) -> list[str]:
     if not names:
         return sorted(registry.sources)
@@ -111,7 +66,7 @@ def source_statuses(registry: Registry, environment: Environment) -> list[Source
     reports = []
     for name in sorted(registry.sources):
         report = SourceReport(name)
-        context = _context(environment, report)
+        context = source_context(environment, report)
         try:
             status = registry.sources[name](context).status()
         finally:
@@ -201,39 +156,12 @@ def _drain(store: Store, records: Iterable[SourceOutput], report: SourceReport) 
             _flush(store, report.name, batch, checkpoints)
 
 
-class _Warned(Protocol):
-    """A report that keeps the warnings logged while it runs (a source's, or an enrichment provider's)."""
-
-    warnings: list[str]
-    warnings_left_out: int
-
-
-class _Warnings(logging.Handler):
-    """Collects the warnings logged while one source (or provider: ``prefix``) runs, for the run summary."""
-
-    def __init__(self, report: _Warned, prefix: str = "hotpapers.sources") -> None:
-        super().__init__(logging.WARNING)
-        self._report = report
-        self._prefix = prefix
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith(self._prefix):
-            return
-        if len(self._report.warnings) < _MAX_WARNINGS:
-            self._report.warnings.append(record.getMessage())
-        else:
-            self._report.warnings_left_out += 1
-
-
-_MAX_WARNINGS = 20
-
-
 def _run_source(store: Store, factory: Callable[[SourceContext], Source], day: dt.date, report: SourceReport,
                 environment: Environment) -> None:
     register_env(environment.env)  # its secrets are masked wherever they may be echoed (hotpapers.redact)
-    context = _context(environment, report, store)
+    context = source_context(environment, report, store)
     started = time.monotonic()
-    handler = _Warnings(report)
+    handler = Warnings(report)
     package_log = logging.getLogger("hotpapers")
     package_log.addHandler(handler)
     try:
