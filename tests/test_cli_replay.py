@@ -125,10 +125,12 @@ def test_max_line_bytes_option_refuses_a_longer_line(tmp_path: Path, caplog: pyt
     """--max-line-bytes 1000: the 3,000-byte line is skipped with one warning naming its byte, counted malformed,
     and the post after it is kept."""
     dump = _with_long_line(tmp_path)
-    code, out, _ = replay(tmp_path / "s.db", dump, "--max-line-bytes", "1000")
+    code, out, err = replay(tmp_path / "s.db", dump, "--max-line-bytes", "1000")
     assert code == 0 and "posts kept 1, deleted 0, malformed lines skipped 1" in out and out.endswith("; done\n")
     assert caplog.messages == [f"{dump}: the line at byte {len(LINES[0])} is longer than 1000 bytes "
-                               "(the line cap, --max-line-bytes): skipped"]
+                               "(the line cap: max_line_bytes): skipped"]  # the library's words; the CLI's:
+    assert err == (f"hotpapers: {dump}: the line at byte {len(LINES[0])} is longer than 1000 bytes "
+                   "(the line cap, --max-line-bytes): skipped\n")
 
 
 def test_max_line_bytes_from_the_config(tmp_path: Path) -> None:

@@ -106,15 +106,17 @@ def test_option_flags_are_typed_by_the_options_defaults() -> None:
 
 @pytest.mark.parametrize(
     ("flag", "message"),
-    [("colour=red", "--option colour: not an option of the 'default' preset"),
-     ("low_credibility_cap=abc", "--option low_credibility_cap: expected a number, got 'abc'"),
-     ("max_posts=2.5", "--option max_posts: expected a whole number"),
-     ("novalue", "--option 'novalue': expected NAME=VALUE")],
+    [("colour=red", "^option colour: not an option of the 'default' preset"),
+     ("low_credibility_cap=abc", "^option low_credibility_cap: expected a number, got 'abc'"),
+     ("max_posts=2.5", "^option max_posts: expected a whole number"),
+     ("novalue", "^option 'novalue': expected NAME=VALUE, e.g. low_credibility_cap=8")],
 )  # fmt: skip
 def test_bad_option_flags_are_usage_errors(flag: str, message: str) -> None:
-    """An unknown name, a value of the wrong type, or no '=' is a UsageError naming the flag."""
-    with pytest.raises(UsageError, match=message):
+    """An unknown name, a value of the wrong type, or no '=' is a UsageError naming the option, in the library's
+    words (the command line says --option: tests/test_cli.py)."""
+    with pytest.raises(UsageError, match=message) as raised:
         option_flags("default", [flag])
+    assert raised.value.subject == "option"
 
 
 def test_option_flag_reaches_the_preset_and_wins_over_config(tmp_path: Path) -> None:

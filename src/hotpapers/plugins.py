@@ -54,6 +54,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "hotpapers"
 """The entry-point group plugins register under."""
 
+
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
     """A source's own state to keep between runs (a budget spent today, a cursor), under ``key``.

@@ -416,7 +416,7 @@ def test_message_over_the_cap_is_refused_and_stepped_past(caplog: pytest.LogCapt
     assert [r.split("cursor=")[-1] for r in js.requests[1:]] == [str(_HIGH + 1), str(_HIGH + 1001)]
     assert (result.refused, result.malformed, result.connections) == (2, 2, 3)
     assert {r.post_id for r in batches.records} == {p.post_id for p in _kept(DERIVED_LINES, KnownPosts()).values()}
-    assert f"longer than 2000 bytes (the message cap, --max-line-bytes) was refused after time_us {_HIGH}" in caplog.text
+    assert f"longer than 2000 bytes (the message cap: max_message_bytes) was refused after time_us {_HIGH}" in caplog.text
     assert f"what is between {_HIGH} and {_HIGH + 1001} is skipped" in caplog.text
 
 

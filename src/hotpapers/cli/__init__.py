@@ -9,6 +9,7 @@ import traceback
 import click
 
 from hotpapers.cli.app import cli
+from hotpapers.cli.words import in_cli_words
 from hotpapers.errors import HotpapersError, UsageError
 from hotpapers.redact import redact
 
@@ -58,7 +59,7 @@ def _report(error: BaseException) -> int:
     """Print what went wrong on one line of standard error; return the exit code."""
     code, message = 130, "interrupted"
     if isinstance(error, HotpapersError):
-        code, message = error.exit_code, f"error: {error}"
+        code, message = error.exit_code, f"error: {in_cli_words(error)}"
     elif isinstance(error, click.exceptions.Exit):
         return int(error.exit_code)
     elif isinstance(error, click.Abort):

@@ -17,9 +17,8 @@ import click
 from hotpapers.cli.lazy import LazyGroup
 from hotpapers.cli.logs import configure_logging
 from hotpapers.config import Settings, load_settings
-from hotpapers.jobs.access import check_store_url, open_store_for
+from hotpapers.jobs.access import Store, check_store_url, open_store_for
 from hotpapers.links import find_arxiv_ids
-from hotpapers.store.base import Store
 
 __all__ = ["Context", "cli", "now_utc", "pass_ctx"]
 
@@ -60,9 +59,11 @@ def command_path() -> str:
 
 pass_ctx: Callable[..., Any] = click.make_pass_decorator(Context)
 
+
 def now_utc() -> dt.datetime:
     """The current time (a function, so tests can freeze it)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="hotpapers", prog_name="hotpapers")  # read on use, not at start-up
@@ -81,6 +82,7 @@ def cli(ctx: click.Context, db: str | None, config: Path | None, verbose: bool) 
     """hotpapers: which new arXiv papers people are talking about, with the conversation attached."""
     configure_logging(verbose)  # with -v, request URLs are logged with credentials redacted (redact_url)
     ctx.obj = Context(db, config, verbose)
+
 
 @cli.command()
 @click.argument("texts", nargs=-1, required=True)

@@ -19,6 +19,7 @@ from hotpapers.cli.enrich import print_providers, provider_lines
 from hotpapers.cli.logs import summarised
 from hotpapers.cli.options import parse_date, rank_options, ranking_flags
 from hotpapers.cli.summarize import report_lines, report_record
+from hotpapers.cli.words import in_cli_words
 from hotpapers.errors import EXIT_PARTIAL, UsageError
 from hotpapers.jobs.collect import SourceReport, collect, source_statuses
 from hotpapers.jobs.days import NoDayError, day_or_latest
@@ -154,7 +155,7 @@ def collect_command(ctx: Context, names: tuple[str, ...], day: dt.date | None) -
         try:
             chosen = day_or_latest(store, day)
         except NoDayError as e:
-            raise click.UsageError(str(e)) from None
+            raise click.UsageError(in_cli_words(e)) from None
         with summarised():  # the sources' warnings are listed under the table
             reports = collect(
                 store, registry, day=chosen, names=list(names) or None, environment=_environment(ctx),

@@ -9,6 +9,7 @@ import click
 from hotpapers.cli import app
 from hotpapers.cli.app import Context, cli, pass_ctx
 from hotpapers.cli.options import parse_date
+from hotpapers.errors import UsageError
 from hotpapers.jobs.history import recorded_run
 from hotpapers.jobs.ingest import DaySummary, ingest, listing_days
 
@@ -21,6 +22,8 @@ def _ingest_days(day: dt.date | None, start: dt.date | None, end: dt.date | None
     if (start is None) != (end is None):
         raise click.UsageError("--from and --to go together")
     if start is not None and end is not None:
+        if end < start:
+            raise UsageError(f"--from {start} --to {end}: the range ends before it starts")
         return list(listing_days(start, end))
     return None if day is None else [day]
 

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 
 import click
 
+from hotpapers.cli.words import said
+
 __all__ = ["configure_logging", "summarised"]
 
 _FORMAT_VERBOSE = "hotpapers: %(levelname)s %(name)s: %(message)s"
@@ -29,7 +31,7 @@ class _EchoHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(self.format(record), err=True)
+            click.echo(said(self.format(record)), err=True)
         except Exception:  # a log line must never break the command
             self.handleError(record)
 

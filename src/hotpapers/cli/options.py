@@ -13,6 +13,7 @@ import click
 
 from hotpapers.bounds import DATE_RANGE, FIRST_DAY, INSTANT_RANGE, LAST_DAY, MAX_COUNT, supported
 from hotpapers.cli.app import Context
+from hotpapers.cli.words import in_cli_words
 from hotpapers.config import parse_size
 from hotpapers.errors import UsageError
 from hotpapers.jobs.render import preset_options, preset_overrides
@@ -31,6 +32,7 @@ __all__ = [
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     """Option callback: a calendar date written ``YYYY-MM-DD``, within the supported dates (``hotpapers.bounds``).
 
@@ -48,6 +50,7 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value} is outside the supported range ({DATE_RANGE})")
     return day
 
+
 def parse_size_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     """Option callback: a size in bytes such as ``33554432``, ``512k``, ``64M`` or ``1G``."""
     if value is None:
@@ -57,11 +60,13 @@ def parse_size_option(ctx: click.Context, param: click.Parameter, value: str | N
     except ValueError as e:
         raise click.BadParameter(str(e).partition(": ")[2]) from None
 
+
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     """Option callback: a number that is neither NaN nor infinite (click's FloatRange lets both through)."""
     if value is not None and not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a finite number")
     return value
+
 
 def check_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Option callback: a month written ``YYYY-MM`` (its days are checked against the supported range later)."""
@@ -70,6 +75,7 @@ def check_month(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+
 
 def parse_datetime(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
     """Option callback: an ISO 8601 date-time with a UTC offset, within the supported range."""
@@ -84,6 +90,7 @@ def parse_datetime(ctx: click.Context, param: click.Parameter, value: str | None
     if not supported(parsed):
         raise click.BadParameter(f"{value} is outside the supported range ({INSTANT_RANGE})")
     return parsed.astimezone(dt.UTC)
+
 
 def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ranking options shared by ``render`` and ``run``: the preset, its thresholds and the filters."""
@@ -110,11 +117,6 @@ def ranking_flags(command: Callable[..., Any]) -> Callable[..., Any]:
         command = flag(command)
     return command
 
-_FLAGS = {
-    "min_post_score": "--min-post-score", "require_pdf": "--keep-without-pdf", "keywords": "--keyword",
-    "exclude_keywords": "--exclude-keyword", "authors": "--author", "include_categories": "--category",
-    "exclude_categories": "--exclude-category",
-}
 
 def rank_overrides(preset: str, flags: dict[str, Any]) -> dict[str, Any]:
     """The option values given on the command line for ``preset`` (refusing another preset's flags)."""
@@ -133,9 +135,10 @@ def rank_overrides(preset: str, flags: dict[str, Any]) -> dict[str, Any]:
     try:
         return preset_overrides(preset, given, flags.get("options") or ())
     except UsageError as e:
-        if e.subject not in _FLAGS:
+        if e.subject == "option":  # a bad --option NAME=VALUE: one line, as every other hotpapers error
             raise
-        raise click.UsageError(f"{_FLAGS[e.subject]} does not apply to the {preset!r} preset") from None
+        raise click.UsageError(in_cli_words(e)) from None  # a flag of the other preset: click's usage error
+
 
 def rank_options(ctx: Context, preset: str, flags: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """(keyword arguments for the preset, whether flags were given) from the config and the command line."""

@@ -35,12 +35,15 @@ def _render_scope(
     if (start is None) != (end is None):
         raise UsageError("--from and --to go together")
     if start is not None and end is not None:
+        if end < start:
+            raise UsageError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
         return _supported(render_job.date_range(start, end), "--from/--to")
     if week is not None:
         return _supported(render_job.week_range(week), "--week")
     if month is not None:
         return _supported(render_job.month_range(month), "--month")
     return None
+
 
 def _supported(span: DateRange, option: str) -> DateRange:
     """``span`` if it lies within the supported dates (a week or month at the edge may reach past them)."""
@@ -51,10 +54,12 @@ def _supported(span: DateRange, option: str) -> DateRange:
         )
     return span
 
+
 def _check_hours(hours: float, now: dt.datetime) -> None:
     """``--hours`` must be a finite span that does not reach before the earliest supported instant."""
     if not math.isfinite(hours) or hours * 3600 > (now - EARLIEST).total_seconds():
         raise UsageError(f"--hours {hours:g}: must be a number of hours back to {EARLIEST:%Y-%m-%d} at most")
+
 
 @cli.command("render")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=parse_date, help="Listing day (the daily digest).")
@@ -131,6 +136,7 @@ def render_command(
         summary["paths"] = [str(p) for p in paths]
     for path in paths:
         click.echo(str(path))
+
 
 @cli.command("demo")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")

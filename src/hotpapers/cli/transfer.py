@@ -57,6 +57,7 @@ def import_command(
         repeats = ", ".join(f"{kind} {n}" for kind, n in sorted(result.duplicates.items()))
         click.echo(f"duplicates: {repeats} (records repeating an earlier one of this import; the last one wins wholly)")
 
+
 @cli.command("export")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @pass_ctx
@@ -68,6 +69,7 @@ def export_command(ctx: Context, out: Path | None) -> None:
             return
         counts = export_to_file(store, out)
     click.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+
 
 @cli.command("copy-store")
 @click.argument("dest", metavar="URL")

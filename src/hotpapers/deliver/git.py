@@ -77,7 +77,7 @@ def _run_git(
     """(exit code, stdout, stderr) of ``git [config] verb args`` in ``repo``."""
     git = shutil.which("git")
     if git is None:
-        raise PublishError("git is not installed (needed by publish --git)")
+        raise PublishError("git is not installed (publishing needs it)")
     log.info("git %s %s", verb, " ".join(args))
     result = subprocess.run(  # noqa: S603 - a fixed git command line; no shell
         [git, "-C", str(repo), *config, verb, *args], capture_output=True, text=True, env=dict(env), check=False
@@ -96,7 +96,7 @@ def _check_encrypted(repo: Path, remote: str, env: Mapping[str, str]) -> None:
     url = _push_url(repo, remote, env)
     if env.get(TOKEN_ENV) and urlsplit(url).scheme.lower() == "http":
         raise PublishError(
-            f"--remote {remote} is {redact_url(url)}: refusing to send {TOKEN_ENV} unencrypted over http://; "
+            f"remote {remote} is {redact_url(url)}: refusing to send {TOKEN_ENV} unencrypted over http://; "
             "use an https:// URL (or unset the token for a remote that needs none)"
         )
 
@@ -133,7 +133,8 @@ def publish_files(
     """
     env = dict(os.environ if env is None else env)
     if not (repo / ".git").exists():
-        raise UsageError(f"--git {repo}: not a git repository (clone the blog repository there first)")
+        raise UsageError(f"repository {repo}: not a git repository (clone the blog repository there first)",
+                         subject="repository")
     rel = []
     for path in files:
         try:

@@ -25,6 +25,7 @@ from hotpapers.store.lock import run_lock
 
 __all__ = [
     "ACCESS",
+    "Store",
     "StoreAccess",
     "access",
     "check_store_url",

@@ -57,7 +57,8 @@ def _selected(registry: Registry, names: Sequence[str] | None) -> list[str]:
         return sorted(registry.sources)
     unknown = [n for n in names if n not in registry.sources]
     if unknown:
-        raise UsageError(f"--source {unknown[0]}: unknown source (known: {', '.join(sorted(registry.sources))})")
+        raise UsageError(f"source {unknown[0]}: unknown source (known: {', '.join(sorted(registry.sources))})",
+                         subject="source")
     return list(dict.fromkeys(names))
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "day_or_latest",
     "latest_day",
     "latest_digest_day",
+    "no_papers",
     "recent_days",
     "stored_days",
 ]
@@ -34,7 +35,12 @@ class NoDayError(UsageError):
     """The store has no announced day, and the job was not told which day to work on."""
 
     def __init__(self) -> None:
-        super().__init__("the store has no announced day yet: run `hotpapers ingest` first or give --date")
+        super().__init__("the store has no announced day yet: ingest a listing first, or name a day")
+
+
+def no_papers(day: str) -> UsageError:
+    """The error for a listing day (or days, ``day`` as shown) the store has no announcements of."""
+    return UsageError(f"listing day {day}: no papers announced on that day are in the store", subject="listing day")
 
 
 def latest_day(store: Store) -> dt.date:
@@ -86,5 +92,5 @@ def stored_days(store: Store, day: dt.date | None, count: int) -> list[dt.date]:
     announced = store.announced_dates()
     end = day_or_latest(store, day)
     if day is not None and day not in announced:
-        raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
+        raise no_papers(day.isoformat())
     return recent_days(announced, end, count)

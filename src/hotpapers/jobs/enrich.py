@@ -21,6 +21,7 @@ import httpx
 
 from hotpapers.config import EnrichSettings
 from hotpapers.errors import HotpapersError, UsageError
+from hotpapers.jobs.days import no_papers
 from hotpapers.jobs.environment import Environment, Warnings, source_context
 from hotpapers.models import (
     ArtifactSnapshot,
@@ -79,7 +80,7 @@ def _selected(registry: Registry, names: Sequence[str] | None) -> list[str]:
     unknown = [n for n in names if n not in registry.providers]
     if unknown:
         known = ", ".join(_ordered(registry.providers))
-        raise UsageError(f"--provider {unknown[0]}: unknown enrichment provider (known: {known})")
+        raise UsageError(f"provider {unknown[0]}: unknown enrichment provider (known: {known})", subject="provider")
     return _ordered(dict.fromkeys(names))
 
 
@@ -216,7 +217,7 @@ def enrich(
     targets = enrich_targets(store, days)
     if not targets:
         shown = ", ".join(d.isoformat() for d in sorted(days))
-        raise UsageError(f"--date {shown}: no papers announced on that day are in the store")
+        raise no_papers(shown)
     reports = []
     for name in chosen:
         report = ProviderReport(name)

@@ -34,8 +34,6 @@ def _sleep(seconds: float) -> None:
 
 
 @dataclass(frozen=True)
-
-
 class Environment:
     """What sources get from the outside; tests replace every part."""
 

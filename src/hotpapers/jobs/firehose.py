@@ -58,12 +58,14 @@ def known_posts(store: Store) -> KnownPosts:
             known.add(post)
     return known
 
+
 def _commit(store: Store, records: Sequence[Record], key: str, value: str) -> None:
     """Store a batch and its checkpoint in one transaction."""
     with store.transaction():
         counts = store_records(store, records)
         store.set_state(PLATFORM, key, value)
     log.info("bluesky: committed %s; %s = %s", dict(counts), key, value)
+
 
 def run_listen(
     store: Store, *, url: str, cursor: int | None, max_events: int | None, rewind_us: int,
@@ -88,6 +90,7 @@ def run_listen(
         on_batch=lambda records, time_us: _commit(store, records, CURSOR_KEY, str(max(floor, time_us))),
     )
 
+
 @dataclass
 class ReplayResult:
     """What ``run_replay`` read: counts, and the byte offsets it started and stopped at."""
@@ -102,6 +105,7 @@ class ReplayResult:
     tail: int = 0  # bytes of an unterminated last line after ``offset``, read again by the next run
     too_long: int = 0
 
+
 def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: int) -> int:
     stored = None if from_start else store.get_state(PLATFORM, key)
     offset = int(stored) if stored and stored.isdigit() else 0
@@ -109,6 +113,7 @@ def _replay_start(store: Store, path: Path, key: str, from_start: bool, size: in
         log.warning("%s is shorter than its checkpoint (byte %d): replaying it from the start", path, offset)
         return 0
     return offset
+
 
 def run_replay(
     store: Store, path: Path, *, batch_bytes: int, max_lines: int | None, from_start: bool, now: dt.datetime,

@@ -40,7 +40,7 @@ def listing_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         UsageError: ``end`` is before ``start``.
     """
     if end < start:
-        raise UsageError(f"--from {start} --to {end}: the range ends before it starts")
+        raise UsageError(f"listing days {start} .. {end}: the range ends before it starts")
     day = start if is_listing_day(start) else next_listing_day(start)
     while day <= end:
         yield day

@@ -21,6 +21,7 @@ from hotpapers._gc import gc_paused
 from hotpapers.arxiv.calendar import listing_window
 from hotpapers.enrich.view import load_enrichment, only_with_code, with_enrichment
 from hotpapers.errors import UsageError
+from hotpapers.jobs.days import no_papers
 from hotpapers.jobs.registry import load_registry
 from hotpapers.models import Digest, PaperEvidence
 from hotpapers.plugins import Registry
@@ -66,6 +67,7 @@ def digest_time(window_end: dt.datetime, now: dt.datetime) -> dt.datetime:
     """
     return min(window_end, now)
 
+
 def rank_enriched(store: Store, preset: str, evidence: Sequence[PaperEvidence], **kwargs: Any) -> Digest:
     """Rank ``evidence`` with each paper's stored enrichment (``hotpapers enrich``): the preset may read it (only
     as an opt-in breakdown item) and the digest shows it. ``kwargs`` are ``ranking.rank``'s."""
@@ -73,6 +75,7 @@ def rank_enriched(store: Store, preset: str, evidence: Sequence[PaperEvidence], 
     enriched = [dataclasses.replace(e, enrichment=known[e.paper.arxiv_id]) if e.paper.arxiv_id in known else e
                 for e in evidence]  # fmt: skip
     return with_enrichment(rank(preset, enriched, **kwargs), known)
+
 
 def build_digest(
     store: Store,
@@ -104,7 +107,7 @@ def build_digest(
     with gc_paused():  # reading and ranking a day allocate many small objects and no cycle
         evidence = store.evidence_for_day(day)
         if not evidence:
-            raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
+            raise no_papers(day.isoformat())
         start, end = listing_window(day)
         digest = rank_enriched(
             store, preset, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
@@ -117,12 +120,14 @@ def build_digest(
     store.save_digest(digest)
     return digest
 
+
 @dataclass
 class RenderResult:
     """What ``render`` wrote."""
 
     digest: Digest
     paths: list[Path]
+
 
 def render(
     store: Store,
@@ -152,6 +157,7 @@ def render(
     if has_code:
         digest = only_with_code(digest)
     return RenderResult(digest, write_digest(digest, formats=formats, out_dir=out_dir, registry=registry))
+
 
 def render_view(
     store: Store,
@@ -183,6 +189,7 @@ def render_view(
     written = only_with_code(digest) if has_code else digest
     return RenderResult(digest, write_digest(written, formats=formats, out_dir=out_dir, registry=registry))
 
+
 def build_rollup(
     store: Store, span: DateRange, *, preset: str, now: dt.datetime, options: Mapping[str, Any] | None = None
 ) -> Digest:
@@ -199,6 +206,7 @@ def build_rollup(
     start, end = span.window()
     return rank_enriched(store, preset, evidence, date=span.end, window_start=start, window_end=end,
                          generated_at=digest_time(end, now), title=span.title, **(options or {}))  # fmt: skip
+
 
 def build_rising(
     store: Store,
@@ -219,10 +227,11 @@ def build_rising(
     evidence = rising_evidence(store, bounds, hours=hours, now=now)
     if not evidence:
         where = "the store" if scope is None else f"{scope.start.isoformat()} .. {scope.end.isoformat()}"
-        raise UsageError(f"--window rising: no announced papers in {where}")
+        raise UsageError(f"rising: no announced papers in {where}", subject="rising")
     day = store.announced_dates()[-1] if scope is None else scope.end
     return rank_enriched(store, preset, evidence, date=day, window_start=now - dt.timedelta(hours=hours),
                          window_end=now, generated_at=now, title=rising_title(hours), **(options or {}))  # fmt: skip
+
 
 def check_formats(formats: Sequence[str]) -> Registry:
     """The registry of writers, once every one of ``formats`` is known to be in it: call it before anything is
@@ -235,7 +244,7 @@ def check_formats(formats: Sequence[str]) -> Registry:
     unknown = [f for f in formats if f not in registry.writers]
     if unknown:
         known = ", ".join(sorted(registry.writers))
-        raise UsageError(f"--format {unknown[0]}: unknown format (known: {known})")
+        raise UsageError(f"format {unknown[0]}: unknown format (known: {known})", subject="format")
     return registry
 
 

@@ -91,7 +91,7 @@ class SummarizeOptions:
 
     day: dt.date | None
     preset: str
-    model: str | None = None  # --model; None: the configured one
+    model: str | None = None  # an llm model id or alias; None: the configured one
     force: bool = False
     rank_options: Mapping[str, Any] = field(default_factory=dict)
 
@@ -122,7 +122,8 @@ def summarize_day(
         model = open_model(settings.summaries, options.model, os.environ if env is None else env)
     except ModelUnavailable as e:
         if options.model is not None:
-            raise UsageError(f"--model {options.model}: {str(e).removeprefix(f'model {options.model!r}: ')}") from e
+            why = str(e).removeprefix(f"model {options.model!r}: ")
+            raise UsageError(f"model {options.model}: {why}", subject="model") from e
         raise
     engine = Engine(settings.summaries, now=now, model=model, force=options.force)
     published = store.load_digest(day, options.preset)

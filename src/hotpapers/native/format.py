@@ -64,7 +64,6 @@ FORMAT_NAME = "hotpapers-native"
 FORMAT_VERSION = 1
 
 
-
 def _line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
 
@@ -235,7 +234,4 @@ def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
 
 def too_long(limit: int) -> str:
     """The one-line reason for a record over the size cap, saying how to raise it."""
-    return (
-        f"a record longer than {limit:,} bytes (the record size cap: raise it with --max-record-bytes, "
-        "HOTPAPERS_MAX_RECORD_BYTES or max_record_bytes in the config)"
-    )
+    return f"a record longer than {limit:,} bytes (the record size cap: raise max_record_bytes)"

@@ -233,13 +233,14 @@ def option_flags(preset: str, given: Iterable[str]) -> dict[str, Any]:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise UsageError(f"--option {item!r}: expected NAME=VALUE, e.g. --option low_credibility_cap=8")
+            raise UsageError(f"option {item!r}: expected NAME=VALUE, e.g. low_credibility_cap=8", subject="option")
         cls = OPTION_CLASSES.get(preset)
         if cls is None:
-            raise UsageError(f"--option {name}: preset {preset!r} takes no options")
+            raise UsageError(f"option {name}: preset {preset!r} takes no options", subject="option")
         defaults = {f.name: f.default for f in dataclasses.fields(cls)}
         if name not in defaults:
-            raise UsageError(f"--option {name}: not an option of the {preset!r} preset (see docs/ranking.md)")
+            raise UsageError(f"option {name}: not an option of the {preset!r} preset (see docs/ranking.md)",
+                             subject="option")
         values[name] = _typed(name, _flag_value(text.strip()), defaults[name])
     return values
 
@@ -264,7 +265,7 @@ def _typed(name: str, value: Any, default: Any) -> Any:
     else:
         ok, wanted = isinstance(value, str), "a string"
     if not ok:
-        raise UsageError(f"--option {name}: expected {wanted}, got {value!r}")
+        raise UsageError(f"option {name}: expected {wanted}, got {value!r}", subject="option")
     return value
 
 

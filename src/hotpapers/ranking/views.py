@@ -54,7 +54,7 @@ class DateRange:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise UsageError(f"--to {self.end.isoformat()} is before --from {self.start.isoformat()}")
+            raise UsageError(f"date range {self.start.isoformat()} .. {self.end.isoformat()}: it ends before it starts")
 
     def window(self) -> tuple[dt.datetime, dt.datetime]:
         """From the window start of the range's first listing day to the window end of its last one.
@@ -88,9 +88,9 @@ def month_range(month: str) -> DateRange:
         last = calendar.monthrange(year, number)[1]
         first_day, last_day = dt.date(year, number, 1), dt.date(year, number, last)
     except ValueError:
-        raise UsageError(f"--month {month!r}: not a month of the form YYYY-MM") from None
+        raise UsageError(f"month {month!r}: not a month of the form YYYY-MM", subject="month") from None
     if len(month) != 7:
-        raise UsageError(f"--month {month!r}: not a month of the form YYYY-MM")
+        raise UsageError(f"month {month!r}: not a month of the form YYYY-MM", subject="month")
     while first_day.weekday() >= 5:
         first_day += dt.timedelta(days=1)
     while last_day.weekday() >= 5:
@@ -190,7 +190,7 @@ def rising_evidence(
     papers that posts created within the window link follow, marked ``resurfaced``.
     """
     if hours <= 0:
-        raise UsageError(f"--hours {hours:g}: must be more than 0")
+        raise UsageError(f"hours {hours:g}: must be more than 0", subject="hours")
     scope = _scope_days(store, day_or_range)
     if scope is None:
         return []

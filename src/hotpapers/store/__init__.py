@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hotpapers.errors import StoreError, UsageError
-from hotpapers.store.base import Store, WriteCounts
+from hotpapers.store.base import NO_STORE_HINT, Store, WriteCounts
 from hotpapers.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -65,7 +65,7 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return SQLiteStore(url.removeprefix("sqlite:///"), create=create)
 
 
-def check_store_url(url: str, option: str = "--db") -> str:
+def check_store_url(url: str, option: str = "store") -> str:
     """``url`` if it can name a store: not empty, no NUL character, a SQLite path with a file name.
 
     Raises:
@@ -98,5 +98,3 @@ def require_store(url: str) -> None:
     except OSError as e:  # a name too long, a component that is not a folder, no permission
         raise StoreError(f"{path}: cannot open the store: {e.strerror or e}") from None
 
-
-NO_STORE_HINT = "check --db or $HOTPAPERS_DB; import, ingest, run, listen and replay create a store"

@@ -25,7 +25,11 @@ from hotpapers.models import (
     Summary,
 )
 
-__all__ = ["Store", "WriteCounts"]
+__all__ = ["NO_STORE_HINT", "Store", "WriteCounts"]
+
+NO_STORE_HINT = "a store is made when one is opened to be written (create=True)"
+"""How to get a store where there is none, said when one that must exist does not (the command line says it in its
+own words)."""
 
 
 class WriteCounts(dict[str, int]):

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from hotpapers.errors import StoreError, UsageError
 from hotpapers.redact import register
+from hotpapers.store.base import NO_STORE_HINT
 from hotpapers.store.schema import MIGRATIONS
 from hotpapers.store.sql import RECORD_TABLES, SQLStore
 
@@ -88,8 +89,8 @@ class PostgresStore(SQLStore):
             import psycopg  # noqa: PLC0415 - optional dependency, imported only when a PostgreSQL URL is used
         except ImportError as e:
             raise UsageError(
-                f"--db {self.url}: the PostgreSQL backend needs psycopg; install it with "
-                "pip install 'hotpapers[postgresql]'"
+                f"store {self.url}: the PostgreSQL backend needs psycopg; install it with "
+                "pip install 'hotpapers[postgresql]'", subject="store"
             ) from e
         self._errors: type[Exception] = psycopg.Error
         try:
@@ -105,8 +106,7 @@ class PostgresStore(SQLStore):
             if not self._schema:
                 raise StoreError(f"{self.url}: no schema to use (the search_path names none that exists)")
             if not create and self.schema_version() == 0:
-                raise StoreError(f"{self.url}: no hotpapers store in schema {self._schema} (check --db or "
-                                 "$HOTPAPERS_DB; import, ingest, run, listen and replay create one)")
+                raise StoreError(f"{self.url}: no hotpapers store in schema {self._schema} ({NO_STORE_HINT})")
             self._migrate()
         except BaseException:
             self._db.close()

@@ -79,7 +79,7 @@ def subscribe_url(url: str, *, cursor: int | None, collections: Iterable[str]) -
     """
     parts = urlsplit(url)
     if parts.scheme not in ("ws", "wss") or not parts.netloc:
-        raise UsageError(f"--url {redact_url(url)}: not a ws:// or wss:// URL")
+        raise UsageError(f"Jetstream URL {redact_url(url)}: not a ws:// or wss:// URL", subject="Jetstream URL")
     v2 = parts.path.rstrip("/").endswith(V2_PATH)
     query = parse_qsl(parts.query, keep_blank_values=True)
     query += [("collections" if v2 else "wantedCollections", c) for c in collections]
@@ -196,7 +196,7 @@ def _skip_refused(url: str, stream: _Stream, at: int | None, cap: int) -> int | 
     if position is None and at is not None:
         position = at - 1  # nothing received yet: the refused message was the first at the cursor asked for
     if position is None:
-        log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused; "
+        log.warning("jetstream: a message longer than %d bytes (the message cap: max_message_bytes) was refused; "
                     "reconnecting at the live tip", cap)
         return None
     seqs = v2 and (stream.seq is not None or position + 1 < _TIME_CURSOR)  # the cursor counts seqs, not µs
@@ -204,7 +204,7 @@ def _skip_refused(url: str, stream: _Stream, at: int | None, cap: int) -> int | 
     stream.refused_at = position
     resume = position + (2 if seqs else 1) + stream.step  # v2: past the seq after the last one received
     skipped = f"; what is between {position} and {resume} is skipped" if stream.step else ""
-    log.warning("jetstream: a message longer than %d bytes (the message cap, --max-line-bytes) was refused after "
+    log.warning("jetstream: a message longer than %d bytes (the message cap: max_message_bytes) was refused after "
                 "%s %d: resuming at cursor %d%s", cap, "seq" if seqs else "time_us", position, resume, skipped)
     return resume
 
@@ -311,7 +311,7 @@ def consume(
                                url=redact_url(target)) from None
             problem: Exception = e
         except InvalidURI as e:
-            raise UsageError(f"--url {redact_url(url)}: {e}") from None
+            raise UsageError(f"Jetstream URL {redact_url(url)}: {e}", subject="Jetstream URL") from None
         except (ConnectionClosed, InvalidHandshake, OSError, _StreamError) as e:
             problem = e
         stream.flush()

@@ -258,7 +258,7 @@ class _Scan:
         """A line longer than the cap starts at ``offset``: say so once, count it."""
         self.result.malformed += 1
         self.result.too_long += 1
-        log.warning("%s: the line at byte %d is longer than %d bytes (the line cap, --max-line-bytes): skipped",
+        log.warning("%s: the line at byte %d is longer than %d bytes (the line cap: max_line_bytes): skipped",
                     self.label, offset, self.cap)
 
     def decode(self, line: bytearray, *, last: bool = False) -> None:
