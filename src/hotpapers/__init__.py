@@ -1,37 +1,61 @@
 """hotpapers: which new arXiv papers the community is talking about, with the conversation attached.
 
-The public surface is small: the records, the error tree, the extension protocols and the store opener.
+The public surface is small: the records, the error tree, the extension protocols and the store opener, all
+importable from here (``from hotpapers import open_store, Digest``) and listed, one line each, in docs/library.md.
 Everything else is private to the package and may change.
 """
 
-from __future__ import annotations
+import typing as _typing
 
-from typing import TYPE_CHECKING, Any
-
-from hotpapers.errors import HotpapersError, InputError, StoreError, UsageError
+from hotpapers.errors import (
+    APIError,
+    ConfigError,
+    HotpapersError,
+    InputError,
+    LockedError,
+    NetworkError,
+    ParseError,
+    SchemaVersionError,
+    StoreError,
+    UsageError,
+    WriterError,
+)
 from hotpapers.models import (
+    AccountProfile,
     Announcement,
     AnnounceType,
     ArxivId,
     Digest,
     EngagementSnapshot,
     Paper,
+    PaperLink,
     Post,
+    PostGone,
     PostKind,
     RankedPaper,
+    Record,
 )
 
-if TYPE_CHECKING:
-    from hotpapers.plugins import Registry, Source, Writer
+if _typing.TYPE_CHECKING:
+    from hotpapers.plugins import Provider, Registry, Source, Writer
+    from hotpapers.store import Store, open_store
 
     __version__: str
 
-# The extension protocols bring the HTTP stack (httpx), and the version the package metadata reader: both are
-# loaded on first use (PEP 562), so that a command that needs neither (replay, resolve) starts without them.
-_LAZY = {"Registry": "hotpapers.plugins", "Source": "hotpapers.plugins", "Writer": "hotpapers.plugins"}
+# The extension protocols bring the HTTP stack (httpx), the store its backends, and the version the package
+# metadata reader: all are loaded on first use (PEP 562), so that a command that needs none of them (resolve)
+# starts without them.
+_LAZY = {
+    "Provider": "hotpapers.plugins",
+    "Registry": "hotpapers.plugins",
+    "Source": "hotpapers.plugins",
+    "Writer": "hotpapers.plugins",
+    "Store": "hotpapers.store",
+    "open_store": "hotpapers.store",
+}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
@@ -52,22 +76,37 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY, "__version__"})
 
+
 __all__ = [
+    "APIError",
+    "AccountProfile",
     "AnnounceType",
     "Announcement",
     "ArxivId",
+    "ConfigError",
     "Digest",
     "EngagementSnapshot",
     "HotpapersError",
     "InputError",
+    "LockedError",
+    "NetworkError",
     "Paper",
+    "PaperLink",
+    "ParseError",
     "Post",
+    "PostGone",
     "PostKind",
+    "Provider",
     "RankedPaper",
+    "Record",
     "Registry",
+    "SchemaVersionError",
     "Source",
+    "Store",
     "StoreError",
     "UsageError",
     "Writer",
+    "WriterError",
     "__version__",
+    "open_store",
 ]
