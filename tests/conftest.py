@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import psycopg
 import pytest
 
-import pgcluster
+from helpers import pgcluster
 
 if TYPE_CHECKING:
-    import llmstandin
+    from helpers import llmstandin
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -101,7 +101,7 @@ def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[llmstan
     import llm  # noqa: PLC0415
     from llm.plugins import pm  # noqa: PLC0415
 
-    import llmstandin  # noqa: PLC0415
+    from helpers import llmstandin  # noqa: PLC0415
 
     monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm-home"))
     monkeypatch.delenv("HOTPAPERS_STANDIN_KEY", raising=False)

@@ -12,7 +12,9 @@ import pytest
 
 from hotpapers.cli.words import FLAGS
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hotpapers"
+from helpers.paths import ROOT
+
+PACKAGE = ROOT / "src" / "hotpapers"
 CLI_MAY_IMPORT = ("hotpapers.cli", "hotpapers.jobs", "hotpapers.errors", "hotpapers.config", "hotpapers.bounds",
                   "hotpapers.redact", "hotpapers.links")  # the jobs, and the leaves that parse and print
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]+")

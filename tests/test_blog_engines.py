@@ -31,11 +31,11 @@ from hotpapers.writers._text import arxiv_categories, scrub
 from hotpapers.writers.hugo import SHORTCODE, HugoWriter, render_hugo
 from hotpapers.writers.jekyll import JekyllWriter, render_jekyll
 
-from engines import LineServer, executable, kramdown_server
-from factories import paper, post, snapshot
-from hostile import corpus_text, digests
+from helpers.engines import LineServer, executable, kramdown_server
+from helpers.factories import paper, post, snapshot
+from helpers.hostile import corpus_text, digests
+from helpers.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
 LATER = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)  # the clock of the render: years after the data
 HOSTILE_DAYS = tuple(dt.date(2022, 1, 3) + dt.timedelta(days=n) for n in range(5))  # Monday to Friday
 ALLOWED = {

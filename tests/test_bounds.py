@@ -32,9 +32,9 @@ from hotpapers.sources.legacy.parse import parse_legacy
 from hotpapers.sources.x.parse import parse_search_page
 from hotpapers.store import SQLiteStore
 
-from factories import announcement, paper, post, snapshot
+from helpers.factories import announcement, paper, post, snapshot
+from helpers.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SOCIAL = FIXTURES / "social"
 OBSERVED = dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC)
 PROPERTY = settings(max_examples=150, derandomize=True, database=None, deadline=None)

@@ -11,6 +11,8 @@ import pytest
 from hotpapers.cli import main
 from hotpapers.store import SQLiteStore
 
+from helpers.paths import SAMPLE
+
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run the CLI in-process; return (exit code, stdout, stderr)."""
@@ -100,7 +102,7 @@ def test_db_env_variable_is_honoured(
 ) -> None:
     """HOTPAPERS_DB names the store when --db is absent."""
     monkeypatch.setenv("HOTPAPERS_DB", str(tmp_path / "env.db"))
-    assert run(capsys, "import", str(Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"))[0] == 0
+    assert run(capsys, "import", str(SAMPLE))[0] == 0
     code, _, _ = run(capsys, "export", "--out", str(tmp_path / "dump.jsonl"))
     assert code == 0 and (tmp_path / "env.db").exists()
 
@@ -116,7 +118,7 @@ def test_export_to_stdout_is_native(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_import_then_export_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A native dump imported into a new store exports to the same bytes."""
-    sample = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+    sample = SAMPLE
     db = str(tmp_path / "s.db")
     assert run(capsys, "--db", db, "import", str(sample))[0] == 0
     assert run(capsys, "--db", db, "export", "--out", str(tmp_path / "out.jsonl"))[0] == 0
@@ -141,7 +143,7 @@ def test_demo_twice_gives_identical_posts(capsys: pytest.CaptureFixture[str], tm
 
 def test_render_again_gives_same_post(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A rendered date is stored as published: rendering it again gives the same bytes."""
-    sample = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+    sample = SAMPLE
     db = str(tmp_path / "s.db")
     run(capsys, "--db", db, "import", str(sample))
     day = str(SQLiteStore(tmp_path / "s.db").announced_dates()[0])
@@ -151,7 +153,6 @@ def test_render_again_gives_same_post(capsys: pytest.CaptureFixture[str], tmp_pa
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
 
 
 def _sample_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:

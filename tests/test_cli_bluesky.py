@@ -18,9 +18,10 @@ from hotpapers.sources.bluesky import scan as jetstream_scan
 from hotpapers.sources.bluesky.jetstream import parse_event
 from hotpapers.store import SQLiteStore
 
-from wsserver import serve_jetstream, time_us
+from helpers.paths import SOCIAL
+from helpers.wsserver import serve_jetstream, time_us
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "social" / "bluesky"
+FIXTURES = SOCIAL / "bluesky"
 CAPTURE = FIXTURES / "jetstream_v1_production_capture_2026-07-04_152_events.jsonl"
 DERIVED = FIXTURES / "derived" / "jetstream_capture_with_arxiv_links.jsonl"
 LINES = DERIVED.read_bytes().splitlines(keepends=True)

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from hotpapers.cli import main
 
-SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers.paths import SAMPLE
+
 DOCUMENTED = {0, 2, 3, 4, 5, 7, 8}  # README "Exit codes", without 1 (a bug) and 9/130 (not provoked here)
 
 HOSTILE = [

@@ -20,8 +20,9 @@ from hotpapers.cli import main
 from hotpapers.sources.bluesky.events import DEFAULT_MAX_LINE_BYTES
 from hotpapers.store import SQLiteStore
 
-DERIVED = Path(__file__).resolve().parent / "fixtures" / "social" / "bluesky" / "derived" / \
-    "jetstream_capture_with_arxiv_links.jsonl"
+from helpers.paths import SOCIAL
+
+DERIVED = SOCIAL / "bluesky" / "derived" / "jetstream_capture_with_arxiv_links.jsonl"
 DATA = DERIVED.read_bytes()
 LINES = DATA.splitlines(keepends=True)
 FIRST_POST = 1  # 0-based line of the capture: the first derived post that links arXiv

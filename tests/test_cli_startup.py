@@ -13,8 +13,9 @@ import pytest
 import hotpapers
 from hotpapers.cli import cli, main
 
-DERIVED = Path(__file__).resolve().parent / "fixtures" / "social" / "bluesky" / "derived" / \
-    "jetstream_capture_with_arxiv_links.jsonl"
+from helpers.paths import SOCIAL
+
+DERIVED = SOCIAL / "bluesky" / "derived" / "jetstream_capture_with_arxiv_links.jsonl"
 HEAVY = ("httpx", "rich", "jinja2", "lxml", "websockets", "stamina", "hotpapers.plugins", "importlib.metadata")
 
 

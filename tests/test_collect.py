@@ -18,7 +18,7 @@ from hotpapers.models import AccountProfile, PostGone, Record
 from hotpapers.plugins import CollectRequest, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 SEEN: list[CollectRequest] = []
 

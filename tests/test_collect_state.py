@@ -26,7 +26,7 @@ from hotpapers.plugins import (
 )
 from hotpapers.store import SQLiteStore
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 READ: list[str | None] = []
 

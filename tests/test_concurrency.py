@@ -19,7 +19,7 @@ from hotpapers.store import SQLiteStore
 from hotpapers.store.lock import lock_path, run_lock
 from hotpapers.store.records import store_records
 
-import factories
+from helpers import factories
 
 HOLD = """
 import sys, time

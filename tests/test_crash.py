@@ -35,8 +35,8 @@ from hotpapers.jobs.transfer import export_to_file
 from hotpapers.store import SQLiteStore
 from test_run_e2e import DAY, _route
 
-import factories
-from localserver import serve
+from helpers import factories
+from helpers.localserver import serve
 
 N_RECORDS = 1500
 RUN_KILL_POINTS = 20

@@ -15,7 +15,7 @@ from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST
 from hotpapers.cli import main
 from hotpapers.native.serialize import announcement_to_dict, paper_to_dict, post_to_dict, snapshot_to_dict
 
-from factories import announcement, digest_record, paper, post, snapshot
+from helpers.factories import announcement, digest_record, paper, post, snapshot
 
 DAYS = st.sampled_from([FIRST_DAY, LAST_DAY, FIRST_DAY + dt.timedelta(days=1), LAST_DAY - dt.timedelta(days=1),
                         dt.date(2199, 12, 27), dt.date(1970, 1, 5)]) | st.dates(FIRST_DAY, LAST_DAY)

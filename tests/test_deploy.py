@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+from helpers.paths import ROOT
+
+DEPLOY = ROOT / "deploy"
 NEW_YORK = ZoneInfo("America/New_York")
 
 

@@ -21,7 +21,7 @@ from hotpapers.writers.embeds import (
     text_html,
 )
 
-from factories import T0, post, snapshot
+from helpers.factories import T0, post, snapshot
 
 AT_URI = "at://did:plc:abc123/app.bsky.feed.post/3kqmooj3ems2w"
 CARD_TAGS = {"blockquote", "p", "span", "a", "time", "br"}

@@ -17,7 +17,9 @@ from hotpapers.cli import main
 from hotpapers.jobs import transfer
 from hotpapers.store import SQLiteStore
 
-LEGACY = Path(__file__).parent / "fixtures" / "legacy" / "2020-08-18.json"
+from helpers.paths import FIXTURES
+
+LEGACY = FIXTURES / "legacy" / "2020-08-18.json"
 
 
 @pytest.fixture(scope="module")

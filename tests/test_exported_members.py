@@ -10,7 +10,9 @@ from pathlib import Path
 
 import hotpapers
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "library.md"
+from helpers import paths
+
+DOCS = paths.DOCS / "library.md"
 
 
 def test_all_is_sorted_and_holds_every_public_name() -> None:

@@ -31,12 +31,13 @@ import orjson
 import pytest
 import stamina
 
-import e2e_world
-from faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 from hotpapers.cli import app, main
 from hotpapers.jobs.environment import Environment
 from hotpapers.store import SQLiteStore
 from hotpapers.store.records import store_records
+
+from helpers import e2e_world
+from helpers.faultserver import ALL_FAULTS, TRANSIENT_FAULTS, FaultServed, serve_faults
 
 NOW = e2e_world.SEEN_AT.replace(day=29, hour=1, minute=40)  # Thursday 20:40 EST: Thursday's listing has closed
 DAY = "2024-11-28"

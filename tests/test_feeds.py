@@ -24,8 +24,9 @@ from hotpapers.writers.feeds_common import FeedSettings, entry_title, feeds
 from hotpapers.writers.feeds_json import render_json_feed
 from hotpapers.writers.feeds_xml import render_atom, render_rss
 
-from factories import DAY, T0, paper, post, snapshot
-from writer_samples import GOLDEN, GOLDEN_DAYS, SITE, check_golden, sample_digest
+from helpers.factories import DAY, T0, paper, post, snapshot
+from helpers.paths import GOLDEN
+from helpers.writer_samples import GOLDEN_DAYS, SITE, check_golden, sample_digest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 WRITERS = {"atom": (AtomWriter, "atom.xml"), "rss": (RssWriter, "rss.xml"), "jsonfeed": (JsonFeedWriter, "feed.json")}

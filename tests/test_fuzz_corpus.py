@@ -42,8 +42,9 @@ from hotpapers.sources.legacy.parse import parse_legacy
 from hotpapers.sources.x.parse import parse_lookup, parse_search_page
 from hotpapers.store import SQLiteStore
 
+from helpers.paths import FIXTURES
+
 FUZZ_EXAMPLES = 200
-FIXTURES = Path(__file__).parent / "fixtures"
 SOCIAL = FIXTURES / "social"
 OBSERVED = dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC)
 MAX_LINES = 8  # JSON Lines fixtures: the first lines are enough seeds

@@ -24,12 +24,14 @@ from hotpapers.ranking.classic import rank_classic
 from hotpapers.sources.legacy.parse import parse_legacy
 from hotpapers.writers.lumen import render_lumen
 
-HERE = Path(__file__).resolve().parent
+from helpers.paths import SHARED, TESTS
+
+HERE = TESTS
 BUNDLED = HERE / "fixtures" / "archive" / "posts.jsonl"
 LEGACY = HERE / "fixtures" / "legacy"
 GOLDEN = HERE / "golden" / "lumen"
-FULL_ARCHIVE = Path(__file__).resolve().parents[2] / "shared/data/hot-papers-archive/posts.jsonl"
-SEED = Path(__file__).resolve().parents[2] / "shared/seed/2021-04-19---Hot-Papers.md"
+FULL_ARCHIVE = SHARED / "data" / "hot-papers-archive" / "posts.jsonl"
+SEED = SHARED / "seed" / "2021-04-19---Hot-Papers.md"
 GOLDEN_DAYS = ("2020-08-18", "2021-01-15", "2021-04-19")
 EXACT_DAYS_IN_FULL_ARCHIVE = 262
 

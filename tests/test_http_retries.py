@@ -10,12 +10,12 @@ import httpx
 import pytest
 import stamina
 
-import e2e_world
 from hotpapers.cli import app, main
 from hotpapers.errors import NetworkError
 from hotpapers.http import RetryPolicy, make_client, request, timeout_from_seconds
 
-from localserver import Reply, serve
+from helpers import e2e_world
+from helpers.localserver import Reply, serve
 
 FAST = RetryPolicy(attempts=3, wait_initial=0.01, wait_max=0.02)
 

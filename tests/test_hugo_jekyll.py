@@ -21,8 +21,9 @@ from hotpapers.writers.embeds import BLUESKY_SCRIPT, X_SCRIPT
 from hotpapers.writers.hugo import SHORTCODE, SHORTCODE_PATH, SHORTCODE_TEMPLATE, HugoWriter, render_hugo
 from hotpapers.writers.jekyll import JekyllWriter, render_jekyll
 
-from factories import DAY, T0, paper, post, snapshot
-from writer_samples import GOLDEN, GOLDEN_DAYS, check_golden, sample_digest
+from helpers.factories import DAY, T0, paper, post, snapshot
+from helpers.paths import GOLDEN
+from helpers.writer_samples import GOLDEN_DAYS, check_golden, sample_digest
 
 WRITERS = {"hugo": HugoWriter, "jekyll": JekyllWriter}
 RENDER = {"hugo": render_hugo, "jekyll": render_jekyll}

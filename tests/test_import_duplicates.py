@@ -30,7 +30,8 @@ from hotpapers.native.serialize import (
 )
 from hotpapers.store import Store, open_store
 
-from factories import T0, announcement, digest_record, paper, post, snapshot
+from helpers.factories import T0, announcement, digest_record, paper, post, snapshot
+from helpers.paths import FIXTURES
 
 HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 _ids = itertools.count(1)
@@ -157,7 +158,7 @@ def test_summary_reports_the_duplicates(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_a_tweet_in_two_legacy_files_keeps_both_links(tmp_path: Path, store: Store) -> None:
     """The original's files list a tweet under each paper it links: across files its links accumulate."""
-    legacy = json.loads((Path(__file__).parent / "fixtures" / "legacy" / "2020-08-18.json").read_text())
+    legacy = json.loads((FIXTURES / "legacy" / "2020-08-18.json").read_text())
     tweet = legacy["papers"][0]["tweets"][0]
     one = {"meta": legacy["meta"], "papers": [{**legacy["papers"][0], "tweets": [tweet]}]}
     two = {"meta": legacy["meta"], "papers": [{**legacy["papers"][1], "tweets": [tweet]}]}

@@ -20,7 +20,8 @@ from hotpapers.jobs import transfer
 from hotpapers.native import bounded_lines
 from hotpapers.store import SQLiteStore
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from helpers.paths import FIXTURES
+
 LEGACY = FIXTURES / "legacy" / "2020-08-18.json"
 
 

@@ -9,9 +9,10 @@ import pytest
 from hotpapers.cli import main
 from hotpapers.store import SQLiteStore
 
-from localserver import Reply, serve
+from helpers import paths
+from helpers.localserver import Reply, serve
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+FIXTURES = paths.FIXTURES / "arxiv"
 RSS = (FIXTURES / "rss_2024-11-28_multi_archive_excerpt.xml").read_bytes()
 EMPTY_API = (FIXTURES / "api_empty_2026_id_list_0000.0000.xml").read_bytes()
 

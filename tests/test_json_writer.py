@@ -16,10 +16,11 @@ from hotpapers.models import BreakdownItem, Digest, EngagementSnapshot, Post, Ra
 from hotpapers.plugins import Writer
 from hotpapers.writers.json_writer import SCHEMA_VERSION, JsonWriter, digest_dataset, render_json
 
-from factories import DAY, T0, paper, post
-from writer_samples import GOLDEN, GOLDEN_DAYS, check_golden, sample_digest
+from helpers.factories import DAY, T0, paper, post
+from helpers.paths import DOCS, GOLDEN
+from helpers.writer_samples import GOLDEN_DAYS, check_golden, sample_digest
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "json-dataset.md"
+DOC = DOCS / "json-dataset.md"
 HOSTILE = '<img src=x onerror=alert(1)> "</script><script>alert(1)</script>\x00\x1b\u2028\ud800'
 
 

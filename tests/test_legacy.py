@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -14,7 +13,9 @@ from hotpapers.errors import InputError
 from hotpapers.models import AnnounceType, LinkMethod, PaperLink, PostKind
 from hotpapers.sources.legacy.parse import LegacyBatch, is_legacy, parse_legacy
 
-FIXTURES = Path(__file__).parent / "fixtures" / "legacy"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "legacy"
 UTC = dt.UTC
 
 

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from hotpapers.arxiv.ids import ARCHIVES, parse_id
 from hotpapers.links import find_arxiv_ids, find_arxiv_refs, ids_from_urls, resolve_url
 
-FIXTURES = Path(__file__).parent / "fixtures" / "social"
-ARCHIVE_POSTS = Path(__file__).parents[2] / "shared" / "data" / "hot-papers-archive" / "posts.jsonl"
+from helpers.paths import SHARED, SOCIAL
+
+FIXTURES = SOCIAL
+ARCHIVE_POSTS = SHARED / "data" / "hot-papers-archive" / "posts.jsonl"
 
 # --- every recognised form -------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from hotpapers.models import Digest, Paper, Post, RankedPaper, RankedPost
 from hotpapers.writers._tex import math_spans
 from hotpapers.writers.lumen import LumenWriter, render_lumen
 
-from factories import DAY, T0, paper, post, snapshot
-from hostile import texts
+from helpers.factories import DAY, T0, paper, post, snapshot
+from helpers.hostile import texts
 
 SCRIPT = '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'
 GENERATED = dt.datetime(2021, 4, 20, 9, 43, 48, 123456, tzinfo=dt.timezone(dt.timedelta(hours=9)))

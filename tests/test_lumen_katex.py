@@ -9,7 +9,6 @@ KaTeX with the starter's options) and reports the original blog's remark-math 1 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -22,12 +21,13 @@ from hotpapers.writers._tex import math_spans
 from hotpapers.writers._text import scrub, xml_safe
 from hotpapers.writers.lumen import render_lumen
 
-from factories import DAY, T0, paper, post, snapshot
-from hostile import texts
-from lumen_pipeline import LumenPipeline
-from writer_samples import sample_digests
+from helpers import paths
+from helpers.factories import DAY, T0, paper, post, snapshot
+from helpers.hostile import texts
+from helpers.lumen_pipeline import LumenPipeline
+from helpers.writer_samples import sample_digests
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "lumen"
+GOLDEN = paths.GOLDEN / "lumen"
 TEX = st.sampled_from((
     "$\\varepsilon>0$", "$a<b$", "$n/3<f<n/2$", "$x \\ge 7$", "$\\mathcal{O}(n)$", "$[0,1]$", "$f'(x)$",
     "$A \\& B$", "$a\\$b$", "$$x^2$$", "$\\times$$-$", "$\\{x\\}$", "$\\text{a<b>c}$", "$<img src=x>$",

@@ -11,7 +11,8 @@ from hotpapers.cli import main
 from hotpapers.errors import StoreError
 from hotpapers.store import open_store
 
-SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers.paths import SAMPLE
+
 READERS = {
     "export": ["export"],
     "export --out": ["export", "--out", "{tmp}/backup.jsonl"],

@@ -15,7 +15,7 @@ from hotpapers.jobs import transfer
 from hotpapers.models import AccountProfile, BreakdownItem, Digest, PostKind, RankedPaper, RankedPost
 from hotpapers.store import SQLiteStore, Store, open_store
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 
 def _filled(path: Path | str) -> Store:

@@ -28,8 +28,8 @@ from hotpapers.writers.hugo import render_hugo
 from hotpapers.writers.jekyll import render_jekyll
 from hotpapers.writers.lumen import render_lumen
 
-from factories import DAY, T0, paper
-from hostile import digests, texts
+from helpers.factories import DAY, T0, paper
+from helpers.hostile import digests, texts
 
 A = f"{{{ATOM_NS}}}"
 SITE = "https://hotpapers.example.org/"

@@ -17,9 +17,9 @@ from hotpapers.jobs.transfer import import_files
 from hotpapers.ranking.views import date_range
 from hotpapers.store import SQLiteStore
 
-from factories import DAY, announcement, paper, post, snapshot
+from helpers.factories import DAY, announcement, paper, post, snapshot
+from helpers.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
 FORMATS = ["lumen", "hugo", "jekyll", "atom", "rss", "jsonfeed", "json"]
 LISTING_DAYS = st.dates(dt.date(1992, 1, 1), dt.date(2099, 12, 31)).filter(is_listing_day)
 AFTER = st.timedeltas(dt.timedelta(0), dt.timedelta(days=3650))

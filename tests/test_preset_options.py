@@ -10,7 +10,8 @@ from hotpapers.cli import main
 from hotpapers.errors import ConfigError, UsageError
 from hotpapers.ranking.options import ClassicOptions, DefaultOptions, option_flags, preset_options
 
-SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers.paths import SAMPLE
+
 POST = "2021-04-19---Hot-Papers.md"
 
 

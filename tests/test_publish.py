@@ -11,7 +11,8 @@ from hotpapers.cli import main
 from hotpapers.deliver.git import PublishError, publish_files
 from hotpapers.errors import UsageError
 
-SAMPLE = Path(__file__).parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers.paths import SAMPLE
+
 TOKEN = "ghp_NotARealTokenButLongEnough123"
 
 

@@ -15,7 +15,7 @@ from hotpapers.ranking.classic import rank_classic
 from hotpapers.ranking.options import ClassicOptions
 from hotpapers.ranking.presets import PRESETS, rank
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 
 def _evidence(

@@ -9,7 +9,6 @@ import math
 import random
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -32,7 +31,8 @@ from hotpapers.ranking.default import rank_default
 from hotpapers.ranking.options import DefaultOptions
 from hotpapers.ranking.presets import PRESETS, rank
 
-from factories import DAY, T0, announcement, paper, post
+from helpers.factories import DAY, T0, announcement, paper, post
+from helpers.paths import ROOT
 
 # ---------------------------------------------------------------- helpers
 
@@ -595,7 +595,6 @@ def test_a_bot_lifts_a_paper_by_at_most_its_own_post(evidence: list[PaperEvidenc
 
 # ---------------------------------------------------------------- the evidence scripts, on the bundled archive
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _script(folder: str, name: str) -> ModuleType:

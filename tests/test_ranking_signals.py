@@ -16,7 +16,7 @@ from hotpapers.ranking.default import rank_default
 from hotpapers.ranking.options import DefaultOptions
 from hotpapers.ranking.signals import account_signals, post_gross, post_label, post_points
 
-from factories import DAY, T0, announcement, paper, post
+from helpers.factories import DAY, T0, announcement, paper, post
 
 
 def _day(handle: str, name: str = "Someone") -> list[PaperEvidence]:

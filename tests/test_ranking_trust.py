@@ -31,7 +31,7 @@ from hotpapers.ranking.options import DefaultOptions
 from hotpapers.ranking.signals import at_release_hour, says_nothing
 from hotpapers.writers.json_writer import render_json
 
-from factories import DAY, T0, paper, post
+from helpers.factories import DAY, T0, paper, post
 
 A, B = "2104.00001", "2104.00002"
 POSTED = T0 - dt.timedelta(hours=5)  # 15:43 New York time: not the release hour

@@ -18,7 +18,7 @@ from hotpapers.jobs import transfer
 from hotpapers.redact import MIN_LENGTH, encodings, redact, register, secret_names
 from hotpapers.store import SQLiteStore
 
-from factories import paper, post
+from helpers.factories import paper, post
 
 # Secrets with the characters that change under escaping (", \, %, +, /, &, <) and any other Unicode (no lone
 # surrogates, which no encoder writes; no "*", the mask's own character).

@@ -22,13 +22,13 @@ import pytest
 from hotpapers.cli import app, main
 from hotpapers.store import SQLiteStore, open_store
 
-from enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
-from localserver import Reply, Served, request_body, serve
+from helpers.enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
+from helpers.localserver import Reply, Served, request_body, serve
+from helpers.paths import FIXTURES
 
 if TYPE_CHECKING:
-    import llmstandin
+    from helpers import llmstandin
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # Thursday 20:40 EST: Thursday's listing has closed
 DAY = "2024-11-28"
 RENAMES = {b"1706.03762": b"2411.17700", b"2104.08223": b"2411.17702", b"2005.14165": b"2411.17703"}

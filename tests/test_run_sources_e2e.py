@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import e2e_world
 from hotpapers.cli import app, main
 from hotpapers.store import SQLiteStore
 from hotpapers.store.records import store_records
 
-from localserver import Served, serve
+from helpers import e2e_world
+from helpers.localserver import Served, serve
 
 NOW = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)  # Thursday 20:40 EST: Thursday's listing has closed
 DAY = "2024-11-28"

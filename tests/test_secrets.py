@@ -28,10 +28,10 @@ from hotpapers.jobs.environment import Environment
 from hotpapers.redact import encodings
 from hotpapers.store import SQLiteStore
 
-from factories import paper, post, snapshot
-from localserver import Reply
+from helpers.factories import paper, post, snapshot
+from helpers.localserver import Reply
+from helpers.paths import SOCIAL
 
-SOCIAL = Path(__file__).parent / "fixtures" / "social"
 X_TOKEN = "XTOKEN-sekr1t-AAAAAAAAAAAAAAAAAAAAA-x9"
 BSKY_PASSWORD = "bsky-pw-sekr1t-qqqq-zzzz"
 BSKY_JWT = "eyJ-bsky-session-sekr1t-JWT.payload.sig"

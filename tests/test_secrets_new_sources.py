@@ -18,11 +18,11 @@ import orjson
 import pytest
 import stamina
 
-import e2e_world
 from hotpapers.cli import collecting, main
 from hotpapers.jobs.environment import Environment
 
-from localserver import Reply, Served, serve
+from helpers import e2e_world
+from helpers.localserver import Reply, Served, serve
 
 REDDIT_ID, REDDIT_SECRET = "reddit-id-sekr1t-ID", "reddit-sekr1t-SECRET-0123"
 REDDIT_TOKEN = "reddit-access-sekr1t-TOKEN-4567"

@@ -15,7 +15,7 @@ from hotpapers.store import SQLiteStore, Store, open_store
 from hotpapers.store.schema import SCHEMA_VERSION
 from hotpapers.store.sql import SQLStore
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 
 @pytest.fixture

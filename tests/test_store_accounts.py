@@ -14,7 +14,7 @@ from hotpapers.jobs import transfer
 from hotpapers.models import AccountProfile
 from hotpapers.store import Store, open_store
 
-from factories import DAY, T0, announcement, paper, post
+from helpers.factories import DAY, T0, announcement, paper, post
 
 WINDOW_START = dt.datetime(2021, 4, 19, 0, 0, tzinfo=dt.UTC)  # 20:00 New York time, the evening before DAY
 EARLIER = dt.date(2021, 3, 1)

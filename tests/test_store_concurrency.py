@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,11 @@ import pytest
 from hotpapers.store import open_store
 from hotpapers.store.schema import SCHEMA_VERSION
 
-import store_writer
+from helpers import store_writer
+from helpers.paths import TESTS
 
 WRITERS = 4
-WRITER = Path(__file__).with_name("store_writer.py")
+WRITER = TESTS / "helpers" / "store_writer.py"
 
 
 def _run_writers(url: str, tmp_path: Path, count: int = WRITERS) -> list[tuple[int, int]]:
@@ -26,6 +28,7 @@ def _run_writers(url: str, tmp_path: Path, count: int = WRITERS) -> list[tuple[i
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PYTHONPATH": str(TESTS)},  # the writer imports helpers.factories
         )
         for w in range(count)
     ]

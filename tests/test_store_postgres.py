@@ -17,9 +17,8 @@ from hotpapers.store import SQLiteStore, open_store
 from hotpapers.store.postgres import PostgresStore, display_url, postgres_ddl
 from hotpapers.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-import factories
-
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers import factories
+from helpers.paths import SAMPLE
 
 
 def _export(store: object) -> bytes:

@@ -18,7 +18,7 @@ from hotpapers.store.rows import from_ts, ts
 from hotpapers.store.schema import MIGRATIONS, REPAIR_TIMESTAMPS
 from hotpapers.store.sql import SQLStore
 
-from factories import paper, post, snapshot
+from helpers.factories import paper, post, snapshot
 
 ANY_UTC = st.datetimes(timezones=st.just(dt.UTC))  # year 1 to 9999, every microsecond
 ANY_AWARE = st.datetimes(timezones=st.timezones())  # any zone; its UTC value may fall outside datetime's range

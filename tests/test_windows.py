@@ -22,7 +22,7 @@ from hotpapers.ranking.views import (
 )
 from hotpapers.store import SQLiteStore
 
-from factories import DAY, T0, announcement, paper, post, snapshot
+from helpers.factories import DAY, T0, announcement, paper, post, snapshot
 
 MONDAY, TUESDAY = DAY, DAY + dt.timedelta(days=1)  # 2021-04-19, 2021-04-20
 NOW = dt.datetime(2021, 4, 22, 12, 0, tzinfo=dt.UTC)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,9 @@ from hypothesis import strategies as st
 from hotpapers.arxiv.api import ApiFeed, parse_api
 from hotpapers.errors import APIError, ParseError
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "arxiv"
 ERRORS = [
     "api_error_malformed_id_2026_abc_http400.xml",
     "api_error_malformed_id_legacy_2019_INVALIDID_http400.xml",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +14,9 @@ from hotpapers.errors import APIError, NetworkError, ParseError
 from hotpapers.http import NO_RETRIES, RetryableStatusError, RetryPolicy, make_client, redact_url, user_agent
 from hotpapers.http import _backoff_hook as backoff_hook
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "arxiv"
 UTC = dt.UTC
 WIDE = (dt.datetime(2000, 1, 1, tzinfo=UTC), dt.datetime(2030, 1, 1, tzinfo=UTC))
 Reply = httpx.Response | Exception

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +17,9 @@ from hotpapers.errors import UsageError
 from hotpapers.http import NO_RETRIES
 from hotpapers.models import AnnounceType, Paper
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "arxiv"
 LISTING = "rss_2024-11-28_multi_archive_excerpt.xml"
 EMPTY_API = "api_empty_2026_id_list_0000.0000.xml"
 T = AnnounceType

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +13,9 @@ from hotpapers.arxiv.oai import OaiPage, parse_oai
 from hotpapers.errors import APIError, ParseError
 from hotpapers.models import Paper
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "arxiv"
 RAW_GET = "oai_getrecord_arxivraw_2015.xml"
 RAW_LIST = "oai_listrecords_arxivraw_2015_resumptiontoken.xml"
 ARXIV_GET = "oai_getrecord_arxiv_2018_1401.2122.xml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +13,9 @@ from hotpapers.arxiv.rss import RssFeed, parse_rss, split_authors
 from hotpapers.errors import APIError, ParseError
 from hotpapers.models import Announcement, AnnounceType, Paper
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+from helpers import paths
+
+FIXTURES = paths.FIXTURES / "arxiv"
 LISTING = "rss_2024-11-28_multi_archive_excerpt.xml"
 EMPTY = "rss_2024_empty_feed_test_archive.xml"
 ERROR = "rss_2024_error_bad_archive.xml"

@@ -9,8 +9,8 @@ import pytest
 
 from hotpapers.store import SQLiteStore
 
-from enrichworld import DISCUSSED, World, listing_store
-from localserver import serve
+from helpers.enrichworld import DISCUSSED, World, listing_store
+from helpers.localserver import serve
 
 
 @pytest.fixture

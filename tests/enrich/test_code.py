@@ -16,9 +16,9 @@ from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, CodeHost, CodeLink, FoundIn, Paper, RepoSnapshot
 from hotpapers.plugins import EnrichRequest, EnrichTarget, SourceContext
 
-from enrich_recordings import RATE_LIMIT, REPO, SECONDARY_LIMIT, UNKNOWN, replay_data
-from enrichworld import EEG, GOODVIEWS, NOW, REPO_ETAG, World, author_post
-from localserver import Reply
+from helpers.enrich_recordings import RATE_LIMIT, REPO, SECONDARY_LIMIT, UNKNOWN, replay_data
+from helpers.enrichworld import EEG, GOODVIEWS, NOW, REPO_ETAG, World, author_post
+from helpers.localserver import Reply
 
 GOODVIEWS_REPO = "https://github.com/mandiehyewon/goodviews_ecg"
 EEG_REPO = "https://github.com/Kanyooo/EEG-DCNet"

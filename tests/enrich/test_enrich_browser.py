@@ -20,11 +20,12 @@ from hotpapers.jobs.site import build_site_from_store
 from hotpapers.models import ArtifactSnapshot, ArxivId, CitationSnapshot, CodeHost, CodeLink, FoundIn, RepoSnapshot
 from hotpapers.site._model import paper_path
 
-from enrichworld import DAY, DISCUSSED, GOODVIEWS, NOW, listing_store
+from helpers.enrichworld import DAY, DISCUSSED, GOODVIEWS, NOW, listing_store
+from helpers.paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".ci" / "artifacts"
+ARTIFACTS = ROOT / ".ci" / "artifacts"
 URL = "https://github.com/mandiehyewon/goodviews_ecg"
 ID = ArxivId(GOODVIEWS)
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}

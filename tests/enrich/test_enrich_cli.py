@@ -15,8 +15,8 @@ from hotpapers.jobs.environment import Environment
 from hotpapers.models import ArxivId
 from hotpapers.store import SQLiteStore
 
-from enrichworld import DAY, GOODVIEWS, NOW, World
-from localserver import Reply
+from helpers.enrichworld import DAY, GOODVIEWS, NOW, World
+from helpers.localserver import Reply
 
 GH_TOKEN = "ghp_TESTTOKENnotarealsecret0123456789"
 S2_KEY = "s2-TESTKEY-not-a-real-secret-42"

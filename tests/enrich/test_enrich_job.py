@@ -15,8 +15,8 @@ from hotpapers.models import ArxivId, CodeHost, CodeLink, EnrichmentRecord, Foun
 from hotpapers.plugins import EnrichRequest, Registry, SourceContext, SourceStatus
 from hotpapers.store import SQLiteStore
 
-from enrichworld import DAY, EEG, GOODVIEWS, NOW, World, environment, settings
-from localserver import Reply
+from helpers.enrichworld import DAY, EEG, GOODVIEWS, NOW, World, environment, settings
+from helpers.localserver import Reply
 
 
 def _run(store: SQLiteStore, world: World, names: list[str] | None = None, **changes: object) -> dict[str, ProviderReport]:

@@ -12,9 +12,9 @@ from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArtifactSnapshot, ArxivId, CodeHost, CodeLink, FoundIn, Paper
 from hotpapers.plugins import EnrichRequest, EnrichTarget, SourceContext
 
-from enrich_recordings import HF_PAPER, HF_TRUNCATED, hub
-from enrichworld import ECOMMERCE, GOODVIEWS, NOW, World, author_post
-from localserver import Reply
+from helpers.enrich_recordings import HF_PAPER, HF_TRUNCATED, hub
+from helpers.enrichworld import ECOMMERCE, GOODVIEWS, NOW, World, author_post
+from helpers.localserver import Reply
 
 
 def _provider(world: World) -> HubProvider:

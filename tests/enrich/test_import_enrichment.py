@@ -30,7 +30,7 @@ from hotpapers.native.serialize import paper_to_dict
 from hotpapers.native.serialize_enrich import enrichment_record_to_dict
 from hotpapers.store import Store, open_store
 
-from factories import T0, digest_record, paper
+from helpers.factories import T0, digest_record, paper
 
 HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 _ids = itertools.count(1)

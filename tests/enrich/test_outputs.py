@@ -27,7 +27,7 @@ from hotpapers.site._model import paper_path
 from hotpapers.store import SQLiteStore
 from hotpapers.writers.json_writer import render_json
 
-from enrichworld import DAY, ECOMMERCE, EEG, GOODVIEWS, NOW
+from helpers.enrichworld import DAY, ECOMMERCE, EEG, GOODVIEWS, NOW
 
 URL = "https://github.com/mandiehyewon/goodviews_ecg"
 ID = ArxivId(GOODVIEWS)

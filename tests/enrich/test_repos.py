@@ -11,7 +11,7 @@ from hotpapers.arxiv.rss import parse_rss
 from hotpapers.enrich.repos import find_repos, has_placeholder
 from hotpapers.models import CodeHost
 
-from enrich_recordings import FIXTURES
+from helpers.paths import FIXTURES
 
 OWNER = st.text(string.ascii_letters + string.digits, min_size=1, max_size=12)
 NAME = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=20).filter(

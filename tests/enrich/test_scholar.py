@@ -14,9 +14,9 @@ from hotpapers.http import RetryPolicy, make_client
 from hotpapers.models import ArxivId, Paper
 from hotpapers.plugins import EnrichRequest, EnrichTarget, SourceContext
 
-from enrich_recordings import S2_AUTHORS_ONLY, S2_BAD_FIELDS, S2_BATCH, S2_NOT_FOUND, cassette, s2_batch_reply
-from enrichworld import NOW, World
-from localserver import Reply
+from helpers.enrich_recordings import S2_AUTHORS_ONLY, S2_BAD_FIELDS, S2_BATCH, S2_NOT_FOUND, cassette, s2_batch_reply
+from helpers.enrichworld import NOW, World
+from helpers.localserver import Reply
 
 IDS = [ArxivId(i) for i in ("2411.17700", "2411.17701", "2411.17702", "2411.17703")]
 

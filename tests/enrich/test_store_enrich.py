@@ -22,7 +22,7 @@ from hotpapers.models import (
 from hotpapers.store import open_store
 from hotpapers.store.schema import SCHEMA_VERSION
 
-from enrichworld import DAY, DISCUSSED, GOODVIEWS, NOW, listing_store
+from helpers.enrichworld import DAY, DISCUSSED, GOODVIEWS, NOW, listing_store
 
 URL = "https://github.com/mandiehyewon/goodviews_ecg"
 ID = ArxivId(GOODVIEWS)

@@ -31,7 +31,7 @@ from hotpapers.models import (
 )
 from hotpapers.writers._enrichment import artifacts_text, citations_text, enrichment_line, velocity_text
 
-from factories import paper
+from helpers.factories import paper
 
 T = dt.datetime(2024, 11, 29, tzinfo=dt.UTC)
 ID = ArxivId("2411.17702")

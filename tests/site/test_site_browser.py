@@ -20,7 +20,8 @@ import pytest
 from hotpapers.site import build_site
 from hotpapers.site._model import paper_path
 
-from sitedata import HOSTILE_DATE, HOSTILE_ID, HOSTILE_MODEL, HOSTILE_TITLE, HOSTILE_TLDR, combined_archive
+from helpers.paths import ROOT
+from helpers.sitedata import HOSTILE_DATE, HOSTILE_ID, HOSTILE_MODEL, HOSTILE_TITLE, HOSTILE_TLDR, combined_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -33,7 +34,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".ci" / "artifacts"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"  # tests/js pins it; .ci/run installs it
 TOP_PAPER = "2104.08223"  # #1 of 2021-04-19 in the sample: MeshTalk, by Alexander Richard et al.

@@ -25,8 +25,8 @@ from hotpapers.site._model import paper_path, slug
 from hotpapers.site._search import INDEX_PREFIX, INDEX_SUFFIX
 from hotpapers.store import open_store
 
-from factories import post as make_post
-from sitedata import (
+from helpers.factories import post as make_post
+from helpers.sitedata import (
     HOSTILE_ABSTRACT,
     HOSTILE_AUTHOR,
     HOSTILE_ID,

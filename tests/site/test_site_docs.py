@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "site.md"
+from helpers.paths import DOCS
+
+DOC = DOCS / "site.md"
 
 
 def console_blocks(text: str) -> list[list[tuple[list[str], list[str]]]]:

@@ -26,8 +26,8 @@ from hotpapers.site._model import day_path, paper_path
 from hotpapers.store import open_store
 from hotpapers.store.base import Store
 
-from factories import T0, paper
-from sitedata import NOW, sample_archive
+from helpers.factories import T0, paper
+from helpers.sitedata import NOW, sample_archive
 
 PAPER = ArxivId("2104.08223")
 REPO = "https://github.com/google-research/vision_transformer"

@@ -12,9 +12,10 @@ import pytest
 
 from hotpapers.site import build_site
 
-from sitedata import sample_archive
+from helpers import paths
+from helpers.sitedata import sample_archive
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site"
+GOLDEN = paths.GOLDEN / "site"
 PAGES = ("index.html", "archive.html", "papers/2104.08223.html", "assets/search/2021-04.js", "categories/cs.CV.html", "categories/cs.CV/2021-04.html")
 
 

@@ -15,7 +15,7 @@ from hotpapers.site import _build as site_build
 from hotpapers.site._manifest import Entry, load_manifest, save_manifest
 from hotpapers.site._model import paper_path
 
-from sitedata import HOSTILE_ID, NOW, combined_archive
+from helpers.sitedata import HOSTILE_ID, NOW, combined_archive
 
 
 @pytest.fixture(scope="module")

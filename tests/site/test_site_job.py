@@ -20,8 +20,8 @@ from hotpapers.site._model import paper_path
 from hotpapers.store import open_store
 from hotpapers.store.base import Store
 
-from factories import T0, paper, post, snapshot
-from sitedata import NOW, sample_archive
+from helpers.factories import T0, paper, post, snapshot
+from helpers.sitedata import NOW, sample_archive
 
 PAPER = ArxivId("2104.08223")
 

@@ -19,7 +19,8 @@ from hotpapers.site import build_site
 from hotpapers.site._model import paper_path
 from hotpapers.store import open_store
 
-from sitedata import (
+from helpers.paths import SAMPLE
+from helpers.sitedata import (
     HOSTILE_CLAIM,
     HOSTILE_DATE,
     HOSTILE_ID,
@@ -29,8 +30,6 @@ from sitedata import (
     hostile_archive,
     sample_archive,
 )
-
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "hotpapers" / "data" / "sample.jsonl"
 
 
 def _page(archive: Archive, tmp_path: Path, arxiv_id: str) -> lxml.html.HtmlElement:

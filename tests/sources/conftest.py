@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import stamina
-from source_harness import Switchboard
 
 from hotpapers.http import make_client
 
-from localserver import Served, serve
+from helpers.localserver import Served, serve
+from helpers.sources import Switchboard
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-from source_harness import Clock, Route, Switchboard, json_reply, params
 
 from hotpapers.errors import ParseError
 from hotpapers.http import NO_RETRIES
@@ -16,10 +14,11 @@ from hotpapers.models import EngagementSnapshot, LinkMethod, PaperLink, Post
 from hotpapers.plugins import CollectRequest, Source, SourceContext, SourceOutput
 from hotpapers.sources.alphaxiv import AlphaXivSource, parse_trending
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
+from helpers.paths import SOCIAL
+from helpers.sources import Clock, Route, Switchboard, json_reply, params
 
-PAGE = (Path(__file__).resolve().parents[1] / "fixtures" / "social" / "alphaxiv"
-        / "HANDMADE_v2_papers_trending-papers_page_num_0.json").read_bytes()
+PAGE = (SOCIAL / "alphaxiv" / "HANDMADE_v2_papers_trending-papers_page_num_0.json").read_bytes()
 OBSERVED = dt.datetime(2024, 11, 29, 1, 40, tzinfo=dt.UTC)
 START, END = dt.datetime(2024, 11, 28, 1, tzinfo=dt.UTC), dt.datetime(2024, 11, 29, 1, tzinfo=dt.UTC)
 

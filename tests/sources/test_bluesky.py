@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,9 +31,10 @@ from hotpapers.sources.bluesky.source import (
     split_at_uri,
 )
 
-from localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served, serve
+from helpers.paths import SOCIAL
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "social" / "bluesky"
+FIXTURES = SOCIAL / "bluesky"
 GET_POSTS = (FIXTURES / "getPosts.body.json").read_bytes()
 GET_QUOTES = (FIXTURES / "getQuotes.body.json").read_bytes()
 SEARCH = (FIXTURES / "searchPosts_q_redistricting.body.json").read_bytes()

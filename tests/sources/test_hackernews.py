@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,9 +20,10 @@ from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink,
 from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
 
-from localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served, serve
+from helpers.paths import SOCIAL
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "social" / "hackernews"
+FIXTURES = SOCIAL / "hackernews"
 RECORDED = (FIXTURES / "algolia_search_restrictSearchableAttributes_url_query_is_url.json").read_bytes()
 DERIVED = (FIXTURES / "algolia_search_DERIVED_two_hits_url_replaced_by_arxiv.json").read_bytes()
 ITEM = (FIXTURES / "algolia_items_story_8828543_nested_comments.json").read_bytes()

@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,9 +27,10 @@ from hotpapers.sources.huggingface.source import (
     parse_daily_papers,
 )
 
-from localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served, serve
+from helpers.paths import SOCIAL
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "social" / "huggingface"
+FIXTURE = SOCIAL / "huggingface"
 DAILY = (FIXTURE / "daily_papers_HANDMADE_date_2025-03-31.json").read_bytes()
 ENTRIES: list[dict[str, Any]] = orjson.loads(DAILY)
 UTC = dt.UTC

@@ -7,7 +7,6 @@ import importlib.util
 import json
 import threading
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
 import orjson
@@ -26,9 +25,10 @@ from hotpapers.sources.bluesky.jetstream import (
     subscribe_url,
 )
 
-from wsserver import serve_jetstream, time_us, v2_frame
+from helpers.paths import SOCIAL
+from helpers.wsserver import serve_jetstream, time_us, v2_frame
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "social" / "bluesky"
+FIXTURES = SOCIAL / "bluesky"
 CAPTURE = (FIXTURES / "jetstream_v1_production_capture_2026-07-04_152_events.jsonl").read_bytes()
 DERIVED = (FIXTURES / "derived" / "jetstream_capture_with_arxiv_links.jsonl").read_bytes()
 LINES = CAPTURE.splitlines(keepends=True)

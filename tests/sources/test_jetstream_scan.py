@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import tracemalloc
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -27,7 +26,9 @@ from hotpapers.sources.bluesky.scan import (
     scan_dump,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "social" / "bluesky"
+from helpers.paths import SOCIAL
+
+FIXTURES = SOCIAL / "bluesky"
 CAPTURE = (FIXTURES / "jetstream_v1_production_capture_2026-07-04_152_events.jsonl").read_bytes()
 DERIVED = (FIXTURES / "derived" / "jetstream_capture_with_arxiv_links.jsonl").read_bytes()
 NOW = dt.datetime(2026, 7, 4, 15, 0, tzinfo=dt.UTC)

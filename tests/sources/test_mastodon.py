@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import logging
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-from source_harness import Clock, Route, Switchboard, json_reply, params
 
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy
@@ -29,9 +27,11 @@ from hotpapers.sources.mastodon import (
     status_location,
 )
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
+from helpers.paths import SOCIAL
+from helpers.sources import Clock, Route, Switchboard, json_reply, params
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "social" / "mastodon"
+FIXTURES = SOCIAL / "mastodon"
 CARD = (FIXTURES / "derived_arxiv_statuses_get_with_card.body.json").read_bytes()
 CARD_ONLY = (FIXTURES / "derived_arxiv_docs_entity_Status_card_only.json").read_bytes()
 PLAIN = (FIXTURES / "docs_statuses_get_example.json").read_bytes()

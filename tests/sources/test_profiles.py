@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
@@ -41,10 +40,11 @@ from hotpapers.sources.hackernews.source import HackerNewsSource
 from hotpapers.sources.hackernews.users import parse_user
 from hotpapers.sources.x.parse import parse_users
 
-from factories import paper
-from localserver import Reply, Served, serve
+from helpers import paths
+from helpers.factories import paper
+from helpers.localserver import Reply, Served, serve
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "accounts"
+FIXTURES = paths.FIXTURES / "accounts"
 NOW = dt.datetime(2025, 5, 20, 12, 0, tzinfo=dt.UTC)
 START, END = NOW - dt.timedelta(days=1), NOW
 

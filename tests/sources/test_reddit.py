@@ -6,12 +6,10 @@ import base64
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-from source_harness import Clock, Route, Switchboard, json_reply, params
 
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES, RetryPolicy
@@ -19,9 +17,11 @@ from hotpapers.models import EngagementSnapshot, LinkMethod, Post, PostGone, Pos
 from hotpapers.plugins import CollectRequest, Source, SourceContext, SourceOutput
 from hotpapers.sources.reddit import RedditSource, parse_listing, parse_token
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
+from helpers.paths import SOCIAL
+from helpers.sources import Clock, Route, Switchboard, json_reply, params
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "social" / "reddit"
+FIXTURES = SOCIAL / "reddit"
 INFO = (FIXTURES / "derived_arxiv_api_info_url_youtube_com.body.json").read_bytes()
 SEARCH = (FIXTURES / "derived_arxiv_r_all_search_q_praw_oauth_search.body.json").read_bytes()
 COMMENTS = (FIXTURES / "HANDMADE_r_MachineLearning_comments_documented_t1.json").read_bytes()

@@ -10,7 +10,6 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from source_harness import Clock, Switchboard
 from test_x_source import (  # the recordings and helpers of the X source's own tests
     END,
     NOW,
@@ -31,7 +30,8 @@ from hotpapers.plugins import Checkpoint, CollectRequest, SourceContext, SourceO
 from hotpapers.sources.x.budget import BudgetSettings, ReadBudget, budget_from_env, returned_posts
 from hotpapers.sources.x.source import XSource
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
+from helpers.sources import Clock, Switchboard
 
 DAY_KEY = f"budget:{NOW.date()}"
 pytestmark = pytest.mark.usefixtures("no_waits")  # stamina sleeps nothing (tests/sources/conftest.py)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,9 @@ from hotpapers.errors import ParseError
 from hotpapers.models import LinkMethod, PaperLink, PostKind
 from hotpapers.sources.x.parse import parse_lookup, parse_search_page, tweet_links
 
-X = Path(__file__).parents[1] / "fixtures" / "social" / "x"
+from helpers.paths import SOCIAL
+
+X = SOCIAL / "x"
 AT = dt.datetime(2021, 5, 12, 9, 0, tzinfo=dt.UTC)
 PAGE = "search_recent_page_100_tweets_twarc2.jsonl"
 KPOP = "search_recent_kpop_with_partial_errors_TRUNCATED_40_of_100.json"

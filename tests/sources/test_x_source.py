@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -19,9 +18,10 @@ from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone,
 from hotpapers.plugins import Checkpoint, CollectRequest, Source, SourceContext, SourceUsage
 from hotpapers.sources.x.source import QUERY, XSource
 
-from localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served, serve
+from helpers.paths import SOCIAL
 
-X = Path(__file__).parents[1] / "fixtures" / "social" / "x"
+X = SOCIAL / "x"
 NOW = dt.datetime(2021, 5, 12, 12, 0, tzinfo=dt.UTC)
 START, END = NOW - dt.timedelta(days=1), NOW - dt.timedelta(hours=1)
 TOKEN = "FAKEbearer%2Btest%2Btoken0123456789not-real"

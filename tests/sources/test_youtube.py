@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-from source_harness import Clock, Route, Switchboard, json_reply, params
 
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import NO_RETRIES
@@ -18,9 +16,11 @@ from hotpapers.models import EngagementSnapshot, LinkMethod, Post, PostGone
 from hotpapers.plugins import CollectRequest, Source, SourceContext, SourceOutput, SourceUsage
 from hotpapers.sources.youtube import YouTubeSource, parse_search, parse_videos
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
+from helpers.paths import SOCIAL
+from helpers.sources import Clock, Route, Switchboard, json_reply, params
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "social" / "youtube"
+FIXTURES = SOCIAL / "youtube"
 SEARCH = (FIXTURES / "HANDMADE_search_list_q_arxiv_type_video.json").read_bytes()
 VIDEOS = (FIXTURES / "HANDMADE_videos_list_part_snippet_statistics.json").read_bytes()
 QUOTA = (FIXTURES / "HANDMADE_error_403_quotaExceeded.json").read_bytes()

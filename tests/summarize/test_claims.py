@@ -12,7 +12,7 @@ from hotpapers.summarize.claims import MAX_CLAIMS, cited_text, parse_claims
 from hotpapers.summarize.extractive import extractive_discussion
 from hotpapers.summarize.posts import Substantive, substantive_posts
 
-from factories import T0, paper, post
+from helpers.factories import T0, paper, post
 
 NOW = dt.datetime(2024, 11, 29, 2, 0, tzinfo=dt.UTC)
 PAPER = paper("2104.08223", title="MeshTalk: 3D Face Animation from Speech")

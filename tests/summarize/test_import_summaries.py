@@ -16,7 +16,7 @@ from hotpapers.models import ArxivId, SourceRef, Summary, SummaryKind
 from hotpapers.native.serialize import paper_to_dict, summary_to_dict
 from hotpapers.store import open_store
 
-from factories import paper
+from helpers.factories import paper
 
 HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 ID = ArxivId("2104.08223")

@@ -15,7 +15,7 @@ from hotpapers.redact import redact
 from hotpapers.summarize.generative import ModelFailed, ModelUnavailable, load_model
 from hotpapers.summarize.redact import known_secrets, scrub
 
-import llmstandin
+from helpers import llmstandin
 
 SECRET = "sk-standin-sekr1t-0123456789abcdef"
 

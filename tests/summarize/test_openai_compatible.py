@@ -19,8 +19,9 @@ import pytest
 from hotpapers.cli import main
 from hotpapers.summarize.generative import ModelFailed, load_model
 
-RECORDED = (Path(__file__).resolve().parents[1] / "fixtures" / "openai" / "chat_completion_gpt-4o-mini.json").read_bytes()
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "hotpapers" / "data" / "sample.jsonl"
+from helpers.paths import FIXTURES, SAMPLE
+
+RECORDED = (FIXTURES / "openai" / "chat_completion_gpt-4o-mini.json").read_bytes()
 KEY = "sk-proj-sekr1tOPENAIkey0123456789"
 NOW = dt.datetime(2021, 4, 21, 12, 0, tzinfo=dt.UTC)
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from hotpapers.models import EngagementSnapshot, PostEvidence, PostKind
 from hotpapers.native.serialize import paper_from_dict, post_from_dict
 from hotpapers.summarize.posts import clean_text, substantive_posts
 
-from factories import T0, paper, post
+from helpers.factories import T0, paper, post
+from helpers.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "hotpapers" / "data" / "sample.jsonl"
 MESHTALK = paper(
     "2104.08223",
     title="MeshTalk: 3D Face Animation from Speech using Cross-Modality Disentanglement",

@@ -12,9 +12,9 @@ import pytest
 from hotpapers.cli import main
 from hotpapers.store import SQLiteStore
 
-import llmstandin
+from helpers import llmstandin
+from helpers.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "hotpapers" / "data" / "sample.jsonl"
 DAY = "2021-04-19"
 NOW = dt.datetime(2021, 4, 21, 12, 0, tzinfo=dt.UTC)
 KEY = "sk-keyed-sekr1t-0123456789abcdefXYZ"

@@ -15,9 +15,10 @@ from hotpapers.models import Digest
 from hotpapers.store import open_store
 from hotpapers.writers.json_writer import digest_dataset, render_json
 
-from writer_samples import GOLDEN, SAMPLE, check_golden, generated_at, sample_digest
+from helpers.paths import DOCS, GOLDEN, SAMPLE
+from helpers.writer_samples import check_golden, generated_at, sample_digest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "json-dataset.md"
+DOC = DOCS / "json-dataset.md"
 DAY = dt.date(2021, 4, 19)
 
 

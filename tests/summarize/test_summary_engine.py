@@ -15,8 +15,8 @@ from hotpapers.native.serialize import summary_from_dict, summary_to_dict
 from hotpapers.summarize.engine import MAX_GENERATED_WORDS, Engine
 from hotpapers.summarize.generative import load_model
 
-import llmstandin
-from factories import T0, paper, post
+from helpers import llmstandin
+from helpers.factories import T0, paper, post
 
 NOW = dt.datetime(2024, 11, 29, 2, 0, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(days=1)

@@ -12,7 +12,7 @@ from hotpapers.errors import StoreError
 from hotpapers.models import ArxivId, Claim, Digest, SourceRef, Summary, SummaryKind
 from hotpapers.store import Store, open_store
 
-from factories import paper
+from helpers.factories import paper
 
 NOW = dt.datetime(2024, 11, 29, 2, 0, 0, 123456, tzinfo=dt.UTC)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -14,9 +13,9 @@ from hotpapers.summarize.extractive import extractive_tldr
 from hotpapers.summarize.sentences import normalize_space, split_sentences, word_count
 from hotpapers.summarize.tldr import MAX_WORDS, tldr_sentences
 
-from factories import paper
+from helpers.factories import paper
+from helpers.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "hotpapers" / "data" / "sample.jsonl"
 NOW = dt.datetime(2024, 11, 29, 2, 0, tzinfo=dt.UTC)
 
 _WORDS = st.text(alphabet=st.characters(categories=("Ll", "Lu", "Nd")), min_size=1, max_size=12)

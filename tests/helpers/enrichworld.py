@@ -23,8 +23,9 @@ from hotpapers.store import open_store
 from hotpapers.store.base import Store
 from hotpapers.store.records import store_records
 
-from enrich_recordings import FIXTURES, REPO, hub_reply, replay_data, s2_batch_reply
-from localserver import Reply, Served
+from helpers.enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
+from helpers.localserver import Reply, Served
+from helpers.paths import FIXTURES
 
 DAY = dt.date(2024, 11, 28)
 NOW = dt.datetime(2024, 11, 29, 2, 0, tzinfo=dt.UTC)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import orjson
 import yaml
 
-from localserver import Reply
+from helpers.localserver import Reply
+from helpers.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 REPO = "PyGithub_ReplayData_Repository.setUp.txt"
 RATE_LIMIT = "PyGithub_ReplayData_SpecificExceptions.testRateLimitExceeded.txt"
 SECONDARY_LIMIT = "PyGithub_ReplayData_SpecificExceptions.testAuthenticatedRateLimitExceeded.txt"

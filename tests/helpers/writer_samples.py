@@ -17,8 +17,8 @@ from hotpapers.jobs.transfer import import_files
 from hotpapers.models import Digest
 from hotpapers.store import open_store
 
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "hotpapers" / "data" / "sample.jsonl"
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from helpers.paths import SAMPLE
+
 GOLDEN_DAYS = ("2021-01-15", "2021-04-19")
 SITE = "https://hotpapers.example.org/"
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from hotpapers.models import Digest, RankedPaper, RankedPost
 
-from factories import DAY, T0, paper, post, snapshot
+from helpers.factories import DAY, T0, paper, post, snapshot
 
 FRAGMENTS = (
     "<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "</p>", "<!--", "-->", "<b", ">", "<", "&",

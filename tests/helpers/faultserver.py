@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from localserver import _CURRENT, Reply, Route, Served
+from helpers.localserver import _CURRENT, Reply, Route, Served
 
 __all__ = ["ALL_FAULTS", "TRANSIENT_FAULTS", "Fault", "FaultServed", "serve_faults"]
 

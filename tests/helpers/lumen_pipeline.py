@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engines import JS, LineServer, executable, node_modules
+from helpers.engines import JS, LineServer, executable, node_modules
 
 _ANNOTATION_RE = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.DOTALL)
 

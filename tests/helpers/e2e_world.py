@@ -32,10 +32,10 @@ import orjson
 
 from hotpapers.models import ArxivId, LinkMethod, PaperLink, Post, PostKind
 
-from enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
-from localserver import Reply, request_body
+from helpers.enrich_recordings import REPO, hub_reply, replay_data, s2_batch_reply
+from helpers.localserver import Reply, request_body
+from helpers.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SOCIAL = FIXTURES / "social"
 ARXIV = FIXTURES / "arxiv"
 RENAMES = {b"1706.03762": b"2411.17700", b"2104.08223": b"2411.17702", b"2005.14165": b"2411.17703"}

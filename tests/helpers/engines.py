@@ -15,7 +15,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent
+from helpers.paths import TESTS
+
 JS = TESTS / "js"
 REQUIRE_ENV = "HOTPAPERS_REQUIRE_ENGINES"
 

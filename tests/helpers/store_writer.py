@@ -1,4 +1,4 @@
-"""A writer process for the concurrency tests: ``python tests/store_writer.py URL WORKER GO_FILE``.
+"""A writer process for the concurrency tests: ``python tests/helpers/store_writer.py URL WORKER GO_FILE``.
 
 It waits for GO_FILE to exist (so that every writer starts at once), then writes in small transactions:
 papers and announcements every writer shares, posts every writer shares (``shared-N``) and its own
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hotpapers.store import open_store
 
-import factories
+from helpers import factories
 
 PAPERS = 20
 SHARED_POSTS = 60

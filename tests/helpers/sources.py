@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from localserver import Reply, Served
+from helpers.localserver import Reply, Served
 
 Route = Callable[[str], Reply | None]
 
