@@ -163,6 +163,10 @@ def _param(name: str, where: str, schema: dict[str, Any], text: str, *, required
     return found
 
 
+_DAY = {"type": "string", "format": "date", "pattern": "^(19[7-9][0-9]|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$",
+        "description": "YYYY-MM-DD, from 1970-01-01 to 2199-12-31"}
+_WORD = {"type": "string", "minLength": 1, "pattern": "\\S"}
+
 _PRESET = _param("preset", "query", {"type": "string", "enum": ["classic", "default"]},
                  "The ranking preset (default: the configured one, `preset` in the config, else `default`).")
 _LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
@@ -170,9 +174,9 @@ _LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 5
 _OFFSET = _param("offset", "query", {"type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0},
                  "Skip this many items first.")
 _FILTERS = [
-    _param("category", "query", {"type": "array", "items": {"type": "string", "minLength": 1}},
+    _param("category", "query", {"type": "array", "items": _WORD},
            "Only papers in one of these categories or archives (`cs` covers `cs.CL`); repeatable.", example=["cs.CL"]),
-    _param("keyword", "query", {"type": "array", "items": {"type": "string", "minLength": 1}},
+    _param("keyword", "query", {"type": "array", "items": _WORD},
            "Only papers whose title or abstract has one of these words or phrases (whole words, any case); "
            "repeatable."),
     _param("has_code", "query", {"type": "boolean", "default": False},
@@ -253,9 +257,9 @@ def _paths() -> dict[str, Any]:
             _answers("Digest", "the roll-up", missing="nothing announced that month is in the store"), "views"),
         "/api/v1/views/range": _get(
             "getRange", "A range's roll-up", _VIEW_TEXT.format(flags="--from D1 --to D2"),
-            [_param("from", "query", {"type": "string", "format": "date"}, "First listing day.", required=True,
+            [_param("from", "query", _DAY, "First listing day.", required=True,
                     example="2021-04-19"),
-             _param("to", "query", {"type": "string", "format": "date"}, "Last listing day (inclusive).",
+             _param("to", "query", _DAY, "Last listing day (inclusive).",
                     required=True, example="2021-04-19"), _PRESET, *_FILTERS, *page],
             _answers("Digest", "the roll-up", missing="nothing announced in the range is in the store"), "views"),
         "/api/v1/views/rising": _get(
@@ -264,10 +268,10 @@ def _paths() -> dict[str, Any]:
             "by default of the last 7 announced days.",
             [_param("hours", "query", {"type": "number", "exclusiveMinimum": 0, "maximum": 8784, "default": 24},
                     "Growth over this many hours before now."),
-             _param("date", "query", {"type": "string", "format": "date"}, "The papers of this listing day."),
-             _param("from", "query", {"type": "string", "format": "date"}, "With `to`: the papers of a range."),
-             _param("to", "query", {"type": "string", "format": "date"}, "The range's last day."),
-             _param("week", "query", {"type": "string", "format": "date"}, "The papers of this day's week."),
+             _param("date", "query", _DAY, "The papers of this listing day."),
+             _param("from", "query", _DAY, "With `to`: the papers of a range."),
+             _param("to", "query", _DAY, "The range's last day."),
+             _param("week", "query", _DAY, "The papers of this day's week."),
              _PRESET, *_FILTERS, *page],
             _answers("Digest", "the view", missing="no announced papers in scope"), "views"),
         "/api/v1/papers/{id}": _get(
@@ -283,7 +287,7 @@ def _paths() -> dict[str, Any]:
             "The papers listed in published digests whose title, authors, abstract, categories or id hold every word "
             "of `q` (whole words; case and accents ignored), best match first (title 3 points a word, authors 2, "
             "elsewhere 1), then newest. An arXiv id or abs URL finds that paper.",
-            [_param("q", "query", {"type": "string", "minLength": 1}, "The words to look for.", required=True,
+            [_param("q", "query", _WORD, "The words to look for.", required=True,
                     example="speech"),
              _FILTERS[0], _FILTERS[2],
              _param("preset", "query", {"type": "string", "enum": ["classic", "default"]},
