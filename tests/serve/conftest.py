@@ -13,13 +13,13 @@ import pytest
 
 pytest.importorskip("starlette", reason="the serve extra is not installed (pip install 'hotpapers[serve]')")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from hotpapers.cli import main  # noqa: E402
-from hotpapers.config import Settings  # noqa: E402
-from hotpapers.models import ArxivId, CodeHost, CodeLink, FoundIn  # noqa: E402
-from hotpapers.serve.app import create_app  # noqa: E402
-from hotpapers.store import open_store  # noqa: E402
+from hotpapers.cli import main
+from hotpapers.config import Settings
+from hotpapers.models import ArxivId, CodeHost, CodeLink, FoundIn
+from hotpapers.serve.app import create_app
+from hotpapers.store import open_store
 
 PRESETS = ("classic", "default")
 DAYS = ("2020-08-18", "2020-11-18", "2021-01-15", "2021-04-19")  # the sample's listing days

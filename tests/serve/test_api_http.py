@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from shutil import copyfile
 
 import orjson
 import pytest
 from starlette.testclient import TestClient
 
 from conftest import Published
+from hotpapers.cli import main
 from hotpapers.config import ServeSettings, Settings
 from hotpapers.errors import ConfigError
 from hotpapers.serve.app import create_app
@@ -74,10 +76,6 @@ def test_cache_control_is_public_with_max_age(published: Published) -> None:
 
 def test_a_change_in_the_store_changes_the_answer(published: Published, tmp_path: Path) -> None:
     """After another process publishes a digest again, the next request shows it, under a new ETag."""
-    from shutil import copyfile
-
-    from hotpapers.cli import main
-
     db = str(tmp_path / "copy.db")
     copyfile(published.db, db)
     with TestClient(create_app(db, check_interval=0)) as client:
@@ -93,8 +91,6 @@ def test_a_change_in_the_store_changes_the_answer(published: Published, tmp_path
 
 def test_serving_never_writes_the_store(published: Published, tmp_path: Path) -> None:
     """A session of every kind of request leaves the store file byte for byte as it was, and takes no lock."""
-    from shutil import copyfile
-
     db = tmp_path / "copy.db"
     copyfile(published.db, db)
     before = db.read_bytes()

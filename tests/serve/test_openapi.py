@@ -6,10 +6,13 @@ from typing import Any
 
 import orjson
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.testclient import TestClient
 
 from conftest import WITH_CODE, Published
@@ -80,17 +83,13 @@ a schema-valid request there may be a 400, so schemathesis's "valid data is acce
 
 def test_schemathesis_finds_no_failure(published: Published) -> None:
     """Schemathesis's generated requests against every route: no server error, every answer conforms."""
-    schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
-
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(published.db))
     failures = []
     for operation in schema.get_all_operations():
         op = operation.ok()
         excluded = [positive_data_acceptance] if op.path in CROSS_CHECKED else []
 
-        def make(excluded: list[Any]) -> Any:
+        def make(excluded: list[Any], op: Any = op) -> Any:
             @settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
             @given(op.as_strategy())
             def check(case: Any) -> None:
