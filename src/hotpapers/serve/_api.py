@@ -23,7 +23,17 @@ from starlette.responses import Response
 
 from hotpapers.serve import _data as data
 from hotpapers.serve._documents import API, hit_document, paper_document
-from hotpapers.serve._http import ApiError, Encoded, ResponseCache, encode_json, make, problem, respond
+from hotpapers.serve._http import (
+    ApiError,
+    Encoded,
+    FrontCache,
+    ResponseCache,
+    encode_json,
+    headers_of,
+    make,
+    problem,
+    respond,
+)
 from hotpapers.serve._params import FILTERS, PAGE, Filters, Page, Query, parse_day
 from hotpapers.serve._reader import Published, Reader, ViewSpec
 
@@ -71,6 +81,7 @@ class Api:
         self.auth = auth
         self.max_age = max_age
         self.cache = ResponseCache()
+        self.front = FrontCache()
         self.openapi = encode_json(openapi)
         self.started = dt.datetime.now(dt.UTC).timestamp()
         self._pages: OrderedDict[str, Encoded] = OrderedDict()
@@ -95,10 +106,12 @@ class Api:
             log.error("store: %s", e)
             return problem(503, "the store cannot be read right now", {"Retry-After": "5"}, head=head)
         scope = "private" if private else "public"
-        return respond(
-            request, found, last_modified=self.cache.seen(key, found.etag),
-            cache_control=f"{scope}, max-age={self.max_age}", vary="Authorization" if self.auth.token else None,
-        )
+        modified = self.cache.seen(key, found.etag)
+        control, vary = f"{scope}, max-age={self.max_age}", "Authorization" if self.auth.token else None
+        if not private:
+            self.front.put((request.scope["path"], request.scope["query_string"]), generation,
+                           headers_of(found, last_modified=modified, cache_control=control, vary=vary), found.body)
+        return respond(request, found, last_modified=modified, cache_control=control, vary=vary)
 
     # -- the API ---------------------------------------------------------------------------------------------------
 

@@ -21,7 +21,10 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["ALLOWED", "ApiError", "Encoded", "ResponseCache", "encode_json", "problem", "respond"]
+__all__ = [
+    "ALLOWED", "ApiError", "Encoded", "FrontCache", "ResponseCache", "encode_json", "make", "not_modified", "problem",
+    "respond",
+]  # fmt: skip
 
 ALLOWED = "GET, HEAD"
 """The only methods the server accepts (it only reads)."""
@@ -137,11 +140,8 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
     return int(last_modified) <= parsed.timestamp()
 
 
-def respond(
-    request: Request, answer: Encoded, *, last_modified: float, cache_control: str, vary: str | None = None,
-    status: int = 200,
-) -> Response:
-    """The response to ``request`` (GET or HEAD): ``answer`` with its validators, or 304 when the client is current."""
+def headers_of(answer: Encoded, *, last_modified: float, cache_control: str, vary: str | None) -> dict[str, str]:
+    """The headers of ``answer``: validators, caching, its own (a page's Link), and its length and type."""
     headers = {
         "ETag": answer.etag,
         "Last-Modified": email.utils.formatdate(last_modified, usegmt=True),
@@ -150,9 +150,20 @@ def respond(
     }
     if vary:
         headers["Vary"] = vary
-    if status == 200 and not_modified(request, answer.etag, last_modified):
-        return Response(status_code=304, headers=headers)
     headers["Content-Length"] = str(len(answer.body))
+    headers["Content-Type"] = answer.media_type
+    return headers
+
+
+def respond(
+    request: Request, answer: Encoded, *, last_modified: float, cache_control: str, vary: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The response to ``request`` (GET or HEAD): ``answer`` with its validators, or 304 when the client is current."""
+    headers = headers_of(answer, last_modified=last_modified, cache_control=cache_control, vary=vary)
+    if status == 200 and not_modified(request, answer.etag, last_modified):
+        del headers["Content-Length"], headers["Content-Type"]
+        return Response(status_code=304, headers=headers)
     body = b"" if request.method == "HEAD" else answer.body
     return Response(body, status_code=status, headers=headers, media_type=answer.media_type)
 
@@ -165,3 +176,41 @@ def problem(status: int, detail: str, headers: Mapping[str, str] | None = None, 
     )
     sent = {"Content-Length": str(len(body)), "Cache-Control": "no-store", **dict(headers or {})}
     return Response(b"" if head else body, status_code=status, headers=sent, media_type=PROBLEM)
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """A public answer ready to send as it is: its raw headers for 200 and for 304, and its body."""
+
+    generation: int
+    etag: bytes
+    full: list[tuple[bytes, bytes]]
+    unchanged: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class FrontCache:
+    """Public answers by raw path and query string, sent without routing, parsing or building a response.
+
+    This is the fast path of a repeated request (a day's digest asked by many clients): ``Api`` files each public 200
+    here; the ASGI front (``app.Front``) sends it while the store's generation is the one it was made in, answering
+    ``If-None-Match`` itself. Requests it cannot answer exactly (``If-Modified-Since`` alone, another generation,
+    anything private) go the normal way.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._items: dict[tuple[str, bytes], Ready] = {}
+
+    def put(self, key: tuple[str, bytes], generation: int, headers: Mapping[str, str], body: bytes) -> None:
+        """File the 200 answer of ``key`` (raw path, raw query string) with its headers."""
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        unchanged = [(k, v) for k, v in raw if k not in (b"content-length", b"content-type")]
+        if len(self._items) >= self.size:
+            self._items.clear()  # a bound, not an LRU: refilling from the second cache costs one request each
+        self._items[key] = Ready(generation, headers["ETag"].encode("latin-1"), raw, unchanged, body)
+
+    def get(self, key: tuple[str, bytes], generation: int) -> Ready | None:
+        """The answer filed for ``key`` in ``generation``."""
+        found = self._items.get(key)
+        return found if found is not None and found.generation == generation else None

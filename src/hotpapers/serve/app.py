@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hotpapers.serve import _data as data
 from hotpapers.serve._api import Api, Auth
 from hotpapers.serve._documents import API
-from hotpapers.serve._http import ALLOWED, ApiError, problem
+from hotpapers.serve._http import ALLOWED, ApiError, Ready, problem
 from hotpapers.serve._openapi import openapi
 from hotpapers.serve._reader import Reader
 
@@ -35,19 +35,50 @@ TOKEN_ENV = "HOTPAPERS_SERVE_TOKEN"  # noqa: S105 - the variable's name, not a s
 log = logging.getLogger("hotpapers.serve")
 
 
-class ReadOnly:
-    """ASGI middleware: a request with any method but GET or HEAD is answered ``405`` with ``Allow: GET, HEAD``."""
+class Front:
+    """The outermost ASGI layer: a request with any method but GET or HEAD is answered ``405`` with ``Allow: GET,
+    HEAD``; a public answer already made in this generation of the store is sent from ``FrontCache`` as it is
+    (``304`` when ``If-None-Match`` names it), without routing; everything else goes to the application."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, api: Api) -> None:
         self.app = app
+        self.api = api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD"):
             response = problem(405, f"{scope['method'][:20]} is not allowed: this server only reads",
                                {"Allow": ALLOWED})  # fmt: skip
             await response(scope, receive, send)
             return
+        if not self.api.auth.private:
+            ready = self.api.front.get((scope["path"], scope["query_string"]), self.api.reader.refresh())
+            if ready is not None and await _send_ready(ready, scope, send):
+                return
         await self.app(scope, receive, send)
+
+
+async def _send_ready(ready: Ready, scope: Scope, send: Send) -> bool:
+    """Send ``ready`` (or its 304); False when the request has a condition only the application checks."""
+    match = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            match = value
+        elif name == b"if-modified-since" and match is None:
+            match = b""
+    if match == b"":  # If-Modified-Since alone: the application's own evaluation
+        return False
+    if match is not None:
+        tags = [tag.strip().removeprefix(b"W/") for tag in match.split(b",")]
+        if ready.etag in tags or b"*" in tags:
+            await send({"type": "http.response.start", "status": 304, "headers": ready.unchanged})
+            await send({"type": "http.response.body", "body": b""})
+            return True
+    await send({"type": "http.response.start", "status": 200, "headers": ready.full})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else ready.body})
+    return True
 
 
 def token_from_environment(env: dict[str, str] | None = None) -> str | None:
@@ -115,7 +146,7 @@ def create_app(
 
     handlers: dict[Any, Any] = {ApiError: api_error, Exception: unexpected}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
-    app.add_middleware(ReadOnly)
+    app.add_middleware(Front, api=api)
     return app
 
 
