@@ -89,9 +89,13 @@ class Api:
     # -- the common path -------------------------------------------------------------------------------------------
 
     async def answer(
-        self, request: Request, key: Hashable, compute: Callable[[], Encoded], *, profile: bool = False
+        self, request: Request, key: Hashable, compute: Callable[[], Encoded], *, profile: bool = False,
+        timeless: bool = True,
     ) -> Response:
-        """Serve ``key``'s kept answer or compute it (in a worker thread), with validators; errors as problems."""
+        """Serve ``key``'s kept answer or compute it (in a worker thread), with validators; errors as problems.
+
+        ``timeless``: the answer depends on the store alone (not on the clock), so ``FrontCache`` may send it again
+        for as long as the store is unchanged."""
         head = request.method == "HEAD"
         try:
             private = self.auth.check(request, profile=profile)
@@ -108,7 +112,7 @@ class Api:
         scope = "private" if private else "public"
         modified = self.cache.seen(key, found.etag)
         control, vary = f"{scope}, max-age={self.max_age}", "Authorization" if self.auth.token else None
-        if not private:
+        if timeless and not private:
             self.front.put((request.scope["path"], request.scope["query_string"]), generation,
                            headers_of(found, last_modified=modified, cache_control=control, vary=vary), found.body)
         return respond(request, found, last_modified=modified, cache_control=control, vary=vary)
@@ -217,8 +221,10 @@ class Api:
         filters, page = query.filters(), query.page(required=False)
         spec = _view_spec(kind, request.path_params.get("value", ""), query)
         now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-        if spec.span is not None and spec.kind != "rising":
-            now = min(now, spec.span.window()[1])  # a closed window ranks the same whenever it is asked for
+        closed = spec.span is not None and spec.kind != "rising" and spec.span.window()[1] <= now
+        if closed:
+            assert spec.span is not None
+            now = spec.span.window()[1]  # a closed window ranks the same whenever it is asked for
 
         def compute() -> Encoded:
             try:
@@ -228,7 +234,7 @@ class Api:
             return _document(self._filtered(digest, filters), request.url.path, page, _kept(query))
 
         key = ("view", spec, preset, now, filters, page)
-        return await self.answer(request, key, compute, profile=filters.profile is not None)
+        return await self.answer(request, key, compute, profile=filters.profile is not None, timeless=closed)
 
     async def paper(self, request: Request) -> Response:
         """``GET /api/v1/papers/{id}``: the paper with its posts, their engagement history and its rankings."""
@@ -293,14 +299,15 @@ class Api:
         """A page's bytes, kept by its key (equal keys, equal bytes) across changes of the store."""
         key = pages.key(path)
         assert key is not None
-        found = self._pages.get(key)
-        if found is None:
-            suffix = path[path.rfind("."):] if "." in path else ""
-            found = make(self.reader.render_page(pages, path), _MEDIA.get(suffix, "application/octet-stream"))
-            self._pages[key] = found
-            while len(self._pages) > _SITE_PAGES_KEPT:
-                self._pages.popitem(last=False)
-        return found
+        with self.reader.lock:  # worker threads share the kept pages
+            found = self._pages.get(key)
+            if found is None:
+                suffix = path[path.rfind("."):] if "." in path else ""
+                found = make(self.reader.render_page(pages, path), _MEDIA.get(suffix, "application/octet-stream"))
+                self._pages[key] = found
+                while len(self._pages) > _SITE_PAGES_KEPT:
+                    self._pages.popitem(last=False)
+            return found
 
 
 class _PageMissing(Exception):

@@ -114,6 +114,7 @@ class Reader:
             self.store.close()
             raise
         self.lock = threading.RLock()
+        self._watch_lock = threading.Lock()  # the MCP server's tools run in several threads
         self._checked = -float("inf")
         self._gen = _Generation(self._watch.change_token())
         self.generation = 0
@@ -135,8 +136,9 @@ class Reader:
         now = self._clock()
         if now - self._checked < self.check_interval:
             return self.generation
-        self._checked = now
-        token = self._watch.change_token()
+        with self._watch_lock:
+            self._checked = now
+            token = self._watch.change_token()
         if token != self._gen.token:
             with self.lock:
                 self._gen = _Generation(token)
