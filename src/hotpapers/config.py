@@ -19,8 +19,8 @@ from typing import Any
 from hotpapers.errors import ConfigError
 
 __all__ = [
-    "DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "EnrichSettings", "Settings", "SummarySettings",
-    "load_settings", "parse_size",
+    "DEFAULT_MAX_RECORD_BYTES", "SOURCE_KEYS", "ArxivSettings", "EnrichSettings", "ServeSettings", "Settings",
+    "SummarySettings", "load_settings", "parse_size",
 ]  # fmt: skip
 
 DEFAULT_DB = "hotpapers.db"
@@ -124,6 +124,17 @@ class SummarySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """The ``[serve]`` table: ``hotpapers serve`` (docs/api.md). Its token comes from ``HOTPAPERS_SERVE_TOKEN`` only."""
+
+    host: str = "127.0.0.1"  # the address to listen on (0.0.0.0: every interface)
+    port: int = 8000
+    workers: int = 1  # worker processes (several for PostgreSQL; docs/api.md)
+    max_age: int = 60  # Cache-Control max-age of the API's and the site's answers, in seconds
+    private: bool = False  # every route asks for the bearer token, not only the profiles' (needs the token set)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings of one invocation."""
 
@@ -140,6 +151,7 @@ class Settings:
     # the longest Jetstream message (`listen`) or dump line (`replay`) accepted, in bytes (jetstream_events)
     firehose_max_line_bytes: int = 16 << 20
     summaries: SummarySettings = field(default_factory=SummarySettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     config_path: Path | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds: the longest wait of any request (HOTPAPERS_HTTP_TIMEOUT)
     source_env: dict[str, str] = field(default_factory=dict)  # source tables as HOTPAPERS_* names (SOURCE_KEYS)
@@ -152,7 +164,7 @@ _ENV_ARXIV = {
 }
 
 
-_ZERO_ALLOWED = frozenset({"summaries.max_papers", "summaries.max_tokens"})
+_ZERO_ALLOWED = frozenset({"summaries.max_papers", "summaries.max_tokens", "serve.max_age"})
 """Whole-number settings for which 0 means something (no model call at all); every other one is at least 1."""
 
 
@@ -192,7 +204,7 @@ def _value(name: str, value: object, default: object, where: Path) -> object:
     return value
 
 
-_TABLES = (ArxivSettings, EnrichSettings, SummarySettings, Path, dict)
+_TABLES = (ArxivSettings, EnrichSettings, SummarySettings, ServeSettings, Path, dict)
 """Settings that are tables of their own (or not settable), never a top-level key."""
 
 
@@ -225,14 +237,19 @@ def _from_file(path: Path) -> Settings:
     summaries_raw = data.pop("summaries", {})
     if not isinstance(summaries_raw, dict):
         raise ConfigError(f"{path}: [summaries] must be a table")
+    serve_raw = data.pop("serve", {})
+    if not isinstance(serve_raw, dict):
+        raise ConfigError(f"{path}: [serve] must be a table")
     source_env = _source_tables(data, path)
     top = _checked("", data, Settings(), path)
     if "http_timeout" in top and not 0 < top["http_timeout"] < float("inf"):
         raise ConfigError(f"{path}: http_timeout must be a positive number of seconds")
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
     summaries = SummarySettings(**_checked("summaries", summaries_raw, SummarySettings(), path))
+    serve = ServeSettings(**_checked("serve", serve_raw, ServeSettings(), path))
     return Settings(
-        **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, config_path=path, source_env=source_env
+        **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, serve=serve, config_path=path,
+        source_env=source_env,
     )
 
 

@@ -34,6 +34,8 @@ cli.lazy.update({
     "enrich": "hotpapers.cli.enrich:enrich_command",
     "providers": "hotpapers.cli.enrich:providers_command",
     "summarize": "hotpapers.cli.summarize:summarize_command",
+    "serve": "hotpapers.cli.serve:serve_command",
+    "mcp": "hotpapers.cli.serve:mcp_command",
 })
 
 

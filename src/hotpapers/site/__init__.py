@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from hotpapers.site._build import SiteReport, build_site
 from hotpapers.site._manifest import MANIFEST_NAME
+from hotpapers.site._pages import SitePages, site_pages
 from hotpapers.site._source import ArchiveSource, SiteSource, fingerprint
 from hotpapers.writers.embeds import EmbedMode
 
-__all__ = ["MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SiteReport", "SiteSource", "build_site", "fingerprint"]
+__all__ = [
+    "MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SitePages", "SiteReport", "SiteSource", "build_site", "fingerprint",
+    "site_pages",
+]  # fmt: skip

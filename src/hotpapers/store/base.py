@@ -292,3 +292,9 @@ class Store(Protocol):
     def latest_published_day(self, preset: str) -> dt.date | None:
         """The newest day with a published digest of ``preset``, if any."""
         ...
+
+    def change_token(self) -> str:
+        """A token that differs whenever another connection committed a change since it was last read (and may
+        differ without one): a reader that never writes caches what it read until the token changes (``hotpapers
+        serve``). Read outside any transaction."""
+        ...

@@ -192,6 +192,12 @@ class PostgresStore(SQLStore):
         ).fetchall()
         return {str(name) for (name,) in found}
 
+    def change_token(self) -> str:
+        """The server's current snapshot (``pg_current_snapshot``): the transactions committed and in progress. It
+        is the same only while no transaction that writes (anywhere on the server) has started or ended, so equal
+        tokens mean equal data, and a write elsewhere on the server merely changes it too."""
+        return str(self._execute("SELECT pg_current_snapshot()::text").fetchone()[0])
+
     _IMPORT_KEYS_DDL = (
         "CREATE TEMP TABLE IF NOT EXISTS hotpapers_import_keys (k BIGINT PRIMARY KEY, batch BIGINT NOT NULL DEFAULT 0)"
     )

@@ -121,3 +121,8 @@ class SQLiteStore(SQLStore):
     def _table_names(self) -> set[str]:
         found = self._execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         return {str(name) for (name,) in found}
+
+    def change_token(self) -> str:
+        """SQLite's ``data_version``: it changes whenever another connection commits to the file (this
+        connection's own commits leave it as it is, so only a reader that never writes may rely on it)."""
+        return str(self._execute("PRAGMA data_version").fetchone()[0])
