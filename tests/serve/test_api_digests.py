@@ -8,7 +8,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import DAYS, PRESETS, WITH_CODE, Published
+from helpers.serving import DAYS, PRESETS, WITH_CODE, Published
 
 
 @pytest.mark.parametrize("preset", PRESETS)

@@ -12,11 +12,12 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import Published
 from hotpapers.cli import main
 from hotpapers.config import ServeSettings, Settings
 from hotpapers.errors import ConfigError
-from hotpapers.serve.app import create_app
+from hotpapers.jobs.serve import create_app
+
+from helpers.serving import Published
 
 DIGEST = "/api/v1/digests/2021-04-19"
 TOKEN = "s3cret-serve-token-0123456789"

@@ -8,13 +8,14 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import DAYS, WITH_CODE, Published, run
 from hotpapers.config import Settings
+from hotpapers.jobs.serve import create_app
 from hotpapers.jobs.site import build_site_from_store
-from hotpapers.pipeline import copy_store
-from hotpapers.serve.app import create_app
+from hotpapers.jobs.transfer import copy_store
 from hotpapers.site import MANIFEST_NAME
 from hotpapers.store import open_store
+
+from helpers.serving import DAYS, WITH_CODE, Published, run
 
 
 def _json(client: TestClient, url: str) -> dict:

@@ -15,9 +15,10 @@ pytest.importorskip("mcp", reason="the serve extra is not installed (pip install
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
 
-from conftest import WITH_CODE, Published
-from hotpapers.serve._reader import Reader
+from hotpapers.jobs.serve import create_reader
 from hotpapers.serve.mcp_server import create_server
+
+from helpers.serving import WITH_CODE, Published
 
 
 async def _call(client: Client, tool: str, **arguments: Any) -> Any:
@@ -30,7 +31,7 @@ def _in_memory(published: Published, check: Any) -> None:
     """Run ``check(client)`` against the server in memory, with the protocol's initialize handshake."""
 
     async def main() -> None:
-        reader = Reader(published.db, preset="classic")
+        reader = create_reader(published.db, preset="classic")
         try:
             async with Client(create_server(reader), mode="legacy") as client:
                 await check(client)

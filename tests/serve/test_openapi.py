@@ -15,9 +15,10 @@ from referencing.jsonschema import DRAFT202012
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.testclient import TestClient
 
-from conftest import WITH_CODE, Published
+from hotpapers.jobs.serve import create_app
 from hotpapers.serve._openapi import openapi
-from hotpapers.serve.app import create_app
+
+from helpers.serving import WITH_CODE, Published
 
 EXAMPLES: dict[str, list[str]] = {
     "/api/v1": ["/api/v1"],

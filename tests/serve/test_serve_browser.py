@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server import running
 
-from conftest import WITH_CODE, Published
+from helpers.serving import WITH_CODE, Published, running
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

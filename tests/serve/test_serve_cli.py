@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server import running
 
-from conftest import Published
 from hotpapers.cli import main
+
+from helpers.serving import Published, running
 
 
 def test_serve_answers_over_http(published: Published) -> None:

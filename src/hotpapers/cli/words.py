@@ -32,6 +32,9 @@ FLAGS: dict[str, str] = {
     "authors": "--author",
     "include_categories": "--category",
     "exclude_categories": "--exclude-category",
+    "host": "--host",
+    "port": "--port",
+    "workers": "--workers",
 }
 """An error's ``subject`` (as its message begins) -> the option that gives that value on the command line."""
 

@@ -230,7 +230,7 @@ class Api:
             try:
                 digest = self.reader.view(spec, preset=preset, now=now)
             except data.UsageError as e:
-                raise ApiError(404, str(e).removeprefix("--window rising: ")) from None
+                raise ApiError(404, str(e)) from None
             return _document(self._filtered(digest, filters), request.url.path, page, _kept(query))
 
         key = ("view", spec, preset, now, filters, page)
@@ -380,11 +380,18 @@ def _view_spec(kind: str, value: str, query: Query) -> ViewSpec:
             start, end = query.day("from"), query.day("to")
             if start is None or end is None:
                 raise ApiError(400, "from, to: give both dates")
-            return ViewSpec("range", data.date_range(start, end))
+            return ViewSpec("range", _range(start, end))
         hours = query.number("hours", 24.0, least=0, most=24 * 366)
         return ViewSpec("rising", _rising_scope(query), hours)
-    except data.UsageError as e:  # a range whose end is before its start
-        raise ApiError(400, str(e).replace("--", "")) from None
+    except data.UsageError as e:  # the library's words name no option of the command line, so they are the API's too
+        raise ApiError(400, str(e)) from None
+
+
+def _range(start: dt.date, end: dt.date) -> data.DateRange:
+    """The range ``from`` .. ``to``; one that ends before it starts is a 400 naming both parameters."""
+    if end < start:
+        raise ApiError(400, f"to {end.isoformat()} is before from {start.isoformat()}")
+    return data.date_range(start, end)
 
 
 def _rising_scope(query: Query) -> data.DateRange | None:
@@ -397,7 +404,7 @@ def _rising_scope(query: Query) -> data.DateRange | None:
     if day is not None:
         return data.date_range(day, day)
     if start is not None and end is not None:
-        return data.date_range(start, end)
+        return _range(start, end)
     return None if week is None else _supported(data.week_range(week))
 
 

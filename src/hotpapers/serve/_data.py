@@ -3,6 +3,10 @@
 Every import of another hotpapers module by the serve package is here (the other serve modules import only this one,
 the standard library and their web stack), so that moving those modules changes this file alone. The few functions
 below adapt what they import to what the read API needs; none of them writes to the store or to a file.
+
+Serve is a stage beside the jobs layer, not under it: it never imports ``hotpapers.jobs``. What it needs of the jobs
+(the site job's source over a store, the render job's roll-ups and ``rising``) it is handed as a ``Views`` by the job
+that starts it, ``hotpapers.jobs.serve``.
 """
 
 from __future__ import annotations
@@ -12,15 +16,15 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from hotpapers.arxiv.categories import category_matches
 from hotpapers.arxiv.ids import parse_id
+from hotpapers.authors import fold
 from hotpapers.bounds import DATE_RANGE, FIRST_DAY, LAST_DAY
 from hotpapers.config import ServeSettings, Settings, load_settings
 from hotpapers.enrich.view import has_code, load_enrichment, only_with_code
 from hotpapers.errors import ConfigError, HotpapersError, StoreError, UsageError
-from hotpapers.jobs.site import StoreSource
 from hotpapers.models import (
     ArxivId,
     Digest,
@@ -32,18 +36,14 @@ from hotpapers.models import (
     RankedPost,
 )
 from hotpapers.ranking import PRESETS
-from hotpapers.ranking_filters import keyword_pattern
-from hotpapers.ranking_signals import fold
+from hotpapers.ranking.filters import keyword_pattern
+from hotpapers.ranking.views import DateRange, date_range, month_range, week_range
 from hotpapers.redact import register as register_secret
-from hotpapers.site import SitePages, site_pages
-from hotpapers.site._chart import engagement_series
-from hotpapers.site._model import paper_path
+from hotpapers.site import SitePages, SiteSource, engagement_series, paper_path, site_pages
 from hotpapers.store import display_url, is_postgres_url, open_store, require_store
 from hotpapers.store.base import Store
 from hotpapers.store.schema import SCHEMA_VERSION
-from hotpapers.windows import DateRange, build_rising, build_rollup, date_range, month_range, week_range
-from hotpapers.writers import json_writer
-from hotpapers.writers._text import scrub
+from hotpapers.writers import json_writer, scrub
 from hotpapers.writers.json_writer import SCHEMA_VERSION as DATASET_VERSION
 from hotpapers.writers.json_writer import digest_dataset, render_json
 
@@ -66,12 +66,11 @@ __all__ = [
     "ServeSettings",
     "Settings",
     "SitePages",
+    "SiteSource",
     "Store",
     "StoreError",
-    "StoreSource",
     "UsageError",
-    "build_rising",
-    "build_rollup",
+    "Views",
     "canonical_paper_id",
     "category_matches",
     "date_range",
@@ -101,6 +100,36 @@ __all__ = [
     "time_json",
     "week_range",
 ]
+
+
+# -- what the jobs hand in -----------------------------------------------------------------------------------------
+
+
+class Views(Protocol):
+    """What serve asks of the jobs layer (``hotpapers.jobs.serve`` gives it): the very functions that build the
+    static site and render a roll-up or ``rising``, so that the API serves what those commands write."""
+
+    def site_source(self, store: Store, *, prefer: str) -> SiteSource:
+        """The site's source over ``store``: every published digest, a day's of ``prefer`` where it has several."""
+        ...
+
+    def rollup(self, store: Store, span: DateRange, *, preset: str, now: dt.datetime) -> Digest:
+        """The roll-up of ``span`` ranked fresh with ``preset`` at ``now``.
+
+        Raises:
+            UsageError: nothing announced in ``span`` is in the store, or the preset is unknown.
+        """
+        ...
+
+    def rising(
+        self, store: Store, span: DateRange | None, *, hours: float, preset: str, now: dt.datetime
+    ) -> Digest:
+        """The growth of the last ``hours`` before ``now`` of the papers of ``span`` (default the last days).
+
+        Raises:
+            UsageError: no papers in scope, or the preset is unknown.
+        """
+        ...
 
 
 # -- the store, opened for reading only ---------------------------------------------------------------------------
@@ -221,17 +250,17 @@ def filter_papers(
 
 def time_json(value: dt.datetime | None) -> str | None:
     """A date-time as the dataset writes it (RFC 3339, UTC, ``Z``)."""
-    return json_writer._time(value)
+    return json_writer.dataset_time(value)
 
 
 def paper_json(paper: Paper) -> dict[str, Any]:
     """A paper's metadata as in ``papers[].paper``."""
-    return json_writer._paper(paper)
+    return json_writer.dataset_paper(paper)
 
 
 def snapshot_json(snapshot: EngagementSnapshot) -> dict[str, Any]:
     """Engagement counts as in ``papers[].posts[].engagement``."""
-    return json_writer._engagement(snapshot)
+    return json_writer.dataset_engagement(snapshot)
 
 
 def post_json(evidence: PostEvidence) -> dict[str, Any]:
@@ -239,26 +268,27 @@ def post_json(evidence: PostEvidence) -> dict[str, Any]:
     or null when it was never observed."""
     if evidence.engagement is None:
         stand_in = EngagementSnapshot(evidence.post.platform, evidence.post.post_id, evidence.post.created_at)
-        found = json_writer._post(RankedPost(evidence.post, stand_in, 0.0))
+        found = json_writer.dataset_post(RankedPost(evidence.post, stand_in, 0.0))
         found["engagement"] = None
     else:
-        found = json_writer._post(RankedPost(evidence.post, evidence.engagement, 0.0))
+        found = json_writer.dataset_post(RankedPost(evidence.post, evidence.engagement, 0.0))
     del found["score"]
     return found
 
 
 def enrichment_json(enrichment: PaperEnrichment | None) -> dict[str, Any]:
     """``code``, ``artifacts`` and ``citations`` as in a dataset paper (every value null when unknown)."""
-    return json_writer._enrichment(enrichment)
+    return json_writer.dataset_enrichment(enrichment)
 
 
 def ranked_json(ranked: RankedPaper) -> dict[str, Any]:
     """A ranked paper as in ``papers[]`` (rank, score, counts, breakdown, paper, posts, enrichment, summaries)."""
-    return json_writer._ranked(ranked)
+    return json_writer.dataset_ranked(ranked)
 
 
 def summary_json(ranked: RankedPaper | None) -> dict[str, Any]:
     """``tldr`` and ``discussion`` of a ranked paper as in the dataset (null when it has none)."""
     if ranked is None:
         return {"tldr": None, "discussion": None}
-    return {"tldr": json_writer._summary(ranked.tldr), "discussion": json_writer._summary(ranked.discussion)}
+    summary = json_writer.dataset_summary
+    return {"tldr": summary(ranked.tldr), "discussion": summary(ranked.discussion)}

@@ -97,14 +97,22 @@ class Reader:
     """Read-only, cached access to one store (see the module docstring)."""
 
     def __init__(
-        self, url: str, *, preset: str, check_interval: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self,
+        url: str,
+        *,
+        preset: str,
+        views: data.Views,
+        check_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Open the store at ``url`` twice, read-only; ``preset`` is the one a request that names none gets.
+        """Open the store at ``url`` twice, read-only; ``preset`` is the one a request that names none gets, ``views``
+        what the jobs layer builds the site and the views with (``hotpapers.jobs.serve`` hands it in).
 
         Raises:
             StoreError: no current hotpapers store at ``url``.
         """
         self.preset = preset
+        self.views = views
         self.check_interval = check_interval
         self._clock = clock
         self.store = data.open_read_only(url)
@@ -288,10 +296,10 @@ class Reader:
             found = gen.views.get(key)
             if found is None:
                 if spec.kind == "rising":
-                    found = data.build_rising(self.store, spec.span, hours=spec.hours, preset=preset, now=now)
+                    found = self.views.rising(self.store, spec.span, hours=spec.hours, preset=preset, now=now)
                 else:
                     assert spec.span is not None
-                    found = data.build_rollup(self.store, spec.span, preset=preset, now=now)
+                    found = self.views.rollup(self.store, spec.span, preset=preset, now=now)
                 gen.views[key] = found
             return found
 
@@ -301,7 +309,7 @@ class Reader:
         """Every page of the static site of the published digests (as ``hotpapers site build`` makes it)."""
         with self._reading() as gen:
             if gen.site is None:
-                source = data.StoreSource(self.store, preset=None, prefer=self.preset)
+                source = self.views.site_source(self.store, prefer=self.preset)
                 gen.site = data.site_pages(source, day_cache=self._day_cache)
                 live = {fp for _day, fp in source.days()}
                 for stale in self._day_cache.keys() - live:

@@ -1,9 +1,9 @@
 """The ASGI application of ``hotpapers serve``: the read API under ``/api/v1``, its OpenAPI description, and the static
 site's pages, all read-only over one store.
 
-``create_app(url, …)`` builds it; ``app_from_environment()`` builds it from ``HOTPAPERS_DB`` / ``HOTPAPERS_CONFIG`` as
-the command line would (it is what each uvicorn worker process calls: ``uvicorn --factory
-hotpapers.serve.app:app_from_environment``). Only GET and HEAD are accepted; anything else is ``405`` with ``Allow``.
+``create_app(url, views=…)`` builds it, given the jobs layer's ``Views``: ``hotpapers.jobs.serve.create_app`` hands
+them in, and its ``app_from_environment`` is what each uvicorn worker process calls. Only GET and HEAD are accepted;
+anything else is ``405`` with ``Allow``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from hotpapers.serve._http import ALLOWED, ApiError, Ready, problem
 from hotpapers.serve._openapi import openapi
 from hotpapers.serve._reader import Reader
 
-__all__ = ["TOKEN_ENV", "app_from_environment", "create_app", "token_from_environment"]
+__all__ = ["TOKEN_ENV", "create_app", "token_from_environment"]
 
 TOKEN_ENV = "HOTPAPERS_SERVE_TOKEN"  # noqa: S105 - the variable's name, not a secret
 """The environment variable holding the optional bearer token (never in the config file, never logged)."""
@@ -92,14 +92,16 @@ def token_from_environment(env: dict[str, str] | None = None) -> str | None:
 def create_app(
     url: str,
     *,
+    views: data.Views,
     settings: data.Settings | None = None,
     token: str | None = None,
     check_interval: float = 1.0,
 ) -> Starlette:
     """The application over the store at ``url`` (opened read-only here, closed when the application shuts down).
 
-    ``settings`` gives the default preset and the ``[serve]`` table (``max_age``, ``private``); ``token`` the
-    bearer token; ``check_interval`` how often, at most, the store is asked whether it changed (seconds).
+    ``views`` is what the jobs layer builds the site and the views with; ``settings`` gives the default preset and
+    the ``[serve]`` table (``max_age``, ``private``); ``token`` the bearer token; ``check_interval`` how often, at
+    most, the store is asked whether it changed (seconds).
 
     Raises:
         ConfigError: ``private`` without a token.
@@ -109,7 +111,7 @@ def create_app(
     serve = settings.serve
     if serve.private and token is None:
         raise data.ConfigError(f"serve.private is true but {TOKEN_ENV} is not set: set the token, or private = false")
-    reader = Reader(url, preset=settings.preset, check_interval=check_interval)
+    reader = Reader(url, preset=settings.preset, views=views, check_interval=check_interval)
     api = Api(reader, auth=Auth(token, serve.private), max_age=serve.max_age, openapi=openapi())
 
     @contextlib.asynccontextmanager
@@ -149,9 +151,3 @@ def create_app(
     app.add_middleware(Front, api=api)
     return app
 
-
-def app_from_environment() -> Starlette:
-    """The application as ``hotpapers serve`` makes it, from the environment alone (``HOTPAPERS_DB``,
-    ``HOTPAPERS_CONFIG``, ``HOTPAPERS_SERVE_TOKEN``): what each worker process of ``--workers N`` runs."""
-    settings = data.load_settings()
-    return create_app(settings.db, settings=settings, token=token_from_environment())

@@ -142,7 +142,7 @@ def _ranked(reader: Reader, window: str, date: str | None, preset: str, hours: f
     try:
         return reader.view(spec, preset=preset, now=now)
     except data.UsageError as e:
-        raise ToolError(str(e).removeprefix("--window rising: ")) from None
+        raise ToolError(str(e)) from None
 
 
 def _span(reader: Reader, window: str, date: str | None) -> data.DateRange:

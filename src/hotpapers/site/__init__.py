@@ -8,12 +8,14 @@ pages whose data changed are written; see docs/site.md). Reading the archive fro
 from __future__ import annotations
 
 from hotpapers.site._build import SiteReport, build_site
+from hotpapers.site._chart import engagement_series
 from hotpapers.site._manifest import MANIFEST_NAME
+from hotpapers.site._model import paper_path
 from hotpapers.site._pages import SitePages, site_pages
 from hotpapers.site._source import ArchiveSource, SiteSource, fingerprint
 from hotpapers.writers.embeds import EmbedMode
 
 __all__ = [
-    "MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SitePages", "SiteReport", "SiteSource", "build_site", "fingerprint",
-    "site_pages",
+    "MANIFEST_NAME", "ArchiveSource", "EmbedMode", "SitePages", "SiteReport", "SiteSource", "build_site",
+    "engagement_series", "fingerprint", "paper_path", "site_pages",
 ]  # fmt: skip

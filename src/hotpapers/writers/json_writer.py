@@ -6,7 +6,8 @@ posts shown with their engagement, its enrichment (``code``, ``artifacts``, ``ci
 (``tldr``, ``discussion``). The schema is
 ``docs/json-dataset.md``. Values are the stored ones, verbatim (titles are not whitespace-normalised; texts are not
 escaped: they are JSON strings). The bytes are deterministic: keys sorted, two-space indent, a final newline,
-datetimes as RFC 3339 UTC with ``Z``.
+datetimes as RFC 3339 UTC with ``Z``. The encoders of one record (``dataset_paper``, ``dataset_post``, …) are
+public, so that what serves the same records elsewhere (the read API) gives them exactly these fields.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ from hotpapers.models import (
 )
 from hotpapers.writers._text import scrub
 
-__all__ = ["SCHEMA_VERSION", "JsonWriter", "digest_dataset", "render_json"]
+__all__ = [
+    "SCHEMA_VERSION", "JsonWriter", "dataset_engagement", "dataset_enrichment", "dataset_paper", "dataset_post",
+    "dataset_ranked", "dataset_summary", "dataset_time", "digest_dataset", "render_json",
+]  # fmt: skip
 
 SCHEMA_VERSION = 1
 """Bumped only for a change that can break a reader (a field removed, renamed or retyped); fields may be added
@@ -71,16 +75,17 @@ def digest_dataset(digest: Digest) -> dict[str, Any]:
         "digest": {
             "title": scrub(digest.title),
             "date": digest.date.isoformat(),
-            "window_start": _time(digest.window_start),
-            "window_end": _time(digest.window_end),
-            "generated_at": _time(digest.generated_at),
+            "window_start": dataset_time(digest.window_start),
+            "window_end": dataset_time(digest.window_end),
+            "generated_at": dataset_time(digest.generated_at),
             "preset": scrub(digest.preset),
         },
-        "papers": [_ranked(item) for item in digest.papers],
+        "papers": [dataset_ranked(item) for item in digest.papers],
     }
 
 
-def _time(value: dt.datetime | None) -> str | None:
+def dataset_time(value: dt.datetime | None) -> str | None:
+    """A date-time as the dataset writes it: RFC 3339, UTC, ``Z`` (None stays None)."""
     if value is None:
         return None
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
@@ -90,25 +95,26 @@ def _text(value: str | None) -> str | None:
     return None if value is None else scrub(value)
 
 
-def _ranked(item: RankedPaper) -> dict[str, Any]:
+def dataset_ranked(item: RankedPaper) -> dict[str, Any]:
+    """A ranked paper as in ``papers[]``: rank, score, counts, breakdown, paper, posts, summaries, enrichment."""
     return {
         "rank": item.rank,
         "score": item.score,
         "reposts": item.reposts,
         "likes": item.likes,
-        "counted_at": _time(item.counted_at),
+        "counted_at": dataset_time(item.counted_at),
         "breakdown": [
             {"label": scrub(b.label), "value": b.value, **({"kind": b.kind} if b.kind else {})} for b in item.breakdown
         ],
-        "paper": _paper(item.paper),
-        "posts": [_post(p) for p in item.posts],
-        "tldr": _summary(item.tldr),
-        "discussion": _summary(item.discussion),
-        **_enrichment(item.enrichment),
+        "paper": dataset_paper(item.paper),
+        "posts": [dataset_post(p) for p in item.posts],
+        "tldr": dataset_summary(item.tldr),
+        "discussion": dataset_summary(item.discussion),
+        **dataset_enrichment(item.enrichment),
     }
 
 
-def _enrichment(value: PaperEnrichment | None) -> dict[str, Any]:
+def dataset_enrichment(value: PaperEnrichment | None) -> dict[str, Any]:
     """``code``, ``artifacts`` and ``citations`` (hotpapers enrich): always present, null where unknown."""
     code = value.code if value else None
     art = value.artifacts if value else None
@@ -120,25 +126,25 @@ def _enrichment(value: PaperEnrichment | None) -> dict[str, Any]:
             "found_in": code.found_in.value if code else None,
             "stars": code.stars if code else None,
             "stars_per_day": code.stars_per_day if code else None,
-            "stars_per_day_since": _time(code.rate_since) if code else None,
-            "observed_at": _time(code.observed_at) if code else None,
+            "stars_per_day_since": dataset_time(code.rate_since) if code else None,
+            "observed_at": dataset_time(code.observed_at) if code else None,
         },
         "artifacts": {
             "models": art.models if art else None,
             "datasets": art.datasets if art else None,
             "spaces": art.spaces if art else None,
-            "observed_at": _time(art.observed_at) if art else None,
+            "observed_at": dataset_time(art.observed_at) if art else None,
         },
         "citations": {
             "count": cit.count if cit else None,
             "influential": cit.influential if cit else None,
             "venue": _text(cit.venue) if cit else None,
-            "observed_at": _time(cit.observed_at) if cit else None,
+            "observed_at": dataset_time(cit.observed_at) if cit else None,
         },
     }
 
 
-def _summary(summary: Summary | None) -> dict[str, Any] | None:
+def dataset_summary(summary: Summary | None) -> dict[str, Any] | None:
     """A TL;DR or discussion summary with its provenance; a discussion's claims cite post ids."""
     if summary is None:
         return None
@@ -149,7 +155,7 @@ def _summary(summary: Summary | None) -> dict[str, Any] | None:
         "model": scrub(summary.model),
         "prompt_version": scrub(summary.prompt_version),
         "language": _text(summary.language),
-        "created_at": _time(summary.created_at),
+        "created_at": dataset_time(summary.created_at),
         "sources": ids,
     }
     if summary.kind is SummaryKind.DISCUSSION:
@@ -162,7 +168,8 @@ def _summary(summary: Summary | None) -> dict[str, Any] | None:
     return found
 
 
-def _paper(paper: Paper) -> dict[str, Any]:
+def dataset_paper(paper: Paper) -> dict[str, Any]:
+    """A paper's metadata as in ``papers[].paper``."""
     return {
         "arxiv_id": paper.arxiv_id,
         "version": paper.version,
@@ -171,8 +178,8 @@ def _paper(paper: Paper) -> dict[str, Any]:
         "abstract": scrub(paper.abstract),
         "primary_category": scrub(paper.primary_category),
         "categories": [scrub(c) for c in paper.categories],
-        "submitted": _time(paper.submitted),
-        "updated": _time(paper.updated),
+        "submitted": dataset_time(paper.submitted),
+        "updated": dataset_time(paper.updated),
         "comment": _text(paper.comment),
         "journal_ref": _text(paper.journal_ref),
         "doi": _text(paper.doi),
@@ -182,7 +189,8 @@ def _paper(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _post(item: RankedPost) -> dict[str, Any]:
+def dataset_post(item: RankedPost) -> dict[str, Any]:
+    """A post as in ``papers[].posts[]``, with its score and engagement."""
     post: Post = item.post
     return {
         "platform": scrub(post.platform),
@@ -193,19 +201,20 @@ def _post(item: RankedPost) -> dict[str, Any]:
         "author_followers": post.author_followers,
         "text": scrub(post.text),
         "language": _text(post.language),
-        "created_at": _time(post.created_at),
+        "created_at": dataset_time(post.created_at),
         "kind": post.kind.value,
         "references": _text(post.references),
         "deleted": post.deleted,
         "links": [{"arxiv_id": link.arxiv_id, "method": link.method.value} for link in post.links],
         "score": item.score,
-        "engagement": _engagement(item.engagement),
+        "engagement": dataset_engagement(item.engagement),
     }
 
 
-def _engagement(snapshot: EngagementSnapshot) -> dict[str, Any]:
+def dataset_engagement(snapshot: EngagementSnapshot) -> dict[str, Any]:
+    """Engagement counts as in ``papers[].posts[].engagement``."""
     return {
-        "observed_at": _time(snapshot.observed_at),
+        "observed_at": dataset_time(snapshot.observed_at),
         "reposts": snapshot.reposts,
         "likes": snapshot.likes,
         "replies": snapshot.replies,
