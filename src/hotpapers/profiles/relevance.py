@@ -30,10 +30,13 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["METHODS", "Calibration", "Match", "Method", "get_method", "nearest", "relevance_of"]
+__all__ = ["CLOSE", "METHODS", "NEIGHBOURS", "Calibration", "Match", "Method", "get_method", "nearest", "relevance_of"]
 
 NEIGHBOURS = 3
 """How many of a paper's nearest library papers its relevance averages (and the breakdown names)."""
+
+CLOSE = 0.5
+"""A library paper is *close* to a new one when their similarity, calibrated like relevance, reaches this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +55,13 @@ class Calibration:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A paper's relevance (0..1), its raw similarity and its nearest library papers as (index, similarity)."""
+    """A paper's relevance (0..1), its raw similarity, its nearest library papers as (index, similarity), nearest
+    first, and which of those are close (``CLOSE``)."""
 
     relevance: float
     similarity: float
     neighbours: tuple[tuple[int, float], ...]
+    close: tuple[int, ...] = ()
 
 
 class Method(Protocol):
@@ -179,5 +184,6 @@ def relevance_of(matrix: npt.NDArray[np.float32], calibration: Calibration, k: i
     for row in matrix:
         near = nearest(row, k)
         similarity = sum(s for _, s in near) / len(near) if near else 0.0
-        matches.append(Match(calibration(similarity), similarity, near))
+        close = tuple(i for i, s in near if calibration(s) >= CLOSE)
+        matches.append(Match(calibration(similarity), similarity, near, close))
     return matches

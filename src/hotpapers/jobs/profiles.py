@@ -1,0 +1,266 @@
+"""The profiles job: a profile's digest of a day (or week), published in the store, and its outputs.
+
+``profile_digest`` ranks a listing day for one profile (``hotpapers.profiles.hotforme``) from the store: every paper
+of the day's cohort scored by preset ``default`` (with the ``[ranking.default]`` options, ``min_score`` 0 so that a
+relevant paper nobody discussed can still be listed), the profile's library read and completed from the store, its
+not-interested list. The result is published in ``profile_digests`` with a hash of those inputs: rendering the day
+again gives the same bytes, until the library, the profile's settings or its not-interested list change (or
+``refresh``). ``week_digest`` is a view over a week's profile digests (never stored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hotpapers.config import Settings
+from hotpapers.errors import UsageError
+from hotpapers.models import ArxivId, Digest, Paper, RankedPaper
+from hotpapers.pipeline import day_window, digest_time, rank_enriched
+from hotpapers.preset_options import preset_options
+from hotpapers.profiles.config import Profile, load_profiles
+from hotpapers.profiles.hotforme import Taste, hot_for_me
+from hotpapers.profiles.library import Library, LibraryEntry, complete, read_library
+from hotpapers.profiles.relevance import get_method
+from hotpapers.ranking_default_options import DefaultOptions
+from hotpapers.store.base import Store
+
+__all__ = [
+    "ProfileOutputs",
+    "configured_profiles",
+    "load_taste",
+    "profile_digest",
+    "profile_out_dir",
+    "render_profile",
+    "week_digest",
+]
+
+PRESET = "default"
+"""Hot for me is the ``default`` score combined with relevance."""
+
+
+def fingerprint(*parts: str) -> str:
+    """A short hash of ``parts``, kept apart (as ``hotpapers.site.fingerprint``)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def configured_profiles(settings: Settings) -> dict[str, Profile]:
+    """The profiles of the config file, checked.
+
+    Raises:
+        ConfigError: a profile is invalid.
+    """
+    return load_profiles(settings.profiles, settings.config_path)
+
+
+def _lookup(store: Store) -> Callable[[Iterable[ArxivId]], Mapping[ArxivId, Paper]]:
+    def lookup(ids: Iterable[ArxivId]) -> dict[ArxivId, Paper]:
+        found = {}
+        for arxiv_id in dict.fromkeys(ids):
+            paper = store.get_paper(arxiv_id)
+            if paper is not None:
+                found[arxiv_id] = paper
+        return found
+
+    return lookup
+
+
+def read_profile_library(store: Store, profile: Profile) -> Library | None:
+    """The profile's library, completed from the store (None: the profile has none).
+
+    Raises:
+        InputError: the library file cannot be read or is malformed.
+    """
+    return None if profile.library is None else read_library(profile.library, _lookup(store))
+
+
+def load_taste(store: Store, profile: Profile) -> tuple[Taste, str]:
+    """What the profile ranks with, and a hash of it (the profile's settings, its library file, its list).
+
+    Raises:
+        InputError: the library file cannot be read or is malformed.
+    """
+    library = read_profile_library(store, profile)
+    dislikes = store.not_interested(profile.name)
+    by_kind: dict[str, list[str]] = {"paper": [], "author": [], "keyword": []}
+    for item in dislikes:
+        by_kind[item.kind].append(item.value)
+    ids = [ArxivId(v) for v in by_kind["paper"]]
+    known = _lookup(store)(ids)
+    disliked = tuple(e for e in (complete(LibraryEntry("", arxiv_id=i), known.get(i)) for i in ids) if e.text)
+    taste = Taste(
+        profile=profile,
+        library=library.with_text if library is not None else (),
+        disliked_papers=disliked,
+        disliked_ids=frozenset(ids),
+        disliked_authors=tuple(by_kind["author"]),
+        disliked_keywords=tuple(by_kind["keyword"]),
+    )
+    settings = {f.name: str(getattr(profile, f.name)) for f in dataclasses.fields(profile)}
+    calibration = get_method(profile.relevance_method).calibration
+    inputs = fingerprint(
+        orjson.dumps(settings, option=orjson.OPT_SORT_KEYS).decode(),
+        library.digest if library is not None else "-",
+        *(e.text for e in library.entries) if library is not None else (),
+        repr(calibration),
+        *(f"{d.kind}:{d.value}" for d in dislikes),
+        *(e.text for e in disliked),
+    )
+    return taste, inputs
+
+
+def default_options(settings: Settings) -> DefaultOptions:
+    """The ``[ranking.default]`` options of the config (the defaults without a table).
+
+    Raises:
+        ConfigError: an invalid ``[ranking.default]`` table.
+    """
+    where = str(settings.config_path or "config")
+    chosen = preset_options(PRESET, settings.ranking.get(PRESET, {}), None, where).get("options")
+    return chosen if isinstance(chosen, DefaultOptions) else DefaultOptions()
+
+
+def _title(profile: Profile, day: dt.date) -> str:
+    return f"{profile.title} {day.isoformat()}" if profile.title else f"Hot for {profile.name} {day.isoformat()}"
+
+
+def _rank(store: Store, settings: Settings, profile: Profile, taste: Taste, day: dt.date, now: dt.datetime) -> Digest:
+    evidence = store.evidence_for_day(day)
+    if not evidence:
+        raise UsageError(f"--date {day.isoformat()}: no papers announced on that day are in the store")
+    options = default_options(settings)
+    start, end = day_window(day)
+    everything = rank_enriched(
+        store, PRESET, evidence, date=day, window_start=start, window_end=end, generated_at=digest_time(end, now),
+        options=dataclasses.replace(options, min_score=0.0),
+    )
+    papers = hot_for_me(everything.papers, taste, hot_from=options.min_score)
+    return dataclasses.replace(everything, title=_title(profile, day), papers=papers)
+
+
+def profile_digest(
+    store: Store,
+    settings: Settings,
+    profile: Profile,
+    day: dt.date,
+    *,
+    now: dt.datetime,
+    refresh: bool = False,
+    finish: Callable[[Digest], Digest] | None = None,
+) -> Digest:
+    """The profile's digest of ``day``: the published one if it was ranked with the same inputs (unless
+    ``refresh``), else a new ranking, published. ``finish`` completes a new ranking (the stored summaries).
+
+    Raises:
+        UsageError: nothing announced on ``day`` is in the store.
+        InputError: the library cannot be read.
+        ConfigError: the profile's relevance method cannot be used here.
+    """
+    taste, inputs = load_taste(store, profile)
+    published = store.load_profile_digest(profile.name, day)
+    if published is not None and published[0] == inputs and not refresh:
+        return published[1]
+    digest = _rank(store, settings, profile, taste, day, now)
+    if finish is not None:
+        digest = finish(digest)
+    if published is not None and published[0] == inputs:
+        if dataclasses.replace(digest, generated_at=published[1].generated_at) == published[1]:
+            return published[1]
+    store.save_profile_digest(profile.name, inputs, digest)
+    return digest
+
+
+def week_digest(
+    store: Store,
+    settings: Settings,
+    profile: Profile,
+    day: dt.date,
+    *,
+    now: dt.datetime,
+    finish: Callable[[Digest], Digest] | None = None,
+) -> Digest:
+    """The profile's digest of the Monday-Friday listing week of ``day``, up to ``day``: each day's profile digest
+    (published as needed), each paper once at its best score, at most ``max_papers`` (a view: never stored).
+
+    Raises:
+        UsageError: no day of that week up to ``day`` is in the store.
+    """
+    from hotpapers.windows import week_range  # noqa: PLC0415  (the views module: only weekly profiles need it)
+
+    span = week_range(day)
+    days = [d for d in store.announced_dates() if span.start <= d <= min(day, span.end)]
+    if not days:
+        raise UsageError(f"--date {day.isoformat()}: no listing day of that week is in the store")
+    best: dict[ArxivId, RankedPaper] = {}
+    for one in days:
+        for ranked in profile_digest(store, settings, profile, one, now=now, finish=finish).papers:
+            kept = best.get(ranked.paper.arxiv_id)
+            if kept is None or ranked.score > kept.score:
+                best[ranked.paper.arxiv_id] = ranked
+    ordered = sorted(best.values(), key=lambda r: (-r.score, r.paper.arxiv_id))[: profile.max_papers]
+    start, end = day_window(days[0])[0], day_window(days[-1])[1]
+    title = f"{profile.title or f'Hot for {profile.name}'}, week of {span.start.isoformat()}"
+    return Digest(title, days[-1], start, end, digest_time(end, now), PRESET,
+                  tuple(dataclasses.replace(r, rank=n) for n, r in enumerate(ordered, start=1)))  # fmt: skip
+
+
+def period_digest(
+    store: Store, settings: Settings, profile: Profile, day: dt.date, *, now: dt.datetime,
+    finish: Callable[[Digest], Digest] | None = None,
+) -> tuple[str, Digest]:
+    """(the period's key, the profile's digest of it): the day (``2024-11-28``) for a daily profile, the ISO week
+    (``2024-W48``) for a weekly one."""
+    if profile.period == "weekly":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}", week_digest(store, settings, profile, day, now=now, finish=finish)
+    return day.isoformat(), profile_digest(store, settings, profile, day, now=now, finish=finish)
+
+
+def profile_out_dir(out_dir: Path, profile: Profile) -> Path:
+    """The profile's own folder under an output folder: ``OUT/for/NAME``."""
+    return out_dir / "for" / profile.slug
+
+
+@dataclass
+class ProfileOutputs:
+    """What rendering a profile wrote."""
+
+    digest: Digest
+    paths: list[Path]
+
+
+def render_profile(
+    store: Store,
+    settings: Settings,
+    profile: Profile,
+    day: dt.date,
+    *,
+    formats: Sequence[str],
+    out_dir: Path,
+    now: dt.datetime,
+    refresh: bool = False,
+    finish: Callable[[Digest], Digest] | None = None,
+) -> ProfileOutputs:
+    """Rank (or reload) the profile's digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+
+    Raises:
+        UsageError: an unknown format, or nothing announced on ``day``.
+        WriterError: an output could not be written.
+    """
+    from hotpapers.windows import check_formats, write_view  # noqa: PLC0415
+
+    check_formats(formats)
+    digest = profile_digest(store, settings, profile, day, now=now, refresh=refresh, finish=finish)
+    return ProfileOutputs(digest, write_view(digest, formats=formats, out_dir=out_dir))
+
+
+def summary_of(outputs: ProfileOutputs) -> dict[str, Any]:
+    """What a render of a profile did, for the ``runs`` table."""
+    return {"papers": len(outputs.digest.papers), "paths": [str(p) for p in outputs.paths]}
