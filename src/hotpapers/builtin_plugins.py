@@ -1,4 +1,5 @@
-"""Registers the built-in sources, enrichment providers and writers, the same way a third-party plugin would."""
+"""Registers the built-in sources, enrichment providers, writers and delivery channels, the same way a third-party
+plugin would."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ __all__ = ["register"]
 def register(registry: Registry) -> None:
     """Add hotpapers' own writers, sources and enrichment providers to ``registry``."""
     # Imported here, not at the top: plugins load only when registered (and plugins.py imports this module).
+    from hotpapers.deliver import register_channels  # noqa: PLC0415
     from hotpapers.enrich.code import CodeProvider  # noqa: PLC0415
     from hotpapers.enrich.hub import HubProvider  # noqa: PLC0415
     from hotpapers.enrich.scholar import ScholarProvider  # noqa: PLC0415
@@ -47,3 +49,4 @@ def register(registry: Registry) -> None:
     registry.add_provider("scholarly", ScholarProvider)
     registry.add_provider("artifacts", HubProvider)
     registry.add_provider("code", CodeProvider)
+    register_channels(registry)

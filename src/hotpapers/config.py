@@ -236,8 +236,8 @@ def _from_file(path: Path) -> Settings:
     arxiv = ArxivSettings(**_checked("arxiv", arxiv_raw, ArxivSettings(), path))
     summaries = SummarySettings(**_checked("summaries", summaries_raw, SummarySettings(), path))
     return Settings(
-        **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, config_path=path, source_env=source_env,
-        profiles=profiles,
+        **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, config_path=path,
+        source_env=source_env, profiles=profiles,
     )
 
 

@@ -170,9 +170,11 @@ def profile_digest(
     digest = _rank(store, settings, profile, taste, day, now)
     if finish is not None:
         digest = finish(digest)
-    if published is not None and published[0] == inputs:
-        if dataclasses.replace(digest, generated_at=published[1].generated_at) == published[1]:
-            return published[1]
+    same = published is not None and published[0] == inputs
+    if same and published is not None and dataclasses.replace(digest, generated_at=published[1].generated_at) == (
+        published[1]
+    ):
+        return published[1]  # nothing changed but the clock: keep the published bytes
     store.save_profile_digest(profile.name, inputs, digest)
     return digest
 

@@ -96,13 +96,17 @@ def _count(value: object, where: str, key: str) -> int:
     return value
 
 
-def _value(key: str, value: object, where: str, base: Path) -> object:
+def _path(value: object, where: str, base: Path) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: library must be a path")
+    path = Path(value.strip()).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _value(key: str, value: object, where: str, base: Path) -> object:  # noqa: PLR0911 - one return per kind of key
     """One checked profile value."""
     if key == "library":
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}: library must be a path")
-        path = Path(value.strip()).expanduser()
-        return path if path.is_absolute() else base / path
+        return _path(value, where, base)
     if key in _LISTS:
         return _strings(value, where, key)
     if key in _FRACTIONS:

@@ -69,7 +69,8 @@ def _text(paper: Paper) -> str:
 
 
 def _in_categories(paper: Paper, wanted: Sequence[str]) -> bool:
-    return not wanted or any(category_matches(c, w) for c in (paper.primary_category, *paper.categories) for w in wanted)
+    mine = (paper.primary_category, *paper.categories)
+    return not wanted or any(category_matches(c, w) for c in mine for w in wanted)
 
 
 def _keywords_in(paper: Paper, keywords: Sequence[str]) -> list[str]:
@@ -178,8 +179,9 @@ def hot_for_me(ranked: Sequence[RankedPaper], taste: Taste, *, hot_from: float) 
     shown = [r for r in ranked if _shown(taste, r.paper)]
     papers = [r.paper for r in shown]
     method = taste.profile.relevance_method
-    matches = _matches(taste.library, papers, method) or [None] * len(shown)
-    noes = _matches(taste.disliked_papers, papers, method) or [None] * len(shown)
+    none: list[Match | None] = [None] * len(shown)
+    matches: Sequence[Match | None] = _matches(taste.library, papers, method) or none
+    noes: Sequence[Match | None] = _matches(taste.disliked_papers, papers, method) or none
     scored = [_personal(r, m, n, taste, top, hot_from) for r, m, n in zip(shown, matches, noes, strict=True)]
     listed = sorted((s.ranked for s in scored if s.listed), key=lambda r: (-r.score, -_buzz(r), r.paper.arxiv_id))
     return tuple(dataclasses.replace(r, rank=n) for n, r in enumerate(listed[: taste.profile.max_papers], start=1))

@@ -115,10 +115,11 @@ def read_bibtex(data: bytes, where: str) -> list[LibraryEntry]:
 
     text = _decode(data, where)
     stack = [middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    library = bibtexparser.parse_string(text, append_middleware=stack)
+    library = bibtexparser.parse_string(text, append_middleware=stack)  # type: ignore[attr-defined]  # re-exported
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise InputError(f"{where}: line {block.start_line + 1}: not a BibTeX entry (unbalanced braces or quotes?)")
+        line = f"line {block.start_line + 1}: " if block.start_line is not None else ""
+        raise InputError(f"{where}: {line}not a BibTeX entry (unbalanced braces or quotes?)")
     entries = []
     for entry in library.entries:
         fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
@@ -128,7 +129,8 @@ def read_bibtex(data: bytes, where: str) -> list[LibraryEntry]:
         archive = _squash(fields.get("archiveprefix", fields.get("eprinttype", ""))).lower()
         arxiv = _arxiv_in(eprint) if archive in ("", "arxiv") else None
         arxiv = arxiv or _arxiv_in(fields.get("url"), fields.get("doi"), fields.get("journal"), fields.get("note"))
-        entries.append(LibraryEntry(_squash(fields.get("title", "")), _squash(fields.get("abstract", "")), names, arxiv))
+        title, abstract = _squash(fields.get("title", "")), _squash(fields.get("abstract", ""))
+        entries.append(LibraryEntry(title, abstract, names, arxiv))
     return entries
 
 
@@ -189,6 +191,11 @@ def _rdf_person(person: etree._Element) -> str:
     return _squash(f"{given} {surname}") or _squash(person.findtext("foaf:name", default="", namespaces=_NS))
 
 
+def _texts(element: etree._Element, path: str) -> list[str]:
+    found = element.xpath(path, namespaces=_NS)
+    return [str(t) for t in found] if isinstance(found, list) else []
+
+
 def read_zotero_rdf(data: bytes, where: str) -> list[LibraryEntry]:
     """The items of a Zotero RDF export (top-level resources with a ``dc:title``; attachments and notes have none
     of their own there, or are ``z:Attachment``/``bib:Memo`` resources, and are left out).
@@ -215,8 +222,8 @@ def read_zotero_rdf(data: bytes, where: str) -> list[LibraryEntry]:
             continue
         abstract = _squash(item.findtext("dcterms:abstract", default="", namespaces=_NS))
         people = item.findall("bib:authors//foaf:Person", namespaces=_NS)
-        identifiers = [_squash(t) for t in item.xpath(".//dc:identifier//text()", namespaces=_NS)]
-        descriptions = [_squash(t) for t in item.xpath("dc:description/text()", namespaces=_NS)]
+        identifiers = [_squash(t) for t in _texts(item, ".//dc:identifier//text()")]
+        descriptions = [_squash(t) for t in _texts(item, "dc:description/text()")]
         arxiv = _arxiv_in(item.get(_ABOUT), *identifiers, *descriptions)
         entries.append(LibraryEntry(title, abstract, tuple(_rdf_person(p) for p in people), arxiv))
     return entries

@@ -79,6 +79,10 @@ class Method(Protocol):
         ...
 
 
+_WORDS = r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b"
+"""Words as arxiv-sanity tokenises them: a letter or underscore, then letters, digits and underscores."""
+
+
 class TfidfMethod:
     """TF-IDF over words and word pairs (scikit-learn), fitted on the library and the papers together."""
 
@@ -94,7 +98,7 @@ class TfidfMethod:
             return np.zeros((len(papers), len(library)), dtype=np.float32)
         vectorizer = TfidfVectorizer(
             strip_accents="unicode", lowercase=True, stop_words="english", ngram_range=(1, 2),
-            token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b", sublinear_tf=True, max_df=0.5, dtype=np.float32,
+            token_pattern=_WORDS, sublinear_tf=True, max_df=0.5, dtype=np.float32,
         )  # fmt: skip
         try:
             matrix = vectorizer.fit_transform([*library, *papers])

@@ -104,7 +104,8 @@ class ProfileQueries:
     def claim_delivery(self, profile: str, channel: str, period: str, at: dt.datetime) -> Delivery | None:
         """Record, before sending, that ``profile``'s message of ``period`` goes to ``channel`` (status
         ``sending``), unless a row is there already: then return that row and record nothing. A ``failed`` row is
-        claimed again (its message never left). Atomic: of two runs claiming at once, one gets None."""
+        claimed again (its message never left), keeping its detail (a thread's posts so far). Atomic: of two runs
+        claiming at once, one gets None."""
         with self.transaction():
             row = self._execute(
                 f"SELECT {_DELIVERY} FROM deliveries WHERE profile = ? AND channel = ? AND period = ?",
@@ -115,7 +116,7 @@ class ProfileQueries:
             self._execute(
                 "INSERT INTO deliveries(profile, channel, period, status, started_at, finished_at, detail) "
                 "VALUES (?, ?, ?, 'sending', ?, NULL, '{}') ON CONFLICT(profile, channel, period) DO UPDATE SET "
-                "status = 'sending', started_at = excluded.started_at, finished_at = NULL, detail = '{}'",
+                "status = 'sending', started_at = excluded.started_at, finished_at = NULL",
                 (profile, channel, period, ts(at)),
             )
         return None
