@@ -414,6 +414,7 @@ def _check_hours(hours: float, now: dt.datetime) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
 @click.option("--has-code", is_flag=True, help="Write only the papers with a known code repository (hotpapers enrich).")
+@click.option("--profile", metavar="NAME", help="Write this profile's digest: hot for me (docs/profiles.md).")
 @ranking_flags
 @pass_ctx
 def render(
@@ -429,6 +430,7 @@ def render(
     out: Path,
     refresh: bool,
     has_code: bool,
+    profile: str | None,
     preset: str | None,
     **flags: Any,
 ) -> None:
@@ -444,7 +446,14 @@ def render(
 
     --has-code writes only the papers with a known code repository, ranked 1..n in the same order (the stored
     digest keeps them all): run `hotpapers enrich` first (`hotpapers run` does).
+
+    --profile NAME writes that profile's digest of --date: the default score combined with relevance to the
+    profile's library (its ranking options come from the config's [ranking.default] table).
     """
+    if profile is not None:
+        _render_profile(ctx, profile, day, (start, end, week, month, window, hours), flags, preset,
+                        formats=formats, out=out, refresh=refresh, has_code=has_code)  # fmt: skip
+        return
     from hotpapers import windows  # noqa: PLC0415  (commands import their jobs on use)
     from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
     from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415  (the summaries stack: on use only)
@@ -483,6 +492,22 @@ def render(
             summary["view"] = digest.title
         summary["paths"] = [str(p) for p in paths]
     for path in paths:
+        click.echo(str(path))
+
+
+def _render_profile(
+    ctx: Context, name: str, day: dt.date | None, views: tuple[object, ...], flags: dict[str, Any], preset: str | None,
+    **options: Any,
+) -> None:
+    """``render --profile``: one listing day, no view, no ranking flag (hotpapers.cli.profiles)."""
+    from hotpapers.cli.profiles import render_for_profile  # noqa: PLC0415
+
+    if day is None or any(v is not None for v in views):
+        raise UsageError("--profile renders one listing day: give --date (and no view option)")
+    if preset is not None or rank_overrides("default", flags):
+        raise UsageError("--profile ranks with the config's [ranking.default] options: give no --preset or "
+                         "ranking flag")
+    for path in render_for_profile(ctx, name, day, **options):
         click.echo(str(path))
 
 

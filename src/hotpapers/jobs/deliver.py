@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import orjson
 
@@ -33,7 +34,7 @@ from hotpapers.plugins import Channel, ChannelContext, DeliveryMessage, Delivery
 from hotpapers.profiles.config import Profile
 from hotpapers.store.base import Store
 
-__all__ = ["DeliveryReport", "deliver", "period_key"]
+__all__ = ["DeliveryReport", "after_run", "deliver", "period_key"]
 
 
 @dataclass
@@ -227,3 +228,47 @@ def _send_all(
         return [DeliveryReport(profile.name, r.target.key, period, "nothing",
                                "no paper for this profile in this period; nothing sent") for r in ready]  # fmt: skip
     return [sender.send(profile, r, period, message) for r in ready]
+
+
+def after_run(
+    store: Store,
+    settings: Settings,
+    registry: Registry,
+    day: dt.date,
+    *,
+    environment: Environment,
+    formats: Sequence[str],
+    out_dir: Path,
+    finish: Callable[[Digest], Digest] | None = None,
+) -> tuple[list[Path], list[DeliveryReport]]:
+    """What ``hotpapers run`` does for the profiles after rendering: each profile's digest of ``day`` in the run's
+    formats under ``OUT/for/NAME/`` (refreshed, like the day's own), then the deliveries: a daily profile's every
+    run, a weekly profile's when ``day`` is a Friday (the week's last listing day).
+
+    Raises:
+        ConfigError: a profile is invalid.
+    """
+    from hotpapers.jobs.profiles import (  # noqa: PLC0415
+        configured_profiles,
+        period_digest,
+        profile_out_dir,
+        render_profile,
+        site_link,
+    )
+
+    profiles = configured_profiles(settings)
+    paths: list[Path] = []
+    for profile in profiles.values():
+        out = profile_out_dir(out_dir, profile)
+        paths += render_profile(store, settings, profile, day, formats=formats, out_dir=out, now=environment.now(),
+                                refresh=True, finish=finish).paths  # fmt: skip
+    due = [p for p in profiles.values() if p.period == "daily" or day.weekday() == FRIDAY]
+    reports = deliver(
+        store, settings, registry, due, day=day, environment=environment,
+        digest_of=lambda p, d: period_digest(store, settings, p, d, now=environment.now(), finish=finish)[1],
+        link_of=lambda p: site_link(environment.env, p),
+    )
+    return paths, reports
+
+
+FRIDAY = 4

@@ -36,9 +36,11 @@ __all__ = [
     "ProfileOutputs",
     "configured_profiles",
     "load_taste",
+    "period_digest",
     "profile_digest",
     "profile_out_dir",
     "render_profile",
+    "site_link",
     "week_digest",
 ]
 
@@ -223,6 +225,12 @@ def period_digest(
         year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}", week_digest(store, settings, profile, day, now=now, finish=finish)
     return day.isoformat(), profile_digest(store, settings, profile, day, now=now, finish=finish)
+
+
+def site_link(env: Mapping[str, str], profile: Profile) -> str | None:
+    """The profile's "for you" page on the published site (``HOTPAPERS_SITE_URL``), for messages; None if unset."""
+    base = env.get("HOTPAPERS_SITE_URL", "").strip()
+    return f"{base.rstrip('/')}/for/{profile.slug}/" if base.startswith(("http://", "https://")) else None
 
 
 def profile_out_dir(out_dir: Path, profile: Profile) -> Path:
