@@ -114,7 +114,7 @@ def _fetch(ctx: Context, store: Store, ids: Sequence[ArxivId]) -> int:
 def _paper_ids(values: Sequence[str]) -> list[str]:
     from hotpapers.arxiv.ids import parse_id  # noqa: PLC0415
 
-    found = []
+    found: list[str] = []
     for value in values:
         bare = parse_id(value.strip())
         ids = [bare[0]] if bare else find_arxiv_ids(value)

@@ -11,6 +11,7 @@ import click
 
 from hotpapers.cli.app import Context, pass_ctx
 from hotpapers.jobs.site import build_site_from_store
+from hotpapers.store import Store
 from hotpapers.writers.embeds import EMBED_MODES, parse_embed_mode
 
 __all__ = ["site"]
@@ -65,7 +66,19 @@ def build(
             store, out, preset=preset, prefer=ctx.settings.preset, embeds=parse_embed_mode(embeds),
             base_url=base_url, full=full, has_code=has_code,
         )
+        for_you = _for_you(ctx, store, out, embeds, base_url)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{len(report.written)} files written under {out} ({report.files} in the site{removed})")
+    if for_you is not None:
+        click.echo(f"for you: {for_you} files written under {out / 'for'} (one folder per profile)")
+
+
+def _for_you(ctx: Context, store: Store, out: Path, embeds: str, base_url: str) -> int | None:
+    """The profiles' "for you" folders (hotpapers.jobs.profiles), when the config has profiles."""
+    if not ctx.settings.profiles:
+        return None
+    from hotpapers.jobs.profiles import build_for_you  # noqa: PLC0415  (the profiles stack: only with profiles)
+
+    return len(build_for_you(store, ctx.settings, out, embeds=embeds, base_url=base_url))

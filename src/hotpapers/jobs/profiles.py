@@ -34,6 +34,7 @@ from hotpapers.store.base import Store
 
 __all__ = [
     "ProfileOutputs",
+    "build_for_you",
     "configured_profiles",
     "load_taste",
     "period_digest",
@@ -274,3 +275,37 @@ def render_profile(
 def summary_of(outputs: ProfileOutputs) -> dict[str, Any]:
     """What a render of a profile did, for the ``runs`` table."""
     return {"papers": len(outputs.digest.papers), "paths": [str(p) for p in outputs.paths]}
+
+
+def build_for_you(
+    store: Store, settings: Settings, out_dir: Path, *, embeds: str = "static", base_url: str = "/"
+) -> list[Path]:
+    """Write every profile's "for you" folder (``OUT/for/NAME/``) of the site from its published digests (no ranking:
+    ``render --profile``, ``deliver`` and ``run`` publish them). Files whose bytes are unchanged are left alone.
+
+    Raises:
+        ConfigError: a profile is invalid.
+        WriterError: a file could not be written.
+    """
+    from hotpapers._fs import atomic_write_bytes  # noqa: PLC0415
+    from hotpapers.site._model import paper_path  # noqa: PLC0415
+    from hotpapers.site.for_you import DAYS, for_you_pages  # noqa: PLC0415
+    from hotpapers.writers.embeds import parse_embed_mode  # noqa: PLC0415
+
+    written: list[Path] = []
+    for profile in configured_profiles(settings).values():
+        digests = []
+        for day in store.profile_digest_days(profile.name)[:DAYS]:
+            found = store.load_profile_digest(profile.name, day)
+            if found is not None:
+                digests.append(found[1])
+        listed = {r.paper.arxiv_id for d in digests for r in d.papers}
+        on_site = {i for i in listed if (out_dir / paper_path(i)).is_file()}
+        pages = for_you_pages(profile.slug, digests, on_site, embeds=parse_embed_mode(embeds), base_url=base_url)
+        for relative, data in pages.items():
+            target = out_dir / relative
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            atomic_write_bytes(target, data)
+            written.append(target)
+    return written
