@@ -28,7 +28,7 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
@@ -77,7 +77,7 @@ def smtp_server(tmp_path: Path, mode: str = "starttls") -> Iterator[Smtp]:
         kwargs = {"authenticator": _authenticator, "auth_required": True, "auth_require_tls": False}
     port = _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port,
-                            ssl_context=context if mode == "ssl" else None, server_kwargs=kwargs)  # fmt: skip
+                            ssl_context=context if mode == "ssl" else None, **kwargs)  # fmt: skip
     controller.start()
     scheme = "smtps" if mode == "ssl" else "smtp"
     try:
