@@ -21,7 +21,7 @@ from hotpapers.redact import register
 __all__ = ["KINDS", "Target", "channel_key", "resolve_url", "targets_of"]
 
 KINDS = ("slack", "discord", "mattermost", "telegram", "webhook")
-_KIND = re.compile(r"(slack|discord|mattermost|telegram|webhook|json):(.*)", re.DOTALL)
+_KIND = re.compile(r"([a-z][a-z0-9_-]*):(?!//)(.*)", re.DOTALL)  # KIND:… (any registered channel), not a URL
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
