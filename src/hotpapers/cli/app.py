@@ -497,17 +497,25 @@ def render(
 
 def _render_profile(
     ctx: Context, name: str, day: dt.date | None, views: tuple[object, ...], flags: dict[str, Any], preset: str | None,
-    **options: Any,
+    *, formats: tuple[str, ...], out: Path, refresh: bool, has_code: bool,
 ) -> None:
-    """``render --profile``: one listing day, no view, no ranking flag (hotpapers.cli.profiles)."""
-    from hotpapers.cli.profiles import render_for_profile  # noqa: PLC0415
+    """``render --profile``: one listing day, no view, no ranking flag (``hotpapers.jobs.profiles``)."""
+    from hotpapers.jobs.profiles import configured_profiles, render_profile  # noqa: PLC0415
+    from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415
+    from hotpapers.profiles.config import profile_named  # noqa: PLC0415
 
     if day is None or any(v is not None for v in views):
         raise UsageError("--profile renders one listing day: give --date (and no view option)")
     if preset is not None or rank_overrides("default", flags):
         raise UsageError("--profile ranks with the config's [ranking.default] options: give no --preset or "
                          "ranking flag")
-    for path in render_for_profile(ctx, name, day, **options):
+    profile = profile_named(configured_profiles(ctx.settings), name)
+    now = now_utc()
+    with ctx.store() as store, pipeline.recorded_run(store, f"render --profile {name}", now) as summary:
+        result = render_profile(store, ctx.settings, profile, day, formats=formats, out_dir=out, now=now,
+                                refresh=refresh, has_code=has_code, finish=stored_summaries(store, ctx.settings, now))
+        summary.update({"profile": name, "papers": len(result.digest.papers), "paths": [str(p) for p in result.paths]})
+    for path in result.paths:
         click.echo(str(path))
 
 

@@ -1,16 +1,13 @@
-"""Profile commands: ``render --profile`` (its helper), ``profiles`` (what each profile reads and where it sends) and
+"""Profile commands: ``profiles`` (what each profile reads and where it sends) and
 ``not-interested`` (what a profile learns from). See docs/profiles.md."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
-from hotpapers import pipeline
 from hotpapers.cli.app import Context, now_utc, pass_ctx
 from hotpapers.errors import UsageError
 from hotpapers.links import find_arxiv_ids
@@ -18,37 +15,13 @@ from hotpapers.models import ArxivId, NotInterested
 from hotpapers.profiles.config import Profile, profile_named
 from hotpapers.store import Store
 
-__all__ = ["not_interested_command", "profiles_command", "render_for_profile"]
+__all__ = ["not_interested_command", "profiles_command"]
 
 
 def _profile(ctx: Context, name: str) -> Profile:
     from hotpapers.jobs.profiles import configured_profiles  # noqa: PLC0415  (the ranking stack: on use only)
 
     return profile_named(configured_profiles(ctx.settings), name)
-
-
-def render_for_profile(
-    ctx: Context, name: str, day: dt.date, *, formats: Sequence[str], out: Path, refresh: bool, has_code: bool
-) -> list[Path]:
-    """``hotpapers render --profile NAME``: the profile's digest of ``day`` in each format under ``out``.
-
-    Raises:
-        UsageError: no such profile, an unknown format, or nothing announced on ``day``.
-    """
-    from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
-    from hotpapers.jobs.profiles import profile_digest  # noqa: PLC0415
-    from hotpapers.jobs.summarize import stored_summaries  # noqa: PLC0415
-    from hotpapers.windows import check_formats, write_view  # noqa: PLC0415
-
-    profile = _profile(ctx, name)
-    check_formats(formats)
-    now = now_utc()
-    with ctx.store() as store, pipeline.recorded_run(store, f"render --profile {name}", now) as summary:
-        digest = profile_digest(store, ctx.settings, profile, day, now=now, refresh=refresh,
-                                finish=stored_summaries(store, ctx.settings, now))  # fmt: skip
-        paths = write_view(only_with_code(digest) if has_code else digest, formats=formats, out_dir=out)
-        summary.update({"profile": name, "papers": len(digest.papers), "paths": [str(p) for p in paths]})
-    return paths
 
 
 @click.command("profiles")

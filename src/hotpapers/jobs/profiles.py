@@ -258,18 +258,22 @@ def render_profile(
     now: dt.datetime,
     refresh: bool = False,
     finish: Callable[[Digest], Digest] | None = None,
+    has_code: bool = False,
 ) -> ProfileOutputs:
-    """Rank (or reload) the profile's digest of ``day`` and write it in each of ``formats`` under ``out_dir``.
+    """Rank (or reload) the profile's digest of ``day`` and write it in each of ``formats`` under ``out_dir`` (with
+    ``has_code``, only its papers with a known code repository).
 
     Raises:
         UsageError: an unknown format, or nothing announced on ``day``.
         WriterError: an output could not be written.
     """
+    from hotpapers.enrich.view import only_with_code  # noqa: PLC0415
     from hotpapers.windows import check_formats, write_view  # noqa: PLC0415
 
     check_formats(formats)
     digest = profile_digest(store, settings, profile, day, now=now, refresh=refresh, finish=finish)
-    return ProfileOutputs(digest, write_view(digest, formats=formats, out_dir=out_dir))
+    written = only_with_code(digest) if has_code else digest
+    return ProfileOutputs(digest, write_view(written, formats=formats, out_dir=out_dir))
 
 
 def summary_of(outputs: ProfileOutputs) -> dict[str, Any]:
