@@ -128,7 +128,7 @@ class Context:
 READ_ONLY = frozenset({"export", "site", "sources", "providers", "resolve", "copy-store"})
 """Top-level commands that only read the store, and so take no run lock."""
 
-MUST_EXIST = frozenset({"export", "site", "copy-store", "render", "publish"})
+MUST_EXIST = frozenset({"export", "site", "copy-store", "render", "publish", "deliver"})
 """Commands that only read or render the store: they refuse one that does not exist (exit 5) instead of creating
 an empty one, so that a mistyped ``--db`` gives an error, not an empty backup or site. ``import``, ``ingest``,
 ``run``, ``collect``, ``listen``, ``replay`` and ``demo`` create the store."""
