@@ -34,6 +34,9 @@ cli.lazy.update({
     "enrich": "hotpapers.cli.enrich:enrich_command",
     "providers": "hotpapers.cli.enrich:providers_command",
     "summarize": "hotpapers.cli.summarize:summarize_command",
+    "deliver": "hotpapers.cli.deliver:deliver_command",
+    "profiles": "hotpapers.cli.profiles:profiles_command",
+    "not-interested": "hotpapers.cli.profiles:not_interested_command",
 })
 
 

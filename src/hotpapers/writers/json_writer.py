@@ -105,6 +105,7 @@ def _ranked(item: RankedPaper) -> dict[str, Any]:
         "tldr": _summary(item.tldr),
         "discussion": _summary(item.discussion),
         **_enrichment(item.enrichment),
+        **({} if item.relevance is None else {"relevance": item.relevance}),  # a profile's digest (hot for me)
     }
 
 
