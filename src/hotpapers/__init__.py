@@ -10,6 +10,7 @@ import typing as _typing
 from hotpapers.errors import (
     APIError,
     ConfigError,
+    DeliveryError,
     HotpapersError,
     InputError,
     LockedError,
@@ -37,7 +38,7 @@ from hotpapers.models import (
 )
 
 if _typing.TYPE_CHECKING:
-    from hotpapers.plugins import Provider, Registry, Source, Writer
+    from hotpapers.plugins import Channel, Provider, Registry, Source, Writer
     from hotpapers.store import Store, open_store
 
     __version__: str
@@ -46,6 +47,7 @@ if _typing.TYPE_CHECKING:
 # metadata reader: all are loaded on first use (PEP 562), so that a command that needs none of them (resolve)
 # starts without them.
 _LAZY = {
+    "Channel": "hotpapers.plugins",
     "Provider": "hotpapers.plugins",
     "Registry": "hotpapers.plugins",
     "Source": "hotpapers.plugins",
@@ -83,7 +85,9 @@ __all__ = [
     "AnnounceType",
     "Announcement",
     "ArxivId",
+    "Channel",
     "ConfigError",
+    "DeliveryError",
     "Digest",
     "EngagementSnapshot",
     "HotpapersError",

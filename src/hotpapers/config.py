@@ -155,6 +155,7 @@ class Settings:
     config_path: Path | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds: the longest wait of any request (HOTPAPERS_HTTP_TIMEOUT)
     source_env: dict[str, str] = field(default_factory=dict)  # source tables as HOTPAPERS_* names (SOURCE_KEYS)
+    profiles: dict[str, Any] = field(default_factory=dict)  # [profiles.NAME] tables, checked on use (profiles/)
 
 
 _ENV_ARXIV = {
@@ -241,6 +242,9 @@ def _from_file(path: Path) -> Settings:
     if not isinstance(serve_raw, dict):
         raise ConfigError(f"{path}: [serve] must be a table")
     source_env = _source_tables(data, path)
+    profiles = data.pop("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{path}: [profiles] must hold one table (or file path) per profile, e.g. [profiles.me]")
     top = _checked("", data, Settings(), path)
     if "http_timeout" in top and not 0 < top["http_timeout"] < float("inf"):
         raise ConfigError(f"{path}: http_timeout must be a positive number of seconds")
@@ -249,7 +253,7 @@ def _from_file(path: Path) -> Settings:
     serve = ServeSettings(**_checked("serve", serve_raw, ServeSettings(), path))
     return Settings(
         **top, arxiv=arxiv, enrich=enrich, ranking=ranking, summaries=summaries, serve=serve, config_path=path,
-        source_env=source_env,
+        source_env=source_env, profiles=profiles,
     )
 
 

@@ -10,7 +10,8 @@
     ├── StoreError                  exit code 5  the database cannot be opened, is corrupt or newer
     │   └── SchemaVersionError                   the database was written by a newer hotpapers
     ├── NetworkError                exit code 6  a request failed after its retries
-    │   └── APIError                             the provider answered with an error (status + message)
+    │   ├── APIError                             the provider answered with an error (status + message)
+    │   └── DeliveryError                        a message (email, chat, social post) was refused or unconfirmed
     ├── WriterError                 exit code 7  an output could not be written
     └── LockedError                 exit code 9  another hotpapers command is writing to the same store
 
@@ -31,6 +32,7 @@ __all__ = [
     "EXIT_PARTIAL",
     "APIError",
     "ConfigError",
+    "DeliveryError",
     "HotpapersError",
     "InputError",
     "LockedError",
@@ -121,3 +123,15 @@ class LockedError(HotpapersError):
     """Another hotpapers command holds the store's run lock (see ``hotpapers.store.lock``)."""
 
     exit_code = 9
+
+
+class DeliveryError(NetworkError):
+    """A message could not be delivered (``hotpapers.deliver``).
+
+    ``unconfirmed`` is True when it may have left all the same (the connection broke after it was sent, before the
+    channel said it arrived): hotpapers then does not send it again by itself, so that nobody gets it twice.
+    """
+
+    def __init__(self, message: str, *, unconfirmed: bool = False) -> None:
+        super().__init__(message)
+        self.unconfirmed = unconfirmed

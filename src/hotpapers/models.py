@@ -29,11 +29,13 @@ __all__ = [
     "CodeHost",
     "CodeInfo",
     "CodeLink",
+    "Delivery",
     "Digest",
     "EngagementSnapshot",
     "EnrichmentRecord",
     "FoundIn",
     "LinkMethod",
+    "NotInterested",
     "Paper",
     "PaperEnrichment",
     "PaperEvidence",
@@ -305,6 +307,7 @@ class RankedPaper:
     enrichment: PaperEnrichment | None = None  # code, artifacts and citations as of the ranking (hotpapers enrich)
     tldr: Summary | None = None  # the paper in two lines (hotpapers.summarize)
     discussion: Summary | None = None  # what the substantive posts about it say, each claim citing its posts
+    relevance: float | None = None  # 0..1: how close it is to a profile's library (hot for me; None: no profile)
 
     def __post_init__(self) -> None:
         if self.counted_at is not None:
@@ -603,3 +606,48 @@ class PaperEnrichment:
     code: CodeInfo | None = None
     artifacts: ArtifactCounts | None = None
     citations: CitationInfo | None = None
+
+
+# -- hot for me (hotpapers.profiles) and delivery (hotpapers.deliver) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NotInterested:
+    """Something a profile said it is not interested in: a paper (``kind`` ``paper``, ``value`` its arXiv id), an
+    author (``author``, a name) or a keyword (``keyword``)."""
+
+    profile: str
+    kind: str
+    value: str
+    added_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "added_at", ensure_utc(self.added_at, "NotInterested.added_at"))
+        if self.kind not in ("paper", "author", "keyword"):
+            raise ValueError(f"NotInterested.kind must be paper, author or keyword, got {self.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message of a profile to one channel for one period (a day ``2024-11-28`` or a week ``2024-W48``).
+
+    ``status`` is ``sending`` from before the message leaves until its channel confirms it (so a crash in between
+    leaves ``sending``: hotpapers then does not send it again), ``sent`` once confirmed, ``failed`` when the
+    channel refused it (a later run tries again). ``detail`` is JSON text: what the channel answered (a message id,
+    a thread's posts so far) or the error.
+    """
+
+    profile: str
+    channel: str
+    period: str
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    detail: str = "{}"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "started_at", ensure_utc(self.started_at, "Delivery.started_at"))
+        if self.finished_at is not None:
+            object.__setattr__(self, "finished_at", ensure_utc(self.finished_at, "Delivery.finished_at"))
+        if self.status not in ("sending", "sent", "failed"):
+            raise ValueError(f"Delivery.status must be sending, sent or failed, got {self.status!r}")

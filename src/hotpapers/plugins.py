@@ -1,5 +1,5 @@
-"""Extension points: the ``Source``, ``Provider`` and ``Writer`` protocols, the records they exchange with
-hotpapers, and the ``Registry`` a plugin adds itself to.
+"""Extension points: the ``Source``, ``Provider``, ``Writer`` and ``Channel`` (delivery) protocols, the records
+they exchange with hotpapers, and the ``Registry`` a plugin adds itself to.
 
 This module imports no implementation: sources, providers, writers and the jobs all import it, and it imports none
 of them. A distribution declares an entry point in the group ``hotpapers`` naming a module with a
@@ -8,9 +8,9 @@ of them. A distribution declares an entry point in the group ``hotpapers`` namin
     [project.entry-points.hotpapers]
     myplugin = "myplugin.hotpapers_plugin"
 
-and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)`` / ``registry.add_provider(...)``.
-The built-in sources, providers and writers register the same way (``hotpapers.jobs.registry``, which also loads
-the registry with every installed plugin: ``load_registry``).
+and ``register`` calls ``registry.add_writer(...)`` / ``registry.add_source(...)`` / ``registry.add_provider(...)`` /
+``registry.add_channel(...)``. The built-in sources, providers, writers and channels register the same way
+(``hotpapers.jobs.registry``, which also loads the registry with every installed plugin: ``load_registry``).
 """
 
 from __future__ import annotations
@@ -37,8 +37,13 @@ from hotpapers.models import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Channel",
+    "ChannelContext",
     "Checkpoint",
     "CollectRequest",
+    "DeliveryItem",
+    "DeliveryMessage",
+    "DeliveryProgress",
     "EnrichRequest",
     "EnrichTarget",
     "Provider",
@@ -256,13 +261,94 @@ class Writer(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryItem:
+    """One paper of a message: what every channel shows of it."""
+
+    rank: int
+    arxiv_id: ArxivId
+    title: str
+    authors: tuple[str, ...]
+    url: str  # the abstract page
+    pdf_url: str | None
+    why: str  # one line: why it is in this profile's digest (relevance, boosts, buzz)
+    tldr: str | None  # the stored TL;DR (hotpapers summarize), if any
+    score: float
+    relevance: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryMessage:
+    """What a profile gets for one period: the top papers of its digest, with a title and where to read more."""
+
+    profile: str
+    period: str  # "2024-11-28" (a day) or "2024-W48" (a week)
+    title: str
+    items: tuple[DeliveryItem, ...]
+    link: str | None = None  # the profile's "for you" page, when the site's base URL is known
+
+
+@dataclass
+class DeliveryProgress:
+    """What a channel sent so far of this message (a thread's posts), kept in the store as it goes: a channel
+    whose sends are idempotent resumes from it after a crash. ``save`` records ``state`` (JSON values)."""
+
+    state: dict[str, object]
+    save: Callable[[dict[str, object]], None]
+
+    def update(self, **values: object) -> None:
+        """Add ``values`` to the state and record it at once."""
+        self.state.update(values)
+        self.save(dict(self.state))
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelContext:
+    """What a channel factory gets: ``target`` is what the profile names (email recipients, a webhook URL or
+    ``$VARIABLE``, a Telegram chat id; empty for a social account), ``env`` where credentials and endpoints come
+    from, ``http`` a client of its own, ``sleep`` how to wait for a rate limit, ``timeout`` seconds per wait."""
+
+    target: str
+    env: Mapping[str, str]
+    http: httpx.Client
+    now: Callable[[], dt.datetime]
+    sleep: Callable[[float], None]
+    timeout: float = 60.0
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """Where a profile's digest is delivered: an email, a chat message, a social thread."""
+
+    name: str  # the kind: email, slack, discord, mattermost, telegram, webhook, bluesky, mastodon
+    key: str  # unique among a profile's channels: "email", "slack:3f2a9c01d2" (a hash of the target), "bluesky"
+    idempotent: bool  # True when sending the same message again is harmless (a resumed thread, an idempotency key)
+
+    def status(self) -> SourceStatus:
+        """Say whether the channel can send (credentials, endpoint), and if not, how to enable it."""
+        ...
+
+    def send(self, message: DeliveryMessage, progress: DeliveryProgress) -> dict[str, object]:
+        """Send ``message``; return what the channel answered (ids, recipients), as JSON values.
+
+        A channel of several requests (a thread) records each step with ``progress.update`` and, when
+        ``idempotent``, resumes from ``progress.state``.
+
+        Raises:
+            DeliveryError: the channel refused the message (``unconfirmed`` False: it did not leave, a later run
+                sends it), or the connection broke after it may have left (``unconfirmed`` True).
+        """
+        ...
+
+
 @dataclass
 class Registry:
-    """The sources, enrichment providers and writers known to this process, by name."""
+    """The sources, enrichment providers, writers and delivery channels known to this process, by name."""
 
     writers: dict[str, Callable[[], Writer]] = field(default_factory=dict)
     sources: dict[str, Callable[[SourceContext], Source]] = field(default_factory=dict)
     providers: dict[str, Callable[[SourceContext], Provider]] = field(default_factory=dict)
+    channels: dict[str, Callable[[ChannelContext], Channel]] = field(default_factory=dict)
 
     def add_writer(self, name: str, factory: Callable[[], Writer]) -> None:
         """Register a writer factory under ``name`` (a later registration replaces an earlier one)."""
@@ -276,3 +362,6 @@ class Registry:
         """Register an enrichment provider factory under ``name`` (it gets a ``SourceContext`` like a source)."""
         self.providers[name] = factory
 
+    def add_channel(self, name: str, factory: Callable[[ChannelContext], Channel]) -> None:
+        """Register a delivery channel factory under ``name`` (the kind a profile's ``webhooks`` entry names)."""
+        self.channels[name] = factory

@@ -96,7 +96,7 @@ def test_bad_query_is_a_400_naming_the_parameter(client: TestClient, query: str)
     assert query.split("=", 1)[0] in orjson.loads(answer.content)["detail"]
 
 
-def test_profile_is_unknown_until_profiles_are_configured(client: TestClient) -> None:
-    """profile=NAME answers 404 naming the profile (no profile can be configured yet)."""
+def test_a_profile_without_a_published_digest_is_a_404(client: TestClient) -> None:
+    """profile=NAME answers 404 naming the profile when it published no digest of that day."""
     answer = client.get("/api/v1/digests/2021-04-19?profile=alice")
     assert answer.status_code == 404 and "alice" in orjson.loads(answer.content)["detail"]

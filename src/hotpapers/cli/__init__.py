@@ -36,6 +36,9 @@ cli.lazy.update({
     "summarize": "hotpapers.cli.summarize:summarize_command",
     "serve": "hotpapers.cli.serve:serve_command",
     "mcp": "hotpapers.cli.serve:mcp_command",
+    "deliver": "hotpapers.cli.deliver:deliver_command",
+    "profiles": "hotpapers.cli.profiles:profiles_command",
+    "not-interested": "hotpapers.cli.profiles:not_interested_command",
 })
 
 

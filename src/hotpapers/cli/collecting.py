@@ -183,6 +183,13 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
         click.echo(line)
     for path in summary.outputs:
         console.print(f"wrote {path}")
+    if summary.profile_outputs or summary.deliveries:
+        from hotpapers.cli.deliver import report_line  # noqa: PLC0415
+
+        for path in summary.profile_outputs:
+            console.print(f"wrote {path}")
+        for report in summary.deliveries:
+            click.echo(report_line(report))  # plain: it may quote a server's answer
 
 
 @cli.command("run")

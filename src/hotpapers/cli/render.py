@@ -12,7 +12,7 @@ import click
 from hotpapers.bounds import DATE_RANGE, EARLIEST, FIRST_DAY, LAST_DAY
 from hotpapers.cli import app
 from hotpapers.cli.app import Context, cli, pass_ctx
-from hotpapers.cli.options import check_month, parse_date, rank_options, ranking_flags
+from hotpapers.cli.options import check_month, parse_date, rank_options, rank_overrides, ranking_flags
 from hotpapers.errors import UsageError
 from hotpapers.jobs import render as render_job
 from hotpapers.jobs.access import display_url
@@ -76,6 +76,7 @@ def _check_hours(hours: float, now: dt.datetime) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--refresh", is_flag=True, help="Rank again even if a digest of that day was already published.")
 @click.option("--has-code", is_flag=True, help="Write only the papers with a known code repository (hotpapers enrich).")
+@click.option("--profile", metavar="NAME", help="Write this profile's digest: hot for me (docs/profiles.md).")
 @ranking_flags
 @pass_ctx
 def render_command(
@@ -91,6 +92,7 @@ def render_command(
     out: Path,
     refresh: bool,
     has_code: bool,
+    profile: str | None,
     preset: str | None,
     **flags: Any,
 ) -> None:
@@ -106,7 +108,14 @@ def render_command(
 
     --has-code writes only the papers with a known code repository, ranked 1..n in the same order (the stored
     digest keeps them all): run `hotpapers enrich` first (`hotpapers run` does).
+
+    --profile NAME writes that profile's digest of --date: the default score combined with relevance to the
+    profile's library (its ranking options come from the config's [ranking.default] table).
     """
+    if profile is not None:
+        _render_profile(ctx, profile, day, (start, end, week, month, window, hours), flags, preset,
+                        formats=formats, out=out, refresh=refresh, has_code=has_code)  # fmt: skip
+        return
     scope = _render_scope(day, start, end, week, month)
     if hours is not None and window != "rising":
         raise UsageError("--hours applies only to --window rising")
@@ -135,6 +144,28 @@ def render_command(
         paths = result.paths
         summary["paths"] = [str(p) for p in paths]
     for path in paths:
+        click.echo(str(path))
+
+
+def _render_profile(
+    ctx: Context, name: str, day: dt.date | None, views: tuple[object, ...], flags: dict[str, Any], preset: str | None,
+    *, formats: tuple[str, ...], out: Path, refresh: bool, has_code: bool,
+) -> None:
+    """``render --profile``: one listing day, no view, no ranking flag (``hotpapers.jobs.profiles``)."""
+    from hotpapers.jobs.profiles import find_profile, render_profile  # noqa: PLC0415  (the profiles stack: on use)
+
+    if day is None or any(v is not None for v in views):
+        raise UsageError("--profile renders one listing day: give --date (and no view option)")
+    if preset is not None or rank_overrides("default", flags):
+        raise UsageError("--profile ranks with the config's [ranking.default] options: give no --preset or "
+                         "ranking flag")
+    chosen = find_profile(ctx.settings, name)
+    now = app.now_utc()
+    with ctx.store("render") as store, recorded_run(store, f"render --profile {name}", now) as summary:
+        result = render_profile(store, ctx.settings, chosen, day, formats=formats, out_dir=out, now=now,
+                                refresh=refresh, has_code=has_code, finish=stored_summaries(store, ctx.settings, now))
+        summary.update({"profile": name, "papers": len(result.digest.papers), "paths": [str(p) for p in result.paths]})
+    for path in result.paths:
         click.echo(str(path))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from hotpapers.cli.app import Context, pass_ctx
+from hotpapers.jobs.access import Store
 from hotpapers.jobs.site import EMBED_MODES, build_site_from_store, parse_embed_mode
 
 __all__ = ["site"]
@@ -64,7 +65,17 @@ def build(
             store, out, preset=preset, prefer=ctx.settings.preset, embeds=parse_embed_mode(embeds),
             base_url=base_url, full=full, has_code=has_code,
         )
+        for_you = _for_you(ctx, store, out, embeds, base_url) if ctx.settings.profiles else None
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     click.echo(f"{len(report.written)} files written under {out} ({report.files} in the site{removed})")
+    if for_you is not None:
+        click.echo(f"for you: {for_you} files written under {out / 'for'} (one folder per profile)")
+
+
+def _for_you(ctx: Context, store: Store, out: Path, embeds: str, base_url: str) -> int:
+    """The profiles' "for you" folders (hotpapers.jobs.profiles): how many files were written."""
+    from hotpapers.jobs.profiles import build_for_you  # noqa: PLC0415  (the profiles stack: only with profiles)
+
+    return len(build_for_you(store, ctx.settings, out, embeds=embeds, base_url=base_url))

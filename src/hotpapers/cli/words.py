@@ -35,6 +35,8 @@ FLAGS: dict[str, str] = {
     "host": "--host",
     "port": "--port",
     "workers": "--workers",
+    "profile": "--profile",
+    "paper": "--paper",
 }
 """An error's ``subject`` (as its message begins) -> the option that gives that value on the command line."""
 
@@ -49,6 +51,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("expected NAME=VALUE, e.g. low_credibility_cap=8", "expected NAME=VALUE, e.g. --option low_credibility_cap=8"),
     ("(the message cap: max_message_bytes)", "(the message cap, --max-line-bytes)"),
     ("(the line cap: max_line_bytes)", "(the line cap, --max-line-bytes)"),
+    ("(retrying unconfirmed deliveries sends it anyway)", "(--retry-unconfirmed sends it anyway)"),
 )
 """(a hint as the library words it, as the command line words it): a setting named as a command-line user sets it."""
 

@@ -58,9 +58,10 @@ ACCESS: Mapping[str, StoreAccess] = {
     "resolve": StoreAccess(writes=False),
     "render": _RENDERS,  # publishes the digest it ranks
     "publish": _RENDERS,
+    "deliver": _RENDERS,  # publishes the profiles' digests it sends, and records each delivery
 }
 """The jobs that do not simply write; ``import``, ``ingest``, ``run``, ``collect``, ``listen``, ``replay``,
-``enrich``, ``summarize`` and ``demo`` write, and create the store."""
+``enrich``, ``summarize``, ``profiles``, ``not-interested`` and ``demo`` write, and create the store."""
 
 
 def access(job: str) -> StoreAccess:

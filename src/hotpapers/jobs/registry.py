@@ -1,17 +1,33 @@
-"""The loader of plugins: the built-in sources, enrichment providers and writers, then every installed plugin.
+"""The loader of plugins: the built-in sources, enrichment providers, writers and delivery channels, then every
+installed plugin.
 
-It sits above the stages it registers (``sources``, ``enrich``, ``writers``), which import only the protocols of
+It sits above the stages it registers (``sources``, ``enrich``, ``writers``, ``deliver``), which import only the
+protocols of
 ``hotpapers.plugins``: no import runs back up. The built-ins register exactly as a third-party plugin does, through
 ``register(registry)``, which the package's own entry point in the ``hotpapers`` group names.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from hotpapers.plugins import ENTRY_POINT_GROUP, Registry
+from hotpapers.plugins import ENTRY_POINT_GROUP, Channel, ChannelContext, Registry
 
-__all__ = ["load_registry", "register"]
+__all__ = ["CHANNELS", "load_registry", "register"]
+
+CHANNELS = {
+    "email": "hotpapers.deliver.email:EmailChannel",
+    "slack": "hotpapers.deliver.chat:SlackChannel",
+    "discord": "hotpapers.deliver.chat:DiscordChannel",
+    "mattermost": "hotpapers.deliver.chat:MattermostChannel",
+    "telegram": "hotpapers.deliver.chat:TelegramChannel",
+    "webhook": "hotpapers.deliver.chat:WebhookChannel",
+    "bluesky": "hotpapers.deliver.bluesky:BlueskyChannel",
+    "mastodon": "hotpapers.deliver.mastodon:MastodonChannel",
+}
+"""The built-in delivery channels: kind -> ``module:class``, each module imported when its channel is first made."""
 
 _BUILTINS = "hotpapers.jobs.registry"
 _FORMER_BUILTINS = "hotpapers.builtin_plugins"  # the name an installation of hotpapers 0.1 declared
@@ -30,7 +46,7 @@ def load_registry() -> Registry:
 
 
 def register(registry: Registry) -> None:
-    """Add hotpapers' own writers, sources and enrichment providers to ``registry``."""
+    """Add hotpapers' own writers, sources, enrichment providers and delivery channels to ``registry``."""
     # Imported here, not at the top: a plugin's stack (httpx, lxml, websockets) loads only when the registry is
     # built, so that a command that needs none (replay, resolve) starts without them.
     from hotpapers.enrich.code import CodeProvider  # noqa: PLC0415
@@ -70,3 +86,16 @@ def register(registry: Registry) -> None:
     registry.add_provider("scholarly", ScholarProvider)
     registry.add_provider("artifacts", HubProvider)
     registry.add_provider("code", CodeProvider)
+    for kind, spec in CHANNELS.items():
+        registry.add_channel(kind, _lazy_channel(spec))
+
+
+def _lazy_channel(spec: str) -> Callable[[ChannelContext], Channel]:
+    """A factory that imports the channel's module (smtplib, atproto requests, ...) only when a profile uses it."""
+    module_name, _, attribute = spec.partition(":")
+
+    def factory(context: ChannelContext) -> Channel:
+        channel: Channel = getattr(importlib.import_module(module_name), attribute)(context)
+        return channel
+
+    return factory

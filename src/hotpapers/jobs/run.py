@@ -59,6 +59,8 @@ class RunSummary:
     enriched_days: list[dt.date] = field(default_factory=list)
     summaries: SummaryReport | None = None  # what summarising the listed papers did (and spent)
     model_error: str | None = None  # why the configured summary model could not be used
+    profile_outputs: list[Path] = field(default_factory=list)  # the profiles' digests (OUT/for/NAME/)
+    deliveries: list[Any] = field(default_factory=list)  # jobs.deliver.DeliveryReport, one per profile and channel
 
     @property
     def failed(self) -> bool:
@@ -69,6 +71,7 @@ class RunSummary:
             or any(p.failed for p in self.providers)
             or self.model_error is not None
             or (self.summaries is not None and self.summaries.failed)
+            or any(d.failed for d in self.deliveries)
         )
 
 
@@ -132,6 +135,14 @@ def run(
     )
     summary.ranked = len(result.digest.papers)
     summary.outputs = result.paths
+    if settings.profiles:  # hot for me: each profile's digest, then its deliveries (jobs/deliver.py)
+        from hotpapers.jobs.deliver import after_run  # noqa: PLC0415
+
+        step("rendering and delivering the profiles")
+        summary.profile_outputs, summary.deliveries = after_run(
+            store, settings, registry, day, environment=environment, formats=options.formats,
+            out_dir=options.out_dir, finish=finish,
+        )
     return summary
 
 

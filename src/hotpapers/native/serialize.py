@@ -420,8 +420,10 @@ def _opt_summary(obj: JSON, key: str) -> Summary | None:
 
 def _ranked_paper_to_dict(item: RankedPaper) -> JSON:
     extra = {} if item.enrichment is None else {"enrichment": enrichment_to_dict(item.enrichment)}
+    relevance = {} if item.relevance is None else {"relevance": item.relevance}  # a profile's digest (hot for me)
     return {
         **extra,
+        **relevance,
         **_summaries_to_dict(item),
         "rank": item.rank,
         "score": item.score,
@@ -477,6 +479,7 @@ def _ranked_paper_from_dict(obj: JSON) -> RankedPaper:
         ),
         tldr=_opt_summary(obj, "tldr"),
         discussion=_opt_summary(obj, "discussion"),
+        relevance=_number(obj, "relevance") if obj.get("relevance") is not None else None,
     )
 
 

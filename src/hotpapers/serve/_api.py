@@ -183,10 +183,14 @@ class Api:
         filters, page = query.filters(), query.page(required=False)
 
         def compute() -> Encoded:
-            published = self._published(text, preset)
-            digest = self.reader.digest(published)
-            if not filters and page is None:
-                return make(data.render_json(digest), "application/json")
+            if filters.profile is not None:
+                digest = self._profile_digest(text, filters.profile)
+                if filters == Filters(profile=filters.profile) and page is None:
+                    return make(data.render_json(digest), "application/json")
+            else:
+                digest = self.reader.digest(self._published(text, preset))
+                if not filters and page is None:
+                    return make(data.render_json(digest), "application/json")
             return _document(self._filtered(digest, filters), request.url.path, page, _kept(query))
 
         key = ("digest", text, preset, filters, page)
@@ -206,9 +210,19 @@ class Api:
             raise ApiError(404, f"no digest of {text[:40]!r} is published with preset {preset!r}{hint}")
         return found
 
+    def _profile_digest(self, text: str, profile: str) -> data.Digest:
+        """The digest ``profile`` published for the day ``text`` (or its newest), as ``render --profile`` wrote it."""
+        day = None if text == "latest" else parse_day(text)
+        if day is None and text != "latest":
+            raise ApiError(404, f"no digest of {text[:40]!r} is published for profile {profile[:60]!r}")
+        found = self.reader.profile_digest(profile, day)
+        if found is None:
+            what = "no digest" if day is None else f"no digest of {day.isoformat()}"
+            raise ApiError(404, f"profile: {what} is published for profile {profile[:60]!r}")
+        return found
+
     def _filtered(self, digest: data.Digest, filters: Filters) -> data.Digest:
-        if filters.profile is not None:
-            raise ApiError(404, f"profile: no profile named {filters.profile[:60]!r} is configured")
+        """The digest narrowed to the filters' categories, keywords and code (a profile was chosen before)."""
         return data.filter_papers(digest, categories=filters.categories, keywords=filters.keywords,
                                   code=filters.has_code)  # fmt: skip
 
@@ -225,6 +239,10 @@ class Api:
         if closed:
             assert spec.span is not None
             now = spec.span.window()[1]  # a closed window ranks the same whenever it is asked for
+
+        if filters.profile is not None:
+            raise ApiError(400, "profile: views are ranked for everyone; a profile's ranking is served by "
+                                "/api/v1/digests/{date}?profile=NAME")
 
         def compute() -> Encoded:
             try:

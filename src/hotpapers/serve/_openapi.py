@@ -182,8 +182,9 @@ _FILTERS = [
     _param("has_code", "query", {"type": "boolean", "default": False},
            "Only papers with a known code repository (`hotpapers enrich`), as `render --has-code`."),
     _param("profile", "query", {"type": "string"},
-           "A reader profile's ranking (\"hot for me\"). Needs the bearer token when one is set. Profiles arrive "
-           "with hotpapers' profiles; until one is configured every name answers 404."),
+           "A reader profile's digest (\"hot for me\"): on /digests, the digest `render --profile NAME` (or `run`, "
+           "`deliver`) published for that day, the other filters applied to it; 404 when none is published. The "
+           "views answer 400 (they are ranked for everyone). Needs the bearer token when one is set."),
 ]
 
 

@@ -207,6 +207,17 @@ class Reader:
                 self._parsed.move_to_end(published.fingerprint)
             return found
 
+    def profile_digest(self, profile: str, day: dt.date | None) -> data.Digest | None:
+        """The digest ``profile`` published for ``day`` (None: its newest day), or None when it published none."""
+        with self._reading():
+            if day is None:
+                days = self.store.profile_digest_days(profile)
+                if not days:
+                    return None
+                day = days[0]
+            found = self.store.load_profile_digest(profile, day)
+        return None if found is None else found[1]
+
     def entries(self, published: Published) -> tuple[Entry, ...]:
         """What search and the paper index keep of a digest's papers (kept by its fingerprint)."""
         with self.lock:

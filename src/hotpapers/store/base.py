@@ -14,9 +14,11 @@ from hotpapers.models import (
     ArxivId,
     CitationSnapshot,
     CodeLink,
+    Delivery,
     Digest,
     EngagementSnapshot,
     EnrichmentRecord,
+    NotInterested,
     Paper,
     PaperEvidence,
     Post,
@@ -297,4 +299,45 @@ class Store(Protocol):
         """A token that differs whenever another connection committed a change since it was last read (and may
         differ without one): a reader that never writes caches what it read until the token changes (``hotpapers
         serve``). Read outside any transaction."""
+        ...
+
+    # hot for me (store/sql_profiles.py)
+
+    def save_profile_digest(self, profile: str, inputs: str, digest: Digest) -> None:
+        """Publish ``profile``'s digest of its day, ranked with ``inputs`` (a hash), replacing an earlier one."""
+        ...
+
+    def load_profile_digest(self, profile: str, day: dt.date) -> tuple[str, Digest] | None:
+        """(the inputs hash, the digest) ``profile`` published for ``day``, or None."""
+        ...
+
+    def profile_digest_days(self, profile: str) -> list[dt.date]:
+        """The days ``profile`` has a published digest of, newest first."""
+        ...
+
+    def add_not_interested(self, items: Iterable[NotInterested]) -> int:
+        """Add to profiles' not-interested lists (an item already there is kept). Returns rows added."""
+        ...
+
+    def remove_not_interested(self, profile: str, kind: str, values: Iterable[str]) -> int:
+        """Take values off ``profile``'s not-interested list. Returns rows removed."""
+        ...
+
+    def not_interested(self, profile: str) -> list[NotInterested]:
+        """``profile``'s not-interested list, by kind then value."""
+        ...
+
+    def claim_delivery(self, profile: str, channel: str, period: str, at: dt.datetime) -> Delivery | None:
+        """Record ``sending`` before a message leaves, atomically; if a (not ``failed``) row exists, return it and
+        record nothing."""
+        ...
+
+    def record_delivery(
+        self, profile: str, channel: str, period: str, status: str, at: dt.datetime | None, detail: str
+    ) -> None:
+        """Update a claimed delivery's status and detail."""
+        ...
+
+    def deliveries(self, profile: str | None = None) -> list[Delivery]:
+        """The recorded deliveries (of ``profile``, or all), newest period first."""
         ...

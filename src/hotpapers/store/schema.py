@@ -236,7 +236,39 @@ CREATE TABLE summaries (
 with its provenance and the hash of its inputs, so that a summary is made once and made again only when asked or
 when what it was made from changed. A published digest keeps its own copy of the summaries it showed."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8 = """
+CREATE TABLE profile_digests (
+    profile      TEXT NOT NULL,
+    day          TEXT NOT NULL,
+    inputs       TEXT NOT NULL,             -- a hash of what the profile ranked with (library, lists, weights)
+    generated_at TEXT NOT NULL,
+    content      TEXT NOT NULL,             -- the whole digest as native JSON
+    PRIMARY KEY (profile, day)
+);
+CREATE TABLE not_interested (
+    profile  TEXT NOT NULL,
+    kind     TEXT NOT NULL,                 -- 'paper', 'author' or 'keyword'
+    value    TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (profile, kind, value)
+);
+CREATE TABLE deliveries (
+    profile     TEXT NOT NULL,
+    channel     TEXT NOT NULL,              -- 'email', 'slack:<hash of the URL>', 'bluesky', ...
+    period      TEXT NOT NULL,              -- '2024-11-28' (daily) or '2024-W48' (weekly)
+    status      TEXT NOT NULL,              -- 'sending', 'sent' or 'failed'
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    detail      TEXT NOT NULL DEFAULT '{}',  -- JSON: the channel's answer (message id, thread so far) or the error
+    PRIMARY KEY (profile, channel, period)
+);
+"""
+"""Hot for me (docs/profiles.md, docs/delivery.md): each profile's published digest per day with the hash of the
+inputs it was ranked with (a changed library or not-interested list ranks the day again); what each profile said
+it is not interested in; and one row per profile, channel and period for every message sent, written *before* the
+message leaves (``sending``) and confirmed after (``sent``), so that no re-run or crash sends a period twice."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 REPAIR_TIMESTAMPS = _V4
 """The migration that repairs unpadded timestamps (tests find it by this name, whatever its number)."""
 SCHEMA_VERSION = len(MIGRATIONS)

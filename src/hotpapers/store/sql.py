@@ -36,6 +36,7 @@ from hotpapers.store.site_reads import SiteReads
 from hotpapers.store.sql_accounts import AccountSQL
 from hotpapers.store.sql_enrich import SQLEnrichment
 from hotpapers.store.sql_imports import SQLImports
+from hotpapers.store.sql_profiles import ProfileQueries
 from hotpapers.store.sql_reads import RECORD_TABLES, SQLReads
 from hotpapers.store.sql_summaries import SummaryQueries
 from hotpapers.store.sql_views import ViewReads
@@ -48,7 +49,7 @@ _WRITE_BATCH = 500
 """Records per batch of statements (well under SQLite's and PostgreSQL's limits on bound parameters)."""
 
 
-class SQLStore(AccountSQL, SQLReads, SQLImports, SiteReads, ViewReads, SQLEnrichment, SummaryQueries):
+class SQLStore(AccountSQL, SQLReads, SQLImports, SiteReads, ViewReads, SQLEnrichment, SummaryQueries, ProfileQueries):
     """The store's queries on a DB-API connection; subclasses provide the connection and dialect hooks."""
 
     url: str

@@ -111,6 +111,7 @@ def dataset_ranked(item: RankedPaper) -> dict[str, Any]:
         "tldr": dataset_summary(item.tldr),
         "discussion": dataset_summary(item.discussion),
         **dataset_enrichment(item.enrichment),
+        **({} if item.relevance is None else {"relevance": item.relevance}),  # a profile's digest (hot for me)
     }
 
 
