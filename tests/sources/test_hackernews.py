@@ -22,6 +22,7 @@ from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, 
 
 from helpers.localserver import Reply, Served, serve
 from helpers.paths import SOCIAL
+from helpers.sources import Clock
 
 FIXTURES = SOCIAL / "hackernews"
 RECORDED = (FIXTURES / "algolia_search_restrictSearchableAttributes_url_query_is_url.json").read_bytes()
@@ -62,25 +63,10 @@ def _params(path: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
 
 
-class Clock:
-    """``SourceContext.now`` and ``sleep``: time moves only when slept on; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.time = OBSERVED
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += dt.timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
-    return Clock()
+    return Clock(OBSERVED)
 
 
 class Switch:

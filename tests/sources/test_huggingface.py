@@ -29,6 +29,7 @@ from hotpapers.sources.huggingface.source import (
 
 from helpers.localserver import Reply, Served, serve
 from helpers.paths import SOCIAL
+from helpers.sources import Clock
 
 FIXTURE = SOCIAL / "huggingface"
 DAILY = (FIXTURE / "daily_papers_HANDMADE_date_2025-03-31.json").read_bytes()
@@ -71,21 +72,6 @@ def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
     return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
 
 
-class Clock:
-    """``SourceContext.now`` and ``sleep``: time moves only when slept on; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.time = OBSERVED
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += dt.timedelta(seconds=seconds)
-
-
 class Switch:
     """The route of a server shared by the module's tests (starting and stopping one costs about 0.5 s)."""
 
@@ -107,7 +93,7 @@ def server() -> Iterator[tuple[Switch, Served]]:
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
-    return Clock()
+    return Clock(OBSERVED)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from hotpapers.sources.x.source import QUERY, XSource
 
 from helpers.localserver import Reply, Served, serve
 from helpers.paths import SOCIAL
+from helpers.sources import Clock
 
 X = SOCIAL / "x"
 NOW = dt.datetime(2021, 5, 12, 12, 0, tzinfo=dt.UTC)
@@ -64,21 +65,6 @@ def queued(*replies: Reply) -> Callable[[str], Reply | None]:
     return lambda _path: pending.pop(0) if len(pending) > 1 else pending[0]
 
 
-class Clock:
-    """A clock that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def time(self) -> dt.datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += dt.timedelta(seconds=seconds)
-
-
 @pytest.fixture(autouse=True)
 def no_backoff() -> Iterator[None]:
     """Stamina sleeps nothing and never tries more than 3 times (a policy may ask for fewer)."""
@@ -120,7 +106,7 @@ def http() -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -143,7 +129,7 @@ def context(
     http: httpx.Client, server: Served | None, clock: Clock, retry: RetryPolicy = RETRY, **env: str
 ) -> SourceContext:
     values = {"HOTPAPERS_X_BEARER_TOKEN": TOKEN, **({"HOTPAPERS_X_API_URL": server.url} if server else {}), **env}
-    return SourceContext(http, {k: v for k, v in values.items() if v is not None}, clock.time, clock.sleep, retry)
+    return SourceContext(http, {k: v for k, v in values.items() if v is not None}, clock.now, clock.sleep, retry)
 
 
 def collect(
