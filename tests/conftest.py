@@ -43,7 +43,7 @@ def postgres_server() -> Iterator[str]:
 
     ``HOTPAPERS_TEST_POSTGRES`` names one (``.ci/run`` starts a throwaway cluster and sets it; an unreachable
     server fails the tests). Without it, a throwaway cluster is started here from the server binaries
-    (``tests/pgcluster.py``); when there are none, the PostgreSQL cases are skipped, with the reason, unless
+    (``tests/helpers/pgcluster.py``); when there are none, the PostgreSQL cases are skipped, with the reason, unless
     ``HOTPAPERS_REQUIRE_POSTGRES=1`` makes that a failure.
     """
     given = os.environ.get("HOTPAPERS_TEST_POSTGRES")
@@ -93,7 +93,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[llmstandin.Behaviour]:
-    """The stand-in models of ``tests/llmstandin.py`` registered with llm's plugin manager, with llm's home (keys,
+    """The stand-in models of ``tests/helpers/llmstandin.py`` registered with llm's plugin manager, with llm's home (keys,
     aliases) a fresh folder. Yields the models' behaviour, to adjust; the plugin is unregistered afterwards.
 
     ``llm`` is imported here, not at the top: every test process loads this file, and only the summaries' tests

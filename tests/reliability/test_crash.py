@@ -1,7 +1,7 @@
 """Crash safety: SIGKILL the real command line at seeded random moments, run the same command again, compare.
 
 The job is ``hotpapers import`` of a native file of a few thousand records, then ``hotpapers run --date DAY``
-against the local server of tests/test_run_e2e.py. It is run once uninterrupted (the baseline, also timing it as
+against the local server of tests/jobs/test_run_e2e.py. It is run once uninterrupted (the baseline, also timing it as
 T), then, for each kill point, afresh: SIGKILLed at a seeded delay uniform in [0, 0.9 T], the killed command and
 those after it run again to completion, and the store compared with the baseline.
 
