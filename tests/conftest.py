@@ -1,4 +1,5 @@
-"""Shared pytest configuration: ``--update-golden`` (also ``HOTPAPERS_UPDATE_GOLDEN=1``) and the store backends."""
+"""Shared pytest configuration: ``--update-golden`` (also ``HOTPAPERS_UPDATE_GOLDEN=1``), ``--rerecord`` and the
+store backends."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import psycopg
 import pytest
 
-from helpers import pgcluster
+from helpers import pgcluster, recording
 
 if TYPE_CHECKING:
     from helpers import llmstandin
@@ -26,6 +28,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite tests/golden/** from the current output (or set HOTPAPERS_UPDATE_GOLDEN=1)",
     )
+    parser.addoption(
+        "--rerecord",
+        action="store_true",
+        default=False,
+        help="fetch every fixture declared by @pytest.mark.recorded(fixture=..., url=...) again from the live "
+        "service and rewrite it before its test runs (needs the network; select them with -m recorded)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``recorded`` marker (helpers/recording.py)."""
+    config.addinivalue_line(
+        "markers", f"{recording.MARKER}(fixture, url, status=200): the test reads a verbatim recording of url"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Check every ``recorded`` marker when the tests are collected: a wrong one stops the session, naming it."""
+    for item in items:
+        for mark in item.iter_markers(recording.MARKER):
+            try:
+                recording.recording_of(mark)
+            except ValueError as e:
+                raise pytest.UsageError(f"{item.nodeid}: {e}") from None
+
+
+@pytest.fixture(autouse=True)
+def _rerecord(request: pytest.FixtureRequest) -> None:
+    """With ``--rerecord``, the recordings the test declares are fetched again and rewritten before it runs."""
+    marks = list(request.node.iter_markers(recording.MARKER))
+    if not marks or not request.config.getoption("--rerecord"):
+        return
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        for mark in marks:
+            recording.rerecord(recording.recording_of(mark), client)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
@@ -20,9 +20,9 @@ from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink,
 from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
 
-from helpers.localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock
+from helpers.sources import Clock, Switchboard, params
 
 FIXTURES = SOCIAL / "hackernews"
 RECORDED = (FIXTURES / "algolia_search_restrictSearchableAttributes_url_query_is_url.json").read_bytes()
@@ -59,9 +59,6 @@ def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
     return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
 
 
-def _params(path: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
-
 
 @pytest.fixture
 def clock() -> Clock:
@@ -69,35 +66,14 @@ def clock() -> Clock:
     return Clock(OBSERVED)
 
 
-class Switch:
-    """The route of a server shared by the module's tests (starting and stopping one costs about 0.5 s)."""
-
-    def __init__(self) -> None:
-        self.route: Route = lambda path: None
-
-    def __call__(self, path: str) -> Reply | None:
-        return self.route(path)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[Switch, Served]]:
-    """One local HTTP server for the module; each test sets its route."""
-    switch = Switch()
-    with serve(switch) as served:
-        yield switch, served
-
-
 @pytest.fixture
-def run(clock: Clock, server: tuple[Switch, Served]) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
+def run(clock: Clock, switchboard: Switchboard) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
     """Collect with a real client against the local server answering with ``route``."""
-    switch, served = server
     client = make_client()
 
     def collect(route: Route, known: tuple[Post, ...] = (), users: Route = lambda _: None) -> tuple[list[Record], Served]:
-        switch.route = lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
-            "/v0/user/") else route(path)  # fmt: skip
-        served.requests.clear()
-        served.user_agents.clear()
+        served = switchboard.answer(lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
+            "/v0/user/") else route(path))  # fmt: skip
         env = {"HOTPAPERS_HN_API_URL": f"{served.url}/api/v1", "HOTPAPERS_HN_USER_API_URL": f"{served.url}/v0"}
         source = HackerNewsSource(SourceContext(client, env, clock.now, clock.sleep, TIGHT))
         records = list(source.collect(CollectRequest(START.date(), START, END, (), known)))
@@ -301,11 +277,11 @@ def test_source_is_always_enabled(clock: Clock) -> None:
         assert isinstance(source, Source)
 
 
-def test_window_search_params(run: Callable[..., tuple[list[Record], Served]]) -> None:
+def test_window_searchparams(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The window is one search_by_date on arxiv.org urls, stories only, created_at_i in [start, end)."""
     _, served = run(_window_route())
     assert [urlsplit(p).path for p in served.requests] == ["/api/v1/search_by_date"]
-    assert _params(served.requests[0]) == {
+    assert params(served.requests[0]) == {
         "query": "arxiv.org",
         "restrictSearchableAttributes": "url",
         "tags": "story",
@@ -335,14 +311,14 @@ def test_requests_identify_hotpapers(run: Callable[..., tuple[list[Record], Serv
 def test_paging_follows_nbpages(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """With nbPages 2 a second request asks for page=1, and its stories are yielded too."""
     pages = {"0": _page(0, 2, [0, 2]), "1": _page(1, 2, [1, 3])}
-    records, served = run(lambda path: Reply(pages[_params(path)["page"]], content_type=JSON))
-    assert [_params(p)["page"] for p in served.requests] == ["0", "1"]
+    records, served = run(lambda path: Reply(pages[params(path)["page"]], content_type=JSON))
+    assert [params(p)["page"] for p in served.requests] == ["0", "1"]
     assert [r.post_id for r in records if isinstance(r, Post)] == ["8828543", "11516582"]
 
 
 def test_story_on_two_pages_is_yielded_once(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """A story that shows up on two pages (the index moved) is yielded once."""
-    records, _ = run(lambda path: Reply(_page(int(_params(path)["page"]), 2, [0]), content_type=JSON))
+    records, _ = run(lambda path: Reply(_page(int(params(path)["page"]), 2, [0]), content_type=JSON))
     assert [type(r).__name__ for r in records] == ["Post", "EngagementSnapshot"]
 
 
@@ -357,12 +333,12 @@ def test_window_over_pagination_limit_is_split(run: Callable[..., tuple[list[Rec
     whole = f"created_at_i>={int(START.timestamp())},created_at_i<{int(END.timestamp())}"
 
     def route(path: str) -> Reply:
-        too_many = _params(path)["numericFilters"] == whole
+        too_many = params(path)["numericFilters"] == whole
         return Reply(_page(0, 2 if too_many else 1, [0], 1500 if too_many else 1), content_type=JSON)
 
     records, served = run(route)
     middle = (int(START.timestamp()) + int(END.timestamp())) // 2
-    assert [_params(p)["numericFilters"] for p in served.requests] == [
+    assert [params(p)["numericFilters"] for p in served.requests] == [
         whole,
         f"created_at_i>={int(START.timestamp())},created_at_i<{middle}",
         f"created_at_i>={middle},created_at_i<{int(END.timestamp())}",
@@ -372,7 +348,7 @@ def test_window_over_pagination_limit_is_split(run: Callable[..., tuple[list[Rec
 
 def test_requests_are_spaced(run: Callable[..., tuple[list[Record], Served]], clock: Clock) -> None:
     """Successive requests are spaced MIN_INTERVAL apart with the context's sleep (none before the first)."""
-    run(lambda path: Reply(_page(int(_params(path)["page"]), 3), content_type=JSON))
+    run(lambda path: Reply(_page(int(params(path)["page"]), 3), content_type=JSON))
     assert clock.sleeps[:2] == [pytest.approx(MIN_INTERVAL), pytest.approx(MIN_INTERVAL)]
     assert clock.sleeps == [pytest.approx(MIN_INTERVAL)] * len(clock.sleeps)  # the user lookups after the pages too
 
@@ -439,7 +415,7 @@ def test_known_stories_refreshed_in_one_batched_search(run: Callable[..., tuple[
     """Known stories are refreshed by one search with ORed story_<id> tags, yielding their snapshots."""
     known = (_known("8828543"), _known("13566801"))
     records, served = run(_refresh_route(RECORDED), known)
-    assert _params(served.requests[1]) == {"tags": "story,(story_8828543,story_13566801)", "hitsPerPage": "2"}
+    assert params(served.requests[1]) == {"tags": "story,(story_8828543,story_13566801)", "hitsPerPage": "2"}
     assert _kinds(records) == [
         ("EngagementSnapshot", "8828543"),
         ("EngagementSnapshot", "13566801"),
@@ -458,7 +434,7 @@ def test_refresh_batches_hold_at_most_100_ids(run: Callable[..., tuple[list[Reco
     known = tuple(_known(str(1000 + i)) for i in range(150))
     _, served = run(_refresh_route(_page(0, 1, [])), known)
     searches = [p for p in served.requests if p.startswith("/api/v1/search?")]
-    assert [_params(p)["hitsPerPage"] for p in searches] == ["100", "50"]
+    assert [params(p)["hitsPerPage"] for p in searches] == ["100", "50"]
     assert len(served.requests) == 1 + 2 + 150
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.util
 import json
 from typing import Any
 
@@ -93,6 +94,16 @@ def test_derived_pages_keep_the_recorded_serialisation(recorded: str) -> None:
     """A derived page is written like its recording (json.dumps defaults, one line, trailing newline)."""
     data = load(f"derived_arxiv_{recorded}")
     assert data == json.dumps(json.loads(data)).encode() + b"\n"
+
+
+def test_derived_pages_are_what_the_script_writes() -> None:
+    """The committed derived pages are exactly what derive_arxiv.py makes from their recordings."""
+    spec = importlib.util.spec_from_file_location("derive_x", X / "derive_arxiv.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in module.SOURCES:
+        assert load(f"derived_arxiv_{name}") == module.derive(load(name))
 
 
 # --- search pages ---
