@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,7 @@ from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, 
 
 from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock, Switchboard, params
+from helpers.sources import Clock, Switchboard, kinds, params
 
 FIXTURES = SOCIAL / "hackernews"
 RECORDED = (FIXTURES / "algolia_search_restrictSearchableAttributes_url_query_is_url.json").read_bytes()
@@ -54,12 +55,6 @@ def _page(number: int, pages: int, hits: list[int] | None = None, nb_hits: int |
     return _edited(DERIVED, edit)
 
 
-def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
-    """(record type, post id) of each record."""
-    return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
-
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
@@ -67,9 +62,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def run(clock: Clock, switchboard: Switchboard) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
+def run(clock: Clock, switchboard: Switchboard, client: httpx.Client) -> Callable[..., tuple[list[Record], Served]]:
     """Collect with a real client against the local server answering with ``route``."""
-    client = make_client()
 
     def collect(route: Route, known: tuple[Post, ...] = (), users: Route = lambda _: None) -> tuple[list[Record], Served]:
         served = switchboard.answer(lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
@@ -80,8 +74,7 @@ def run(clock: Clock, switchboard: Switchboard) -> Iterator[Callable[..., tuple[
         served.requests[:] = [r for r in served.requests if not r.startswith("/v0/user/")]  # counted apart
         return records, served
 
-    yield collect
-    client.close()
+    return collect
 
 
 def _window_route(body: bytes = DERIVED) -> Route:
@@ -140,7 +133,7 @@ def test_story_snapshot_counts() -> None:
 def test_records_pair_each_post_with_its_snapshot() -> None:
     """records lists each post followed by its own snapshot."""
     records = parse_search(DERIVED, OBSERVED).records
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "8828543"),
         ("EngagementSnapshot", "8828543"),
         ("Post", "11516582"),
@@ -294,7 +287,7 @@ def test_window_searchparams(run: Callable[..., tuple[list[Record], Served]]) ->
 def test_window_yields_posts_and_snapshots(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The two arXiv stories of the derived search come out as post, snapshot, post, snapshot."""
     records, _ = run(_window_route())
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "8828543"),
         ("EngagementSnapshot", "8828543"),
         ("Post", "11516582"),
@@ -416,7 +409,7 @@ def test_known_stories_refreshed_in_one_batched_search(run: Callable[..., tuple[
     known = (_known("8828543"), _known("13566801"))
     records, served = run(_refresh_route(RECORDED), known)
     assert params(served.requests[1]) == {"tags": "story,(story_8828543,story_13566801)", "hitsPerPage": "2"}
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("EngagementSnapshot", "8828543"),
         ("EngagementSnapshot", "13566801"),
     ]
@@ -464,7 +457,7 @@ def test_failing_item_skips_only_that_story(run: Callable[..., tuple[list[Record
     """An item that keeps failing with 500 is skipped; the other known stories are still checked."""
     items = {"1": Reply(b"oops", 500, "text/plain"), "2": Reply(b"", 404, JSON)}
     records, served = run(_refresh_route(_page(0, 1, []), items), (_known("1"), _known("2")))
-    assert [post_id for _, post_id in _kinds(records)] == ["2"]
+    assert [post_id for _, post_id in kinds(records)] == ["2"]
     assert served.requests.count("/api/v1/items/1") == TIGHT.attempts
 
 

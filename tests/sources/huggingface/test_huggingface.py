@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +30,7 @@ from hotpapers.sources.huggingface.source import (
 
 from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock, Switchboard, params
+from helpers.sources import Clock, Switchboard, kinds, params
 
 FIXTURE = SOCIAL / "huggingface"
 DAILY = (FIXTURE / "daily_papers_HANDMADE_date_2025-03-31.json").read_bytes()
@@ -64,11 +65,6 @@ def _full_page(first: int) -> bytes:
     return _body(entries)
 
 
-
-def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
-    return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
@@ -76,9 +72,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def run(clock: Clock, switchboard: Switchboard) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
+def run(clock: Clock, switchboard: Switchboard, client: httpx.Client) -> Callable[..., tuple[list[Record], Served]]:
     """Collect with a real client against the local server answering with ``route``."""
-    client = make_client()
 
     def collect(route: Route, known: tuple[Post, ...] = ()) -> tuple[list[Record], Served]:
         served = switchboard.answer(route)
@@ -86,8 +81,7 @@ def run(clock: Clock, switchboard: Switchboard) -> Iterator[Callable[..., tuple[
         source = HuggingFaceSource(SourceContext(client, env, clock.now, clock.sleep, TIGHT))
         return list(source.collect(CollectRequest(START.date(), START, END, (), known))), served
 
-    yield collect
-    client.close()
+    return collect
 
 
 def _by_date(pages: dict[str, bytes]) -> Route:
@@ -128,7 +122,7 @@ def test_all_entries_are_read() -> None:
     """The three hand-made entries give three posts, nothing skipped, and records pair post and snapshot."""
     page = parse_daily_papers(DAILY, OBSERVED)
     assert (page.entries, page.skipped) == (3, ())
-    assert _kinds(page.records)[:2] == [("Post", "1706.03762"), ("EngagementSnapshot", "1706.03762")]
+    assert kinds(page.records)[:2] == [("Post", "1706.03762"), ("EngagementSnapshot", "1706.03762")]
 
 
 def test_submitter_without_user_uses_name() -> None:
@@ -296,7 +290,7 @@ def test_window_dates_are_requested(run: Callable[..., tuple[list[Record], Serve
 def test_window_yields_posts_and_snapshots(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The fixture's three papers come out as post, snapshot pairs."""
     records, _ = run(_by_date({"2025-03-31": DAILY}))
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "1706.03762"),
         ("EngagementSnapshot", "1706.03762"),
         ("Post", "2106.09685"),
@@ -395,7 +389,7 @@ def test_known_post_refreshed_from_its_date(run: Callable[..., tuple[list[Record
     known = (_known("2106.09685", dt.datetime(2025, 3, 20, 9, 0, tzinfo=UTC)),)
     records, served = run(_by_date({"2025-03-20": DAILY}), known)
     assert params(served.requests[-1])["date"] == "2025-03-20"
-    assert _kinds(records) == [("EngagementSnapshot", "2106.09685")]
+    assert kinds(records) == [("EngagementSnapshot", "2106.09685")]
 
 
 def test_known_post_listed_in_window_needs_no_request(run: Callable[..., tuple[list[Record], Served]]) -> None:
@@ -411,7 +405,7 @@ def test_known_posts_of_one_date_share_a_request(run: Callable[..., tuple[list[R
     known = (_known("2106.09685", day), _known("2005.14165", day))
     records, served = run(_by_date({"2025-03-20": DAILY}), known)
     assert len(served.requests) == 3
-    assert sorted(post_id for _, post_id in _kinds(records)) == ["2005.14165", "2106.09685"]
+    assert sorted(post_id for _, post_id in kinds(records)) == ["2005.14165", "2106.09685"]
 
 
 def test_unlisted_known_post_gets_nothing(run: Callable[..., tuple[list[Record], Served]]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 import json
 from typing import Any
 
@@ -17,6 +16,7 @@ from hotpapers.models import LinkMethod, PaperLink, PostKind
 from hotpapers.sources.x.parse import parse_lookup, parse_search_page, tweet_links
 
 from helpers.paths import SOCIAL
+from helpers.sources import load_script
 
 X = SOCIAL / "x"
 AT = dt.datetime(2021, 5, 12, 9, 0, tzinfo=dt.UTC)
@@ -98,10 +98,7 @@ def test_derived_pages_keep_the_recorded_serialisation(recorded: str) -> None:
 
 def test_derived_pages_are_what_the_script_writes() -> None:
     """The committed derived pages are exactly what derive_arxiv.py makes from their recordings."""
-    spec = importlib.util.spec_from_file_location("derive_x", X / "derive_arxiv.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(X / "derive_arxiv.py")
     for name in module.SOURCES:
         assert load(f"derived_arxiv_{name}") == module.derive(load(name))
 

@@ -18,9 +18,9 @@ from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone,
 from hotpapers.plugins import Checkpoint, CollectRequest, Source, SourceContext, SourceUsage
 from hotpapers.sources.x.source import QUERY, XSource
 
-from helpers.localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock
+from helpers.sources import Clock, Switchboard
 
 X = SOCIAL / "x"
 NOW = dt.datetime(2021, 5, 12, 12, 0, tzinfo=dt.UTC)
@@ -76,26 +76,10 @@ Route = Callable[[str], Reply | None]
 XApi = Callable[[Route], Served]
 
 
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[tuple[Served, list[Route]]]:
-    """One local server for the module (starting and stopping one costs half a second); tests swap its route."""
-    current: list[Route] = []
-    with serve(lambda path: current[0](path) if current else None) as server:
-        yield server, current
-
-
 @pytest.fixture
-def x_api(shared_server: tuple[Served, list[Route]]) -> XApi:
-    """Point the shared local server at a route, with its request log cleared; returns the server."""
-    server, current = shared_server
-
-    def answer(route: Route) -> Served:
-        current[:] = [route]
-        server.requests.clear()
-        server.user_agents.clear()
-        return server
-
-    return answer
+def x_api(switchboard: Switchboard) -> XApi:
+    """Point the module's local server at a route, with its request log cleared; returns the server."""
+    return switchboard.answer
 
 
 @pytest.fixture
