@@ -14,6 +14,8 @@ import httpx
 import psycopg
 import pytest
 
+from hotpapers.store import Store, open_store
+
 from helpers import pgcluster, recording
 
 if TYPE_CHECKING:
@@ -123,6 +125,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "t.db")
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store, open, on SQLite and then on PostgreSQL (closed after the test)."""
+    s = open_store(store_url)
+    yield s
+    s.close()
 
 
 # -- the summaries: a local stand-in model, registered through llm's plugin hooks -------------------------------------
