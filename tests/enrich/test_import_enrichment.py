@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,14 @@ from hotpapers.store import Store, open_store
 from helpers.factories import T0, digest_record, native_file, paper
 
 _ids = itertools.count(1)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store, on SQLite and then on PostgreSQL (not the folder's recorded listing: imports start empty)."""
+    s = open_store(store_url)
+    yield s
+    s.close()
 
 
 

@@ -270,7 +270,7 @@ def test_source_is_always_enabled(clock: Clock) -> None:
         assert isinstance(source, Source)
 
 
-def test_window_searchparams(run: Callable[..., tuple[list[Record], Served]]) -> None:
+def test_window_search_params(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The window is one search_by_date on arxiv.org urls, stories only, created_at_i in [start, end)."""
     _, served = run(_window_route())
     assert [urlsplit(p).path for p in served.requests] == ["/api/v1/search_by_date"]
