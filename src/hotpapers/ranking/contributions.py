@@ -3,8 +3,8 @@
 A counted post (an account's best post about the paper) goes through these steps; each step's effect is a
 breakdown term, so the terms add up to the sum of the posts' net contributions, which is the score:
 
-1. gross points (``ranking_signals.post_gross``): a ``post`` item;
-2. x its account's credibility factor (``ranking_credibility``): a ``credibility`` item;
+1. gross points (``signals.post_gross``): a ``post`` item;
+2. x its account's credibility factor (``credibility``): a ``credibility`` item;
 3. x ``says_nothing_weight`` when its text is only the title or a stock phrase: a ``discount`` item;
 4. x ``automated_weight`` for an automated account, an aggregator or a release-hour feed: a ``discount`` item;
 5. x ``self_promotion_weight`` for an author of the paper: a ``self-promotion`` item;
