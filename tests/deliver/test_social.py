@@ -3,6 +3,7 @@ createRecord 400, idempotency, and a crash in the middle of a thread."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import orjson
 import pytest
 import yaml
 
-from hotpapers.cli import main
+from hotpapers.cli import app, main
 from hotpapers.deliver.bluesky import POST_LIMIT, tid
 
 from helpers import paths
@@ -112,7 +113,8 @@ def test_bluesky_thread_replies_to_its_root_and_links_each_paper(
 
 
 def test_recorded_400_stops_the_thread_and_the_next_run_finishes_it(
-    sample_db: str, tmp_path: Path, pds: tuple[Pds, Served], capsys: pytest.CaptureFixture[str]
+    sample_db: str, tmp_path: Path, pds: tuple[Pds, Served], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The recorded createRecord 400 on the third post: exit 8 with Bluesky's message; the next run posts the rest
     and never the first two again."""
@@ -122,8 +124,11 @@ def test_recorded_400_stops_the_thread_and_the_next_run_finishes_it(
     assert deliver(sample_db, config) == 8
     assert "must not be longer than 300 graphemes" in capsys.readouterr().out
     assert len(state.records) == 2
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    monkeypatch.setattr(app, "now_utc", lambda: later)  # the next run comes later: no key is planned alike
     assert deliver(sample_db, config) == 0
     assert len(state.records) == 5
+    assert len({str(post["text"]) for post in thread(state)}) == 5
 
 
 CRASH = textwrap.dedent("""

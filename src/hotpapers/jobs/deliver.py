@@ -94,8 +94,9 @@ class _Sender:
     ) -> tuple[DeliveryReport | None, Delivery | None]:
         """(a report if nothing is to be sent, the row found): claims the period unless it was done."""
         row = self.store.claim_delivery(profile.name, key, period, self.environment.now())
-        if row is None:
-            return None, None
+        if row is None:  # claimed: new, or a failed attempt whose progress (a thread's posts so far) the row keeps
+            claimed = [d for d in self.store.deliveries(profile.name) if d.channel == key and d.period == period]
+            return None, claimed[0] if claimed else None
         when = f"{row.finished_at or row.started_at:%Y-%m-%d %H:%M} UTC"
         if row.status == "sent":
             said = f"already sent at {when}; nothing sent"
