@@ -28,7 +28,7 @@ from hotpapers.ranking.credibility import Credibility
 from hotpapers.ranking.options import DefaultOptions
 from hotpapers.ranking.signals import AccountKey, AccountSignals, platform_label, post_label, residual_text
 
-__all__ = ["Counted", "bound", "breakdown_items", "coordinate", "plural"]
+__all__ = ["Counted", "Pool", "bound", "breakdown_items", "coordinate", "low_credibility_limit", "plural"]
 
 
 @dataclass(slots=True)
@@ -106,16 +106,39 @@ def coordinate(counted: Sequence[Counted], title: str, options: DefaultOptions) 
     return found
 
 
-def bound(counted: Sequence[Counted], options: DefaultOptions) -> tuple[float, float]:
-    """Set each post's net points; return (S, what S counts): the low-credibility accounts' points together and
-    ``cap * tanh(S / cap)``."""
-    total = sum(c.after_cluster for c in counted if c.credibility.low)
-    cap = options.low_credibility_cap
-    kept = cap * math.tanh(total / cap) if total > 0 else 0.0
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """What a paper's low-credibility accounts add together (step 7): their points ``total``, the paper's points
+    from its other accounts ``credible``, the ``limit`` that follows from it and what the total counts, ``kept``."""
+
+    total: float
+    credible: float
+    limit: float
+    kept: float
+
+
+def low_credibility_limit(credible: float, options: DefaultOptions) -> float:
+    """``min(low_credibility_cap, max(low_credibility_floor, low_credibility_ratio x credible))``: the most a
+    paper's low-credibility accounts can add to it, given the points its other accounts give it."""
+    ratio, floor = options.low_credibility_ratio, options.low_credibility_floor
+    return min(options.low_credibility_cap, max(floor, ratio * credible))
+
+
+def bound(counted: Sequence[Counted], options: DefaultOptions) -> Pool:
+    """Set each post's net points; return the paper's ``Pool``: the low-credibility accounts' points S together
+    count ``limit * tanh(S / limit)``, the limit set by the other accounts' points (``low_credibility_limit``)."""
+    total = credible = 0.0
+    for c in counted:
+        if c.credibility.low:
+            total += c.after_cluster
+        else:
+            credible += c.after_cluster
+    limit = low_credibility_limit(credible, options)
+    kept = limit * math.tanh(total / options.low_credibility_cap) if total > 0 else 0.0
     scale = kept / total if total > 0 else 1.0
     for c in counted:
         c.net = c.after_cluster * scale if c.credibility.low else c.after_cluster
-    return total, kept
+    return Pool(total, credible, limit, kept)
 
 
 # -- the breakdown -------------------------------------------------------------------------------------------
@@ -249,20 +272,26 @@ def _cluster_items(
     return items
 
 
-def _bound_item(counted: Sequence[Counted], total: float, kept: float, options: DefaultOptions) -> list[BreakdownItem]:
+def _bound_item(counted: Sequence[Counted], pool: Pool, options: DefaultOptions) -> list[BreakdownItem]:
     low = [c for c in counted if c.credibility.low and not c.collapsed]
     if not low:
         return []
     who = "1 low-credibility account counts" if len(low) == 1 else f"{len(low)} low-credibility accounts count"
-    label = (f"bounded influence: {who} {kept:.2f} of {total:.2f} points (never more than "
-             f"{options.low_credibility_cap:g} together)")  # fmt: skip
-    return [BreakdownItem(label, kept - total, "bounded")]
+    if pool.limit >= options.low_credibility_cap:
+        why = f"the cap {options.low_credibility_cap:g}"
+    elif pool.limit > options.low_credibility_floor:
+        why = f"{options.low_credibility_ratio:g} x the {pool.credible:.2f} points of the other accounts"
+    else:
+        why = f"the floor {options.low_credibility_floor:g}: the other accounts give {pool.credible:.2f} points"
+    label = (f"bounded influence: {who} {pool.kept:.2f} of {pool.total:.2f} points (never more than "
+             f"{pool.limit:.2f} together: {why})")  # fmt: skip
+    return [BreakdownItem(label, pool.kept - pool.total, "bounded")]
 
 
 def breakdown_items(
     counted: Sequence[Counted],
     found: Sequence[Cluster],
-    pool: tuple[float, float],
+    pool: Pool,
     signals: AccountSignals,
     options: DefaultOptions,
 ) -> list[BreakdownItem]:
@@ -275,5 +304,5 @@ def breakdown_items(
         *_automation_items(counted, signals, options.automated_weight),
         *_self_items(counted, options),
         *_cluster_items(counted, found, options),
-        *_bound_item(counted, *pool, options),
+        *_bound_item(counted, pool, options),
     ]
