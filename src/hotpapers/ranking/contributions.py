@@ -10,8 +10,11 @@ breakdown term, so the terms add up to the sum of the posts' net contributions, 
 5. x ``self_promotion_weight`` for an author of the paper: a ``self-promotion`` item;
 6. a coordinated cluster counts like one account, its best member; the others' points go: a ``coordination``
    item;
-7. the low-credibility accounts' points together, S, count ``low_credibility_cap * tanh(S / cap)``: concave in
-   S (so in the number of such accounts) and below the cap however many they are; a ``bounded`` item.
+7. the low-credibility accounts' points together, S, count ``limit * tanh(S / low_credibility_cap)``, where
+   ``limit = min(cap, max(low_credibility_floor, low_credibility_ratio * C))`` and C is what the paper's other
+   (established or unknown) accounts give it: concave in S (so in the number of such accounts) and below the
+   limit however many they are, so a ring can add at most a share of the paper's credible discussion (or the
+   floor); a ``bounded`` item.
 """
 
 from __future__ import annotations
