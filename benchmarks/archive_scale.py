@@ -7,7 +7,7 @@ For each size (``--scale``, a fraction of the year of ``archive_year.py``: 150,0
 2. runs ``hotpapers --db STORE import FILE`` as a child process: wall time, peak RSS (``wait4``) and the RSS
    sampled every 0.5 s (at 25/50/75/100% of the run) to show whether memory grows with the file;
 3. for an early, a mid-year and a late day, and for the presets ``default`` and ``classic``, runs a fresh
-   child that does ``pipeline.render(..., formats=["lumen"], refresh=True)`` (``build_digest`` + the Lumen
+   child that does ``jobs.render.render(..., formats=["lumen"], refresh=True)`` (``build_digest`` + the Lumen
    writer) and reports its wall and CPU time split into ``evidence_for_day`` / ``build_digest`` / writing,
    and the peak RSS of that child (and its RSS before the call, the interpreter and imports); ``--repeat N``
    runs each N times and prints min-max ranges (CPU time is the steadier figure on a shared machine);

@@ -7,7 +7,7 @@ so every count (the 250 days stay), so ``scale=0.01`` gives 6 papers a day, 30,0
 Nothing invents a shape. Every record is a template taken from the bundled sample
 (``src/hotpapers/data/sample.jsonl``: its 37 papers, 200 X posts and their engagement), with only ids, URLs,
 times, handles and counts changed; the Bluesky and Hacker News posts use the sample's texts with the ids and
-URLs their sources build (``bluesky_records.py``: ``at://did/app.bsky.feed.post/rkey`` and
+URLs their sources build (``sources/bluesky/records.py``: ``at://did/app.bsky.feed.post/rkey`` and
 ``https://bsky.app/profile/did/post/rkey``; ``hackernews.py``: ``https://news.ycombinator.com/item?id=N``).
 
 Shapes: posts per paper follow a Zipf law over a shuffled listing (most papers get a few posts, a handful get

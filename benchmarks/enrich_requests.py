@@ -1,7 +1,7 @@
 """Benchmark: HTTP requests and time of the enrichment stage for a day of 500 papers, all providers answering.
 
 Runs the real job (``hotpapers.jobs.enrich.enrich``, the three built-in providers by name) on a temporary SQLite
-store against one local HTTP server on 127.0.0.1 (``tests/localserver.py``) standing in for GitHub, Semantic
+store against one local HTTP server on 127.0.0.1 (``tests/helpers/localserver.py``) standing in for GitHub, Semantic
 Scholar and the Hugging Face Hub. Every answer is a recorded (or, for the Hub, hand-made to its documented schema)
 body of ``tests/fixtures``, with only ids changed:
 

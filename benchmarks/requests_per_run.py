@@ -1,6 +1,6 @@
 """Benchmark: HTTP requests per daily run, against the original one-search-per-paper approach.
 
-Runs the real ``ingest_job.ingest`` and ``collect_job.collect`` on a temporary SQLite store against an
+Runs the real ``jobs.ingest.ingest`` and ``jobs.collect.collect`` on a temporary SQLite store against an
 ``httpx.MockTransport`` that serves the synthetic day of ``synthetic_day.py`` (and, for Reddit, Mastodon,
 alphaXiv and YouTube, of ``synthetic_sources.py``) and paginates like the real APIs, counts every request per
 source, checks the batch limits, and prints Markdown tables.

@@ -1,4 +1,5 @@
-"""Shared pytest configuration: ``--update-golden`` (also ``HOTPAPERS_UPDATE_GOLDEN=1``) and the store backends."""
+"""Shared pytest configuration: ``--update-golden`` (also ``HOTPAPERS_UPDATE_GOLDEN=1``), ``--rerecord`` and the
+store backends."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import psycopg
 import pytest
 
-from helpers import pgcluster
+from hotpapers.store import Store, open_store
+
+from helpers import pgcluster, recording
 
 if TYPE_CHECKING:
     from helpers import llmstandin
@@ -26,6 +30,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite tests/golden/** from the current output (or set HOTPAPERS_UPDATE_GOLDEN=1)",
     )
+    parser.addoption(
+        "--rerecord",
+        action="store_true",
+        default=False,
+        help="fetch every fixture declared by @pytest.mark.recorded(fixture=..., url=...) again from the live "
+        "service and rewrite it before its test runs (needs the network; select them with -m recorded)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``recorded`` marker (helpers/recording.py)."""
+    config.addinivalue_line(
+        "markers", f"{recording.MARKER}(fixture, url, status=200): the test reads a verbatim recording of url"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Check every ``recorded`` marker when the tests are collected: a wrong one stops the session, naming it."""
+    for item in items:
+        for mark in item.iter_markers(recording.MARKER):
+            try:
+                recording.recording_of(mark)
+            except ValueError as e:
+                raise pytest.UsageError(f"{item.nodeid}: {e}") from None
+
+
+@pytest.fixture(autouse=True)
+def _rerecord(request: pytest.FixtureRequest) -> None:
+    """With ``--rerecord``, the recordings the test declares are fetched again and rewritten before it runs."""
+    marks = list(request.node.iter_markers(recording.MARKER))
+    if not marks or not request.config.getoption("--rerecord"):
+        return
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        for mark in marks:
+            recording.rerecord(recording.recording_of(mark), client)
 
 
 @pytest.fixture
@@ -43,7 +82,7 @@ def postgres_server() -> Iterator[str]:
 
     ``HOTPAPERS_TEST_POSTGRES`` names one (``.ci/run`` starts a throwaway cluster and sets it; an unreachable
     server fails the tests). Without it, a throwaway cluster is started here from the server binaries
-    (``tests/pgcluster.py``); when there are none, the PostgreSQL cases are skipped, with the reason, unless
+    (``tests/helpers/pgcluster.py``); when there are none, the PostgreSQL cases are skipped, with the reason, unless
     ``HOTPAPERS_REQUIRE_POSTGRES=1`` makes that a failure.
     """
     given = os.environ.get("HOTPAPERS_TEST_POSTGRES")
@@ -88,12 +127,20 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store, open, on SQLite and then on PostgreSQL (closed after the test)."""
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
 # -- the summaries: a local stand-in model, registered through llm's plugin hooks -------------------------------------
 
 
 @pytest.fixture
 def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[llmstandin.Behaviour]:
-    """The stand-in models of ``tests/llmstandin.py`` registered with llm's plugin manager, with llm's home (keys,
+    """The stand-in models of ``tests/helpers/llmstandin.py`` registered with llm's plugin manager, with llm's home (keys,
     aliases) a fresh folder. Yields the models' behaviour, to adjust; the plugin is unregistered afterwards.
 
     ``llm`` is imported here, not at the top: every test process loads this file, and only the summaries' tests

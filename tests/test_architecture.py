@@ -1,9 +1,10 @@
-"""The house keeps its plan: no import circle, the command line talks to the jobs only, and the library never names
-a command-line flag. Read from the source (``ast``), nothing is imported."""
+"""The house keeps its plan: no import circle, the command line talks to the jobs only, the library never names a
+command-line flag (all read from the source with ``ast``), and docs/architecture.md names the tree as it is."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from hotpapers.cli.words import FLAGS
 
-from helpers.paths import ROOT
+from helpers.paths import DOCS, ROOT
 
 PACKAGE = ROOT / "src" / "hotpapers"
 CLI_MAY_IMPORT = ("hotpapers.cli", "hotpapers.jobs", "hotpapers.errors", "hotpapers.config", "hotpapers.bounds",
@@ -106,3 +107,68 @@ def test_every_subject_the_library_names_has_an_option() -> None:
                 if isinstance(node, ast.Call) for keyword in node.keywords
                 if keyword.arg == "subject" and isinstance(keyword.value, ast.Constant)}  # fmt: skip
     assert subjects and subjects <= set(FLAGS)
+
+
+# -- docs/architecture.md: its module table and its "Moved in 0.2" table match the tree ------------------------------
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _section(title: str) -> list[list[str]]:
+    """The cells of the table rows under the ``## title`` heading of docs/architecture.md (header rows skipped)."""
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    body = text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in body.splitlines()
+            if line.startswith("|")]  # fmt: skip
+    return [row for row in rows[2:] if row]
+
+
+def _documented_modules() -> set[str]:
+    """The module files the table names: a top-level ``x.py``, or a ``pkg/`` (its __init__.py) then its modules."""
+    named: set[str] = set()
+    for row in _section("Where things are"):
+        first, *rest = _CODE.findall(row[0])
+        if first.endswith("/"):
+            named.add(f"{first}__init__.py")
+            named.update(f"{first}{module}" for module in rest)
+        else:
+            named.update([first, *rest])
+    return named
+
+
+def test_the_module_table_names_every_module() -> None:
+    """Every .py file under src/hotpapers is named in docs/architecture.md's module table."""
+    tree = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")}
+    assert sorted(tree - _documented_modules()) == []
+
+
+def test_the_module_table_names_only_modules_that_exist() -> None:
+    """No module the table names is missing from the tree (an old name left behind after a move)."""
+    assert sorted(name for name in _documented_modules() if not (PACKAGE / name).is_file()) == []
+
+
+def _moves() -> Iterator[tuple[str, str, str, str]]:
+    """(old module, old name, new module, new name) for every name of the "Moved in 0.2" table."""
+    for old, new, names in _section("Moved in 0.2"):
+        (old_module,), (new_module,) = _CODE.findall(old), _CODE.findall(new)
+        for entry in names.split(", "):
+            old_name, _, new_name = (part.strip("` ") for part in entry.partition("→"))
+            yield old_module, old_name, new_module, new_name or old_name
+
+
+def test_every_moved_name_is_at_its_new_path() -> None:
+    """Each name of the "Moved in 0.2" table can be imported from its new module."""
+    missing = [f"{new}.{name}" for _, _, new, name in _moves() if not hasattr(importlib.import_module(new), name)]
+    assert missing == []
+
+
+def test_every_moved_name_left_its_old_path() -> None:
+    """No row of the "Moved in 0.2" table names a name its old import path still gives (the table stays true)."""
+
+    def still_there(module: str, name: str) -> bool:
+        try:
+            return hasattr(importlib.import_module(module), name)
+        except ImportError:
+            return False
+
+    assert [f"{old}.{name}" for old, name, _, _ in _moves() if still_there(old, name)] == []

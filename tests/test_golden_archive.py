@@ -224,7 +224,7 @@ def test_golden_through_store_and_cli(
 
     The golden file is the writer's output for a digest generated at 00:43:48 UTC the morning after (the seed
     post's time); through the store a closed day is dated at the close of its window whatever the clock says
-    (``pipeline.digest_time``), so the ``date`` line is the one line that differs.
+    (``jobs.render.digest_time``), so the ``date`` line is the one line that differs.
     """
     from hotpapers.arxiv.calendar import listing_window  # noqa: PLC0415
     from hotpapers.cli import app, main  # noqa: PLC0415 - only this test drives the CLI

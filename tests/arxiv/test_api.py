@@ -90,6 +90,10 @@ def test_legacy_abstract_loses_leading_spaces() -> None:
     )
 
 
+@pytest.mark.recorded(
+    fixture="arxiv/api_idlist_versioned_2026_2104.12255v1.xml",
+    url="https://export.arxiv.org/api/query?search_query=&id_list=2104.12255v1&sortBy=relevance&sortOrder=descending&start=0&max_results=100",
+)
 def test_2026_entry_fields() -> None:
     """2104.12255v1 (2026 serialisation): primary, published = updated, one author."""
     paper = parse("api_idlist_versioned_2026_2104.12255v1.xml").papers[0]
@@ -123,12 +127,20 @@ def test_two_ids_one_found() -> None:
     assert (feed.total_results, [p.arxiv_id for p in feed.papers]) == (1, ["1707.08567"])
 
 
+@pytest.mark.recorded(
+    fixture="arxiv/api_empty_2026_id_list_0000.0000.xml",
+    url="https://export.arxiv.org/api/query?search_query=&id_list=0000.0000&sortBy=relevance&sortOrder=descending&start=0&max_results=100",
+)
 def test_empty_result() -> None:
     """A non-existent id gives totalResults 0 and no papers, and no error."""
     feed = parse("api_empty_2026_id_list_0000.0000.xml")
     assert (feed.total_results, feed.papers, feed.entries, feed.items_per_page) == (0, (), 0, 100)
 
 
+@pytest.mark.recorded(
+    fixture="arxiv/api_search_multi_2026_all-testing_start0_max10.xml",
+    url="https://export.arxiv.org/api/query?search_query=testing&id_list=&sortBy=relevance&sortOrder=descending&start=0&max_results=10",
+)
 def test_search_page_totals() -> None:
     """The search page reports totalResults, startIndex and its 10 entries."""
     feed = parse("api_search_multi_2026_all-testing_start0_max10.xml")

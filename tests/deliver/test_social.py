@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import pytest
+import yaml
 
 from hotpapers.cli import main
 from hotpapers.deliver.bluesky import POST_LIMIT, tid
@@ -24,6 +25,11 @@ from helpers.profileworld import DAY, write_config
 
 FIXTURES = paths.FIXTURES / "deliver"
 RECORDED_400 = (FIXTURES / "createRecord_400_InvalidRequest.body.json").read_bytes()
+_CASSETTE = yaml.safe_load((FIXTURES / "bskyr_cassette_createRecord_400_InvalidRequest.yml").read_text("utf-8"))
+RECORDED_400_HEADERS = {  # the recorded answer's own headers (its rate-limit state), as the PDS sent them
+    name: str(value) for name, value in _CASSETTE["http_interactions"][0]["response"]["headers"].items()
+    if name.lower().startswith(("ratelimit-", "etag", "vary", "access-control-"))
+}
 PASSWORD = "abcd-efgh-ijkl-mnop"
 ACCESS = "eyJ-access-token-of-the-test-session"
 
@@ -53,7 +59,7 @@ class Pds:
         if parts.path.endswith("createRecord"):
             self.creates += 1
             if self.creates in self.refuse:
-                return Reply(RECORDED_400, 400, "application/json; charset=utf-8")
+                return Reply(RECORDED_400, 400, "application/json; charset=utf-8", RECORDED_400_HEADERS)
             body = orjson.loads(request_body())
             uri = f"at://did:plc:hotpapers/app.bsky.feed.post/{body['rkey']}"
             answer = {"uri": uri, "cid": f"bafy{len(self.records)}", "value": body["record"]}

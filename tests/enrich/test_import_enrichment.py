@@ -30,24 +30,19 @@ from hotpapers.native.serialize import paper_to_dict
 from hotpapers.native.serialize_enrich import enrichment_record_to_dict
 from hotpapers.store import Store, open_store
 
-from helpers.factories import T0, digest_record, paper
+from helpers.factories import T0, digest_record, native_file, paper
 
-HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 _ids = itertools.count(1)
 
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    """A fresh store, on SQLite and then on PostgreSQL."""
+    """A fresh store, on SQLite and then on PostgreSQL (not the folder's recorded listing: imports start empty)."""
     s = open_store(store_url)
     yield s
     s.close()
 
 
-def _write(folder: Path, name: str, records: list[dict[str, Any]]) -> Path:
-    path = folder / name
-    path.write_text("".join(json.dumps(r) + "\n" for r in [HEADER, *records]))
-    return path
 
 
 def _id(n: int) -> ArxivId:
@@ -88,11 +83,11 @@ def test_the_last_enrichment_record_of_each_key_wins_wholly(
     n = next(_ids)
     records = [enrichment_record_to_dict(VARIANTS[kind](n, key, variant)) for key, variant in sequence]
     folder = tmp_path_factory.mktemp("dup")
-    transfer.import_files(store, [_write(folder, "paper.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(n)))}])])
+    transfer.import_files(store, [native_file(folder, "paper.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(n)))}])])
     before = {json.dumps(r, sort_keys=True) for r in _stored(store, kind)}
     half = len(records) // 2
-    result = transfer.import_files(store, [_write(folder, "a.jsonl", records[:half]),
-                                           _write(folder, "b.jsonl", records[half:])])  # fmt: skip
+    result = transfer.import_files(store, [native_file(folder, "a.jsonl", records[:half]),
+                                           native_file(folder, "b.jsonl", records[half:])])  # fmt: skip
     last = {key: record for (key, _), record in zip(sequence, records, strict=True)}
     stored = [r for r in _stored(store, kind) if json.dumps(r, sort_keys=True) not in before]
     assert sorted(stored, key=json.dumps) == sorted(last.values(), key=json.dumps)
@@ -115,7 +110,7 @@ def test_an_enrichment_record_out_of_bounds_is_refused_naming_the_field(tmp_path
     kind, change, field = BAD[case]
     record = enrichment_record_to_dict(VARIANTS[kind](1, 0, 1)) | change
     with open_store(str(tmp_path / "s.db")) as store:
-        path = _write(tmp_path, "bad.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(1)))}, record])
+        path = native_file(tmp_path, "bad.jsonl", [{"type": "paper", **paper_to_dict(paper(_id(1)))}, record])
         with pytest.raises(InputError, match=rf"bad\.jsonl:3: {kind}: {field}: "):
             transfer.import_files(store, [path])
         assert store.counts()["papers"] == 0
@@ -137,7 +132,6 @@ def test_a_digests_enrichment_out_of_bounds_is_refused(tmp_path: Path, section: 
     enrichment[section] = {**enrichment[section], **change}  # type: ignore[dict-item]
     record = digest_record(dt.date(2021, 4, 19), T0)
     record["papers"][0]["enrichment"] = enrichment  # type: ignore[index]
-    path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps(HEADER) + "\n" + json.dumps(record) + "\n")
+    path = native_file(tmp_path, "d.jsonl", [record])
     with open_store(str(tmp_path / "s.db")) as store, pytest.raises(InputError, match=rf"d\.jsonl:2: digest: {re.escape(field)}: "):
         transfer.import_files(store, [path])

@@ -86,7 +86,7 @@ def _x_first_line(name: str) -> bytes:
 
 
 def _bluesky_session() -> bytes:
-    """A createSession answer with the lexicon's required fields (none was recorded; as tests/sources/test_bluesky)."""
+    """A createSession answer with the lexicon's required fields (none was recorded; as tests/sources/bluesky/test_bluesky.py)."""
     return orjson.dumps({"accessJwt": "test-session-token", "refreshJwt": "test-refresh-token",
                          "handle": SECRETS["HOTPAPERS_BSKY_HANDLE"], "did": "did:plc:ic6zqvuw5ulmfpjiwnhsr2ns"})
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 from hotpapers.models import (
     Announcement,
@@ -72,3 +75,13 @@ def digest_record(day: dt.date, when: dt.datetime) -> dict[str, object]:
                     "paper": paper_to_dict(paper(submitted=when)), "breakdown": [{"label": "x", "value": 3.0}],
                     "posts": [{"score": 3.0, "post": shown_post, "engagement": snapshot_to_dict(snapshot(at=when))}]}],
     }
+
+
+NATIVE_HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
+
+
+def native_file(folder: Path, name: str, records: list[dict[str, Any]]) -> Path:
+    """A native file ``folder/name``: the header line, then one JSON line per record."""
+    path = folder / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in [NATIVE_HEADER, *records]))
+    return path

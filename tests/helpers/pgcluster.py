@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL cluster for the tests: ``initdb`` + ``pg_ctl`` in a temporary directory.
 
-Used by ``.ci/run`` (``python tests/pgcluster.py start DIR`` prints the URL; ``stop DIR`` stops it) and, when
+Used by ``.ci/run`` (``python tests/helpers/pgcluster.py start DIR`` prints the URL; ``stop DIR`` stops it) and, when
 ``HOTPAPERS_TEST_POSTGRES`` is not set, by the tests themselves. The server listens only on a Unix socket in
 DIR (no TCP port to collide with), trusts local connections, and is tuned for speed, not durability
 (``fsync=off``): it exists for one test session. When run as root (CI containers), the server binaries run as

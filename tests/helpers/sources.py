@@ -1,10 +1,13 @@
 """Helpers the source tests share (their fixtures are in ``conftest.py``): a clock that moves only when slept on,
-a switchable route for a module's local server, and small request/response helpers."""
+a switchable route for a module's local server, small request/response helpers, and the loader of derivation scripts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import importlib.util
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
 from helpers.localserver import Reply, Served
@@ -42,6 +45,21 @@ class Switchboard:
         for log in (self.served.requests, self.served.user_agents, self.served.headers, self.served.bodies):
             log.clear()
         return self.served
+
+
+def kinds(records: Iterable[object]) -> list[tuple[str, str]]:
+    """(record type, post id) of each record (an empty id for a record without one)."""
+    return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
+
+
+def load_script(path: Path) -> ModuleType:
+    """A fixture folder's derivation script (``derive_arxiv.py``), loaded as a module, so a test can check that the
+    derived fixtures are what it writes."""
+    spec = importlib.util.spec_from_file_location(f"derive_{path.parent.name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def params(path: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Real digests for the writer tests: the bundled sample imported into a temporary SQLite store, ranked with
 ``classic`` for a day and generated at a fixed time (the morning after, 00:43:48 UTC).
 
-The pipeline dates a day whose window has closed at that close (``pipeline.digest_time``); the writers' golden
+The pipeline dates a day whose window has closed at that close (``jobs.render.digest_time``); the writers' golden
 files take the generation time as an input instead, the time the original's seed post was made."""
 
 from __future__ import annotations

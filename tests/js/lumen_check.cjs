@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The Markdown pipeline of a Gatsby Lumen blog, as a line-oriented server for the tests (tests/lumen_pipeline.py).
+// The Markdown pipeline of a Gatsby Lumen blog, as a line-oriented server for the tests (tests/helpers/lumen_pipeline.py).
 //
 // Today's gatsby-starter-lumen renders posts with gatsby-transformer-remark (unified 9, remark-parse 9,
 // remark-gfm 1, mdast-util-to-hast 10 and hast-util-to-html 7, raw HTML allowed) and gatsby-remark-katex

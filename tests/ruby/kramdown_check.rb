@@ -1,4 +1,4 @@
-# kramdown, the Markdown of Jekyll, as a line-oriented server for the tests (tests/kramdown_server.py).
+# kramdown, the Markdown of Jekyll, as a line-oriented server for the tests (tests/helpers/engines.py).
 #
 # Each request is one JSON line on stdin, {"markdown": "...", "input": "GFM" | "kramdown"}; each answer one JSON
 # line on stdout, {"html": "..."} or {"error": "..."}. The options are Jekyll's defaults for kramdown (input GFM,

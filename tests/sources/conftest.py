@@ -1,5 +1,5 @@
 """Fixtures the source tests share: a local server per module whose route each test sets (starting and stopping a
-server costs about half a second), a real client, and stamina without waits. Helpers: ``source_harness.py``."""
+server costs about half a second), a real client, and stamina without waits. Helpers: ``helpers/sources.py``."""
 
 from __future__ import annotations
 

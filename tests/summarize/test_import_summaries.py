@@ -4,7 +4,6 @@ kind, generator) within one import wins wholly and is counted, and instants and 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,8 @@ from hotpapers.models import ArxivId, SourceRef, Summary, SummaryKind
 from hotpapers.native.serialize import paper_to_dict, summary_to_dict
 from hotpapers.store import open_store
 
-from helpers.factories import paper
+from helpers.factories import native_file, paper
 
-HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 ID = ArxivId("2104.08223")
 NOW = dt.datetime(2024, 11, 29, 2, 0, tzinfo=dt.UTC)
 
@@ -30,10 +28,7 @@ def _record(text: str, **kw: Any) -> dict[str, Any]:
 
 
 def _write(folder: Path, records: list[dict[str, Any]]) -> Path:
-    path = folder / "s.jsonl"
-    records = [HEADER, {"type": "paper", **paper_to_dict(paper(ID))}, *records]
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return path
+    return native_file(folder, "s.jsonl", [{"type": "paper", **paper_to_dict(paper(ID))}, *records])
 
 
 def test_the_last_summary_of_a_key_wins_and_is_counted(store_url: str, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ Where links come from (``enrich.repos.find_repos`` reads each text):
 
 1. the paper's abstract and its arXiv comments, as stored (the words of the authors, no request);
 2. the paper's Hugging Face record (``githubRepo``), read by the ``artifacts`` provider, which runs first;
-3. posts that link the paper written by one of its authors (``ranking_signals.AuthorNames``): their stored text
+3. posts that link the paper written by one of its authors (``authors.AuthorNames``): their stored text
    (X stores the text with its ``t.co`` links, so a repository is found there only when written out).
 
 Every link found is stored (``CodeLink``), whether or not GitHub can be reached: a link is data of its own. Then

@@ -3,8 +3,8 @@
 A counted post (an account's best post about the paper) goes through these steps; each step's effect is a
 breakdown term, so the terms add up to the sum of the posts' net contributions, which is the score:
 
-1. gross points (``ranking_signals.post_gross``): a ``post`` item;
-2. x its account's credibility factor (``ranking_credibility``): a ``credibility`` item;
+1. gross points (``signals.post_gross``): a ``post`` item;
+2. x its account's credibility factor (``credibility``): a ``credibility`` item;
 3. x ``says_nothing_weight`` when its text is only the title or a stock phrase: a ``discount`` item;
 4. x ``automated_weight`` for an automated account, an aggregator or a release-hour feed: a ``discount`` item;
 5. x ``self_promotion_weight`` for an author of the paper: a ``self-promotion`` item;
@@ -13,8 +13,9 @@ breakdown term, so the terms add up to the sum of the posts' net contributions, 
 7. the low-credibility accounts' points together, S, count ``limit * tanh(S / low_credibility_cap)``, where
    ``limit = min(cap, max(low_credibility_floor, low_credibility_ratio * C))`` and C is what the paper's other
    (established or unknown) accounts give it: concave in S (so in the number of such accounts) and below the
-   limit however many they are, so a ring can add at most a share of the paper's credible discussion (or the
-   floor); a ``bounded`` item.
+   limit however many they are; a ``bounded`` item. By default the floor equals the cap, so the limit is the
+   cap; a lower floor makes the bound relative: a ring adds at most a share of the paper's credible discussion
+   (or the floor).
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def low_credibility_limit(credible: float, options: DefaultOptions) -> float:
 
 def bound(counted: Sequence[Counted], options: DefaultOptions) -> Pool:
     """Set each post's net points; return the paper's ``Pool``: the low-credibility accounts' points S together
-    count ``limit * tanh(S / limit)``, the limit set by the other accounts' points (``low_credibility_limit``)."""
+    count ``limit * tanh(S / low_credibility_cap)``, the limit set by the other accounts' points
+    (``low_credibility_limit``)."""
     total = credible = 0.0
     for c in counted:
         if c.credibility.low:
@@ -281,13 +283,14 @@ def _bound_item(counted: Sequence[Counted], pool: Pool, options: DefaultOptions)
         return []
     who = "1 low-credibility account counts" if len(low) == 1 else f"{len(low)} low-credibility accounts count"
     if pool.limit >= options.low_credibility_cap:
-        why = f"the cap {options.low_credibility_cap:g}"
+        limit = f"{options.low_credibility_cap:g} together"
     elif pool.limit > options.low_credibility_floor:
-        why = f"{options.low_credibility_ratio:g} x the {pool.credible:.2f} points of the other accounts"
+        limit = (f"{pool.limit:.2f} together: {options.low_credibility_ratio:g} x the {pool.credible:.2f} points "
+                 f"of the other accounts")  # fmt: skip
     else:
-        why = f"the floor {options.low_credibility_floor:g}: the other accounts give {pool.credible:.2f} points"
-    label = (f"bounded influence: {who} {pool.kept:.2f} of {pool.total:.2f} points (never more than "
-             f"{pool.limit:.2f} together: {why})")  # fmt: skip
+        limit = (f"{pool.limit:.2f} together: the floor {options.low_credibility_floor:g}; the other accounts "
+                 f"give {pool.credible:.2f} points")  # fmt: skip
+    label = f"bounded influence: {who} {pool.kept:.2f} of {pool.total:.2f} points (never more than {limit})"
     return [BreakdownItem(label, pool.kept - pool.total, "bounded")]
 
 

@@ -1,6 +1,6 @@
 """Coordination for preset ``default``: posts that say nothing, and accounts that act as one.
 
-* **Says nothing** (``ranking_signals.says_nothing``). A post's text, normalised (links, ids, mentions, digits,
+* **Says nothing** (``signals.says_nothing``). A post's text, normalised (links, ids, mentions, digits,
   punctuation, accents and case removed), says nothing when what is left after removing the paper's title words
   and ``STOCK_WORDS`` ("must read", "check out this paper", "huge result", "pdf", "abs") is empty: it is only the
   title, only a stock phrase, or no text at all. Such a post counts ``says_nothing_weight`` (arxiv-sanity: a post
@@ -15,7 +15,7 @@
     within ``created_within_days`` of each other.
 
   Connected groups of at least ``cluster_min_accounts`` accounts are clusters; a cluster counts like one account,
-  its best member (``ranking_default``).
+  its best member (``default``).
 
 Why rapidfuzz: its ``ratio`` (an indel similarity) is a C implementation of the measure needed, fast enough to
 compare every pair of a paper's distinct texts; ``process.extract`` runs a text against many in one call. Only

@@ -8,7 +8,7 @@ A post's points are multiplied by its account's **credibility factor**, the prod
   (a day-old account x0.2, a month x0.58, a year or more x1).
 
 Each account is also classed **established** or **low-credibility** for the bounded sum over a paper's accounts
-(``ranking_default``):
+(``default``):
 
 * when the store's history of the platform reaches back ``history_min_days`` before the post, the history
   decides: an account seen linking papers on at least two days, the first at least ``established_days`` before

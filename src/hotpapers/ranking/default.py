@@ -11,14 +11,15 @@ Each paper's score is a sum of post contributions, and its breakdown lists every
   likes + 2 reposts + replies + 2 quotes (Hacker News points + comments, Hugging Face upvotes + comments), damped
   by ``log1p``, so one viral post does not outweigh broad discussion. A post that links n papers gives each 1/n
   (``split_credit``);
-* **who speaks** (``ranking_credibility``): x the account's credibility (followers or karma, account age; a low
+* **who speaks** (``credibility``): x the account's credibility (followers or karma, account age; a low
   count is a penalty); accounts new to the store, or with a weak profile when the store has no history, are
   low-credibility; unknown stays neutral;
-* **discounts** (``ranking_contributions``), each a negative breakdown item: a text that says nothing (only the
+* **discounts** (``contributions``), each a negative breakdown item: a text that says nothing (only the
   title or a stock phrase), automated accounts, aggregators and release-hour feeds, self-promotion, coordinated
-  clusters (``ranking_coordination``) counting as one account, and the **bounded influence** of low-credibility
+  clusters (``coordination``) counting as one account, and the **bounded influence** of low-credibility
   accounts: together they never add more than ``min(low_credibility_cap, max(low_credibility_floor,
-  low_credibility_ratio x`` the points of the paper's other accounts``))`` to a paper;
+  low_credibility_ratio x`` the points of the paper's other accounts``))`` to a paper; the default floor equals
+  the cap, so the bound is ``low_credibility_cap`` points unless a lower floor is chosen;
 * **the score is the sum of the breakdown's values** (computed as that sum, so they agree exactly); papers
   scoring at least ``min_score`` are listed, ordered by score, then distinct accounts (descending), then
   announcement position (ascending), then arXiv id. With ``per_category`` each paper also gets its percentile
@@ -137,7 +138,7 @@ def _one_per_account(
 def _weighed(
     best: dict[AccountKey, _Best], item: PaperEvidence, signals: AccountSignals, options: DefaultOptions
 ) -> list[Counted]:
-    """Each account's best post with steps 2 to 5 of ``ranking_contributions``: credibility, what its text says,
+    """Each account's best post with steps 2 to 5 of ``contributions``: credibility, what its text says,
     automation, self-promotion."""
     authors = AuthorNames.of(item.paper)
     title = item.paper.title

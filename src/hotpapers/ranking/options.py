@@ -94,7 +94,8 @@ class DefaultOptions:
     low_credibility_below: float = 0.5  # without history, a profile factor below this is low-credibility
     low_credibility_cap: float = 10.0  # the bound: low-credibility accounts add at most this much to a paper ...
     low_credibility_ratio: float = 0.5  # ... and at most this times the paper's points from its other accounts ...
-    low_credibility_floor: float = 0.5  # ... unless that is below this floor
+    low_credibility_floor: float = 10.0  # ... unless that is below this floor (= the cap: the bound is the cap;
+    # 0.5 is the stricter, relative bound for a store with weeks of history: docs/ranking.md)
     # what a text says
     says_nothing_weight: float = 0.5  # a text that is only the title or a stock phrase
     # coordination (ranking/coordination.py)

@@ -183,9 +183,12 @@ _FILTERS = [
            "Only papers with a known code repository (`hotpapers enrich`), as `render --has-code`."),
     _param("profile", "query", {"type": "string"},
            "A reader profile's digest (\"hot for me\"): on /digests, the digest `render --profile NAME` (or `run`, "
-           "`deliver`) published for that day, the other filters applied to it; 404 when none is published. The "
-           "views answer 400 (they are ranked for everyone). Needs the bearer token when one is set."),
+           "`deliver`) published for that day, the other filters applied to it; 404 when none is published. Needs "
+           "the bearer token when one is set."),
 ]
+
+
+_VIEW_FILTERS = _FILTERS[:3]  # a view is ranked for everyone: no profile (the digests' route serves a profile's)
 
 
 def _answers(schema: str, what: str, *, missing: str | None = None, bad: bool = True) -> dict[str, Any]:
@@ -249,19 +252,19 @@ def _paths() -> dict[str, Any]:
             "getWeek", "A week's roll-up", _VIEW_TEXT.format(flags="--week D"),
             [_param("date", "path", {"type": "string", "format": "date"},
                     "Any day of the Monday-Friday listing week (a weekend day: the week before it).",
-                    example="2021-04-19"), _PRESET, *_FILTERS, *page],
+                    example="2021-04-19"), _PRESET, *_VIEW_FILTERS, *page],
             _answers("Digest", "the roll-up", missing="nothing announced that week is in the store"), "views"),
         "/api/v1/views/month/{month}": _get(
             "getMonth", "A month's roll-up", _VIEW_TEXT.format(flags="--month YYYY-MM"),
             [_param("month", "path", {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}, "YYYY-MM.",
-                    example="2021-04"), _PRESET, *_FILTERS, *page],
+                    example="2021-04"), _PRESET, *_VIEW_FILTERS, *page],
             _answers("Digest", "the roll-up", missing="nothing announced that month is in the store"), "views"),
         "/api/v1/views/range": _get(
             "getRange", "A range's roll-up", _VIEW_TEXT.format(flags="--from D1 --to D2"),
             [_param("from", "query", _DAY, "First listing day.", required=True,
                     example="2021-04-19"),
              _param("to", "query", _DAY, "Last listing day (inclusive).",
-                    required=True, example="2021-04-19"), _PRESET, *_FILTERS, *page],
+                    required=True, example="2021-04-19"), _PRESET, *_VIEW_FILTERS, *page],
             _answers("Digest", "the roll-up", missing="nothing announced in the range is in the store"), "views"),
         "/api/v1/views/rising": _get(
             "getRising", "Rising: engagement growth", _VIEW_TEXT.format(flags="--window rising") + " Ranked at the "
@@ -273,7 +276,7 @@ def _paths() -> dict[str, Any]:
              _param("from", "query", _DAY, "With `to`: the papers of a range."),
              _param("to", "query", _DAY, "The range's last day."),
              _param("week", "query", _DAY, "The papers of this day's week."),
-             _PRESET, *_FILTERS, *page],
+             _PRESET, *_VIEW_FILTERS, *page],
             _answers("Digest", "the view", missing="no announced papers in scope"), "views"),
         "/api/v1/papers/{id}": _get(
             "getPaper", "A paper",

@@ -13,6 +13,11 @@ Outside text is escaped as in Lumen (:mod:`hotpapers.writers._markup`), and furt
   body has no brace of its own; a brace in a link destination is percent-encoded.
 * ``|`` is ``&#124;`` everywhere in the body: kramdown (both its parsers, so Jekyll) makes a table of any line
   holding an unescaped pipe, list items included, so ``- links: [abs](…) | [pdf](…)`` became a table row.
+* ``$`` is ``&#36;`` in every outside text (title, authors, abstract, categories, posts): kramdown (both parsers)
+  opens math at any ``$$`` and runs it to the next one, across lines and fields (an author ``$$`` and an
+  abstract's ``$$`` swallowed the links between them), and Hugo's passthrough extension pairs dollars the same
+  way. Neither parser decodes a reference into a delimiter, and a page's MathJax or KaTeX auto-render still finds
+  the decoded ``$`` in the text, so TeX in titles and abstracts shows as the site's math setup renders it.
 * A ``:`` that starts the authors or abstract line becomes ``&#58;`` (kramdown reads it as a definition), a
   ``^`` ``&#94;`` (kramdown's end-of-block marker).
 * Each HTML block (a post, a platform's script) can be wrapped (``wrap_html``): the Hugo writer puts it in its
@@ -48,6 +53,8 @@ __all__ = [
 EMBED_MODE_ENV = "HOTPAPERS_EMBED_MODE"
 _SCRIPTS = {"x": X_SCRIPT, "bluesky": BLUESKY_SCRIPT}
 _INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;"})
+_NO_MATH = str.maketrans({"$": "&#36;"})  # outside text only: a link destination keeps its ``$``
+_INERT_HTML = str.maketrans({"{": "&#123;", "}": "&#125;", "|": "&#124;", "$": "&#36;"})  # references decode in HTML
 _KRAMDOWN_LINE_START = {":": "&#58;", "^": "&#94;"}
 
 
@@ -110,7 +117,7 @@ def render_body(digest: Digest, mode: EmbedMode, wrap_html: Callable[[str], str]
     for item in digest.papers:
         markdown, embeds = _paper(item, digest.generated_at, mode)
         blocks.append(markdown.translate(_INERT))
-        blocks.extend(wrap(html.translate(_INERT)) for html in embeds)
+        blocks.extend(wrap(html.translate(_INERT_HTML)) for html in embeds)
     if mode == "official":
         shown = {p.post.platform for item in digest.papers for p in item.posts if not p.post.deleted}
         blocks.extend(wrap(script) for platform, script in _SCRIPTS.items() if platform in shown)
@@ -128,7 +135,7 @@ def _intro(digest: Digest) -> str:
     what = "No new arXiv paper" if count == 0 else f"The {count} new arXiv paper{'s' if count != 1 else ''}"
     return (
         f"{what} of {digest.date.isoformat()} most discussed on social media between "
-        f"{start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC (ranking: {markdown_text(_line(digest.preset))})."
+        f"{start:%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC (ranking: {_text(digest.preset)})."
     )
 
 
@@ -138,8 +145,13 @@ def _line(text: str) -> str:
     return one_line(xml_safe(scrub(text)))
 
 
+def _text(text: str) -> str:
+    """Outside text escaped for an inline Markdown position of the body."""
+    return markdown_text(_line(text)).translate(_NO_MATH)
+
+
 def _block(text: str) -> str:
-    escaped = markdown_block(_line(text))
+    escaped = markdown_block(_line(text)).translate(_NO_MATH)
     first = _KRAMDOWN_LINE_START.get(escaped[:1])
     return first + escaped[1:] if first else escaped
 
@@ -158,7 +170,7 @@ def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> tup
             "- categories: " + " | ".join(_category(c) for c in paper.categories),
         )
     )
-    parts = [f"## {item.rank}. {markdown_text(_line(paper.title))}"]
+    parts = [f"## {item.rank}. {_text(paper.title)}"]
     if any(a.strip() for a in paper.authors):
         parts.append(_block(", ".join(paper.authors)))
     parts.append(details)
@@ -170,7 +182,7 @@ def _paper(item: RankedPaper, generated_at: dt.datetime, mode: EmbedMode) -> tup
 def _category(category: str) -> str:
     if CATEGORY_RE.fullmatch(category):
         return f"[{category}](https://arxiv.org/list/{category}/recent)"
-    return markdown_text(_line(category))
+    return _text(category)
 
 
 def yaml_list(key: str, values: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ The post id is the at-uri ``at://{did}/app.bsky.feed.post/{rkey}``; the url ``ht
 Engagement: ``app.bsky.feed.getPosts`` on the public AppView (``HOTPAPERS_BSKY_APPVIEW_URL``, default
 ``https://public.api.bsky.app``), at most 25 ``uris`` per request, no credentials. A requested uri the AppView
 does not return is ``PostGone``. Then the profiles of the posts' authors (followers, account creation) from
-``app.bsky.actor.getProfiles`` on the same AppView, 25 actors per request (``bluesky_profiles.py``). With
+``app.bsky.actor.getProfiles`` on the same AppView, 25 actors per request (``profiles.py``). With
 ``HOTPAPERS_BSKY_HANDLE`` and ``HOTPAPERS_BSKY_APP_PASSWORD`` set, the
 window is also backfilled with ``app.bsky.feed.searchPosts`` through the PDS (``HOTPAPERS_BSKY_PDS_URL``,
 default ``https://bsky.social``): the public AppView refuses unauthenticated search. Neither the password

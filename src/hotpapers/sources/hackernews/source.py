@@ -17,7 +17,7 @@ No credentials. The documented limit is 10,000 requests an hour per IP, so reque
 spaced ``MIN_INTERVAL`` seconds apart with ``SourceContext.sleep``.
 
 Then each author of the day's stories gets a profile (karma, account creation) from the official HN API's user
-items, under ``$HOTPAPERS_HN_USER_API_URL`` (``hackernews_users.py``).
+items, under ``$HOTPAPERS_HN_USER_API_URL`` (``users.py``).
 
 A story hit whose ``url`` resolves to an arXiv paper (``hotpapers.links.resolve_url``) is a ``Post``
 (platform ``hackernews``, id ``objectID``, text = the title, author = ``author``, created at ``created_at_i``)

@@ -218,7 +218,7 @@ def test_a_burst_of_new_accounts_acts_as_one() -> None:
     ranked = _only(posts)
     (cluster,) = _kinds(ranked, "coordination")
     assert "low-credibility accounts posting within 10 minutes of each other" in cluster
-    assert ranked.score == pytest.approx(0.5 * math.tanh(_points(22) / 10))
+    assert ranked.score == pytest.approx(10 * math.tanh(_points(22) / 10))
 
 
 def test_established_accounts_posting_together_are_not_a_burst() -> None:
@@ -243,50 +243,65 @@ def test_old_accounts_created_together_are_no_sign() -> None:
 # ---------------------------------------------------------------- bounded influence
 
 
-def test_many_new_accounts_add_less_than_the_floor_to_a_paper_nobody_credible_discusses() -> None:
-    """200 new accounts, minutes apart, in their own words, and no other account: together at most the floor 0.5."""
+def test_many_new_accounts_add_less_than_the_cap() -> None:
+    """200 new accounts, minutes apart, in their own words: together they count at most 10 points."""
     posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
     ranked = _only(posts)
+    assert 9.99 < ranked.score <= 10.0 + 1e-9
+    (bound,) = _kinds(ranked, "bounded")
+    assert bound.startswith("bounded influence: 200 low-credibility accounts count 10.00 of ")
+    assert bound.endswith("(never more than 10 together)")
+
+
+def test_the_default_bound_is_the_absolute_cap() -> None:
+    """By default the floor is the cap: low-credibility accounts count cap x tanh(S / cap), whatever else the paper
+    has."""
+    assert DefaultOptions().low_credibility_floor == DefaultOptions().low_credibility_cap
+    posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(hours=n)) for n in range(3)]
+    assert _only(posts).score == pytest.approx(10 * math.tanh(3 * _points(20) / 10))
+    assert _only(posts).score == _only(posts, low_credibility_floor=10.0).score
+
+
+# The stricter, relative bound (docs/ranking.md, "A stricter bound for a store with history").
+RELATIVE = {"low_credibility_floor": 0.5}
+
+
+def test_relative_many_new_accounts_add_less_than_the_floor_to_a_paper_nobody_credible_discusses() -> None:
+    """200 new accounts, minutes apart, in their own words, and no other account: together at most the floor 0.5."""
+    posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
+    ranked = _only(posts, **RELATIVE)
     assert 0.49 < ranked.score <= 0.5 + 1e-9
     (bound,) = _kinds(ranked, "bounded")
     assert bound.startswith("bounded influence: 200 low-credibility accounts count 0.50 of ")
-    assert "never more than 0.50 together: the floor 0.5: the other accounts give 0.00 points" in bound
+    assert bound.endswith("(never more than 0.50 together: the floor 0.5; the other accounts give 0.00 points)")
 
 
-def test_many_new_accounts_add_at_most_the_ratio_of_the_credible_points() -> None:
+def test_relative_many_new_accounts_add_at_most_the_ratio_of_the_credible_points() -> None:
     """Beside two established accounts (2 x 4.04 points), 200 new accounts add at most 0.5 x 8.09 points."""
     real = [_ev(1000 + n, account=ESTABLISHED) for n in range(2)]
     ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
-    ranked = _only([*real, *ring])
+    ranked = _only([*real, *ring], **RELATIVE)
     credible = 2 * _points(20)
     assert credible + 0.99 * 0.5 * credible < ranked.score <= 1.5 * credible + 1e-9
     (bound,) = _kinds(ranked, "bounded")
     assert f"together: 0.5 x the {credible:.2f} points of the other accounts)" in bound
 
 
-def test_many_new_accounts_add_less_than_the_cap() -> None:
-    """Beside 25 established accounts, 200 new accounts together count at most low_credibility_cap (10) points."""
+def test_relative_many_new_accounts_add_less_than_the_cap() -> None:
+    """Beside 25 established accounts, 200 new accounts still count at most low_credibility_cap (10) points."""
     real = [_ev(1000 + n, account=ESTABLISHED) for n in range(25)]
     ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
-    ranked = _only([*real, *ring])
+    ranked = _only([*real, *ring], **RELATIVE)
     assert 9.99 < ranked.score - 25 * _points(20) <= 10.0 + 1e-9
     (bound,) = _kinds(ranked, "bounded")
-    assert bound.startswith("bounded influence: 200 low-credibility accounts count 10.00 of ")
-    assert bound.endswith("(never more than 10.00 together: the cap 10)")
+    assert bound.endswith("(never more than 10 together)")
 
 
-def test_unknown_accounts_are_credible_support() -> None:
+def test_relative_unknown_accounts_are_credible_support() -> None:
     """Accounts nothing is known of are neutral: they give a paper's low-credibility accounts room as any other."""
     unknown = [_ev(1000 + n) for n in range(2)]
     ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
-    assert _only([*unknown, *ring]).score > 1.49 * 2 * _points(20)
-
-
-def test_the_old_absolute_bound_is_one_setting_away() -> None:
-    """low_credibility_floor = low_credibility_cap gives every paper the absolute bound cap x tanh(S / cap)."""
-    posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(hours=n)) for n in range(3)]
-    ranked = _only(posts, low_credibility_floor=10.0)
-    assert ranked.score == pytest.approx(10 * math.tanh(3 * _points(20) / 10))
+    assert _only([*unknown, *ring], **RELATIVE).score > 1.49 * 2 * _points(20)
 
 
 def test_a_handful_of_established_accounts_outweighs_any_ring() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +21,9 @@ from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink,
 from hotpapers.plugins import CollectRequest, Source, SourceContext
 from hotpapers.sources.hackernews.source import MIN_INTERVAL, HackerNewsSource, parse_item, parse_search
 
-from helpers.localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
+from helpers.sources import Clock, Switchboard, kinds, params
 
 FIXTURES = SOCIAL / "hackernews"
 RECORDED = (FIXTURES / "algolia_search_restrictSearchableAttributes_url_query_is_url.json").read_bytes()
@@ -53,73 +55,26 @@ def _page(number: int, pages: int, hits: list[int] | None = None, nb_hits: int |
     return _edited(DERIVED, edit)
 
 
-def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
-    """(record type, post id) of each record."""
-    return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
-
-
-def _params(path: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
-
-
-class Clock:
-    """``SourceContext.now`` and ``sleep``: time moves only when slept on; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.time = OBSERVED
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += dt.timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
-    return Clock()
-
-
-class Switch:
-    """The route of a server shared by the module's tests (starting and stopping one costs about 0.5 s)."""
-
-    def __init__(self) -> None:
-        self.route: Route = lambda path: None
-
-    def __call__(self, path: str) -> Reply | None:
-        return self.route(path)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[Switch, Served]]:
-    """One local HTTP server for the module; each test sets its route."""
-    switch = Switch()
-    with serve(switch) as served:
-        yield switch, served
+    return Clock(OBSERVED)
 
 
 @pytest.fixture
-def run(clock: Clock, server: tuple[Switch, Served]) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
+def run(clock: Clock, switchboard: Switchboard, client: httpx.Client) -> Callable[..., tuple[list[Record], Served]]:
     """Collect with a real client against the local server answering with ``route``."""
-    switch, served = server
-    client = make_client()
 
     def collect(route: Route, known: tuple[Post, ...] = (), users: Route = lambda _: None) -> tuple[list[Record], Served]:
-        switch.route = lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
-            "/v0/user/") else route(path)  # fmt: skip
-        served.requests.clear()
-        served.user_agents.clear()
+        served = switchboard.answer(lambda path: (users(path) or Reply(b"null", content_type=JSON)) if path.startswith(
+            "/v0/user/") else route(path))  # fmt: skip
         env = {"HOTPAPERS_HN_API_URL": f"{served.url}/api/v1", "HOTPAPERS_HN_USER_API_URL": f"{served.url}/v0"}
         source = HackerNewsSource(SourceContext(client, env, clock.now, clock.sleep, TIGHT))
         records = list(source.collect(CollectRequest(START.date(), START, END, (), known)))
         served.requests[:] = [r for r in served.requests if not r.startswith("/v0/user/")]  # counted apart
         return records, served
 
-    yield collect
-    client.close()
+    return collect
 
 
 def _window_route(body: bytes = DERIVED) -> Route:
@@ -178,7 +133,7 @@ def test_story_snapshot_counts() -> None:
 def test_records_pair_each_post_with_its_snapshot() -> None:
     """records lists each post followed by its own snapshot."""
     records = parse_search(DERIVED, OBSERVED).records
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "8828543"),
         ("EngagementSnapshot", "8828543"),
         ("Post", "11516582"),
@@ -319,7 +274,7 @@ def test_window_search_params(run: Callable[..., tuple[list[Record], Served]]) -
     """The window is one search_by_date on arxiv.org urls, stories only, created_at_i in [start, end)."""
     _, served = run(_window_route())
     assert [urlsplit(p).path for p in served.requests] == ["/api/v1/search_by_date"]
-    assert _params(served.requests[0]) == {
+    assert params(served.requests[0]) == {
         "query": "arxiv.org",
         "restrictSearchableAttributes": "url",
         "tags": "story",
@@ -332,7 +287,7 @@ def test_window_search_params(run: Callable[..., tuple[list[Record], Served]]) -
 def test_window_yields_posts_and_snapshots(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The two arXiv stories of the derived search come out as post, snapshot, post, snapshot."""
     records, _ = run(_window_route())
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "8828543"),
         ("EngagementSnapshot", "8828543"),
         ("Post", "11516582"),
@@ -349,14 +304,14 @@ def test_requests_identify_hotpapers(run: Callable[..., tuple[list[Record], Serv
 def test_paging_follows_nbpages(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """With nbPages 2 a second request asks for page=1, and its stories are yielded too."""
     pages = {"0": _page(0, 2, [0, 2]), "1": _page(1, 2, [1, 3])}
-    records, served = run(lambda path: Reply(pages[_params(path)["page"]], content_type=JSON))
-    assert [_params(p)["page"] for p in served.requests] == ["0", "1"]
+    records, served = run(lambda path: Reply(pages[params(path)["page"]], content_type=JSON))
+    assert [params(p)["page"] for p in served.requests] == ["0", "1"]
     assert [r.post_id for r in records if isinstance(r, Post)] == ["8828543", "11516582"]
 
 
 def test_story_on_two_pages_is_yielded_once(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """A story that shows up on two pages (the index moved) is yielded once."""
-    records, _ = run(lambda path: Reply(_page(int(_params(path)["page"]), 2, [0]), content_type=JSON))
+    records, _ = run(lambda path: Reply(_page(int(params(path)["page"]), 2, [0]), content_type=JSON))
     assert [type(r).__name__ for r in records] == ["Post", "EngagementSnapshot"]
 
 
@@ -371,12 +326,12 @@ def test_window_over_pagination_limit_is_split(run: Callable[..., tuple[list[Rec
     whole = f"created_at_i>={int(START.timestamp())},created_at_i<{int(END.timestamp())}"
 
     def route(path: str) -> Reply:
-        too_many = _params(path)["numericFilters"] == whole
+        too_many = params(path)["numericFilters"] == whole
         return Reply(_page(0, 2 if too_many else 1, [0], 1500 if too_many else 1), content_type=JSON)
 
     records, served = run(route)
     middle = (int(START.timestamp()) + int(END.timestamp())) // 2
-    assert [_params(p)["numericFilters"] for p in served.requests] == [
+    assert [params(p)["numericFilters"] for p in served.requests] == [
         whole,
         f"created_at_i>={int(START.timestamp())},created_at_i<{middle}",
         f"created_at_i>={middle},created_at_i<{int(END.timestamp())}",
@@ -386,7 +341,7 @@ def test_window_over_pagination_limit_is_split(run: Callable[..., tuple[list[Rec
 
 def test_requests_are_spaced(run: Callable[..., tuple[list[Record], Served]], clock: Clock) -> None:
     """Successive requests are spaced MIN_INTERVAL apart with the context's sleep (none before the first)."""
-    run(lambda path: Reply(_page(int(_params(path)["page"]), 3), content_type=JSON))
+    run(lambda path: Reply(_page(int(params(path)["page"]), 3), content_type=JSON))
     assert clock.sleeps[:2] == [pytest.approx(MIN_INTERVAL), pytest.approx(MIN_INTERVAL)]
     assert clock.sleeps == [pytest.approx(MIN_INTERVAL)] * len(clock.sleeps)  # the user lookups after the pages too
 
@@ -453,8 +408,8 @@ def test_known_stories_refreshed_in_one_batched_search(run: Callable[..., tuple[
     """Known stories are refreshed by one search with ORed story_<id> tags, yielding their snapshots."""
     known = (_known("8828543"), _known("13566801"))
     records, served = run(_refresh_route(RECORDED), known)
-    assert _params(served.requests[1]) == {"tags": "story,(story_8828543,story_13566801)", "hitsPerPage": "2"}
-    assert _kinds(records) == [
+    assert params(served.requests[1]) == {"tags": "story,(story_8828543,story_13566801)", "hitsPerPage": "2"}
+    assert kinds(records) == [
         ("EngagementSnapshot", "8828543"),
         ("EngagementSnapshot", "13566801"),
     ]
@@ -472,7 +427,7 @@ def test_refresh_batches_hold_at_most_100_ids(run: Callable[..., tuple[list[Reco
     known = tuple(_known(str(1000 + i)) for i in range(150))
     _, served = run(_refresh_route(_page(0, 1, [])), known)
     searches = [p for p in served.requests if p.startswith("/api/v1/search?")]
-    assert [_params(p)["hitsPerPage"] for p in searches] == ["100", "50"]
+    assert [params(p)["hitsPerPage"] for p in searches] == ["100", "50"]
     assert len(served.requests) == 1 + 2 + 150
 
 
@@ -502,7 +457,7 @@ def test_failing_item_skips_only_that_story(run: Callable[..., tuple[list[Record
     """An item that keeps failing with 500 is skipped; the other known stories are still checked."""
     items = {"1": Reply(b"oops", 500, "text/plain"), "2": Reply(b"", 404, JSON)}
     records, served = run(_refresh_route(_page(0, 1, []), items), (_known("1"), _known("2")))
-    assert [post_id for _, post_id in _kinds(records)] == ["2"]
+    assert [post_id for _, post_id in kinds(records)] == ["2"]
     assert served.requests.count("/api/v1/items/1") == TIGHT.attempts
 
 

@@ -9,6 +9,7 @@ the days listed in listing order. Without an engine its tests are skipped with t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -313,3 +314,18 @@ def test_kramdown_makes_no_table_or_markup_of_any_text(kramdown: LineServer, par
     for item in digest.papers:
         assert f"https://arxiv.org/abs/{item.paper.arxiv_id}" in hrefs
     assert len(tree.xpath('//blockquote[contains(@class, "hp-post")]')) == len(digest.papers)
+
+
+@pytest.mark.parametrize("parser", ["GFM", "kramdown"])
+def test_dollars_in_two_fields_open_no_math(kramdown: LineServer, corpus: dict[str, Digest], parser: str) -> None:
+    """An author ``$$`` and an abstract ``$$`` (kramdown math delimiters) swallow nothing: every link is there and
+    the dollars read back as text."""
+    digest = next(iter(corpus.values()))
+    first = digest.papers[0]
+    odd = dataclasses.replace(first.paper, title="Bounds in $$O(n)$$ time", authors=("$$",), abstract="$$ costs $5")
+    hostile = dataclasses.replace(digest, papers=(dataclasses.replace(first, paper=odd), *digest.papers[1:]))
+    page = _kramdown_html(kramdown, render_jekyll(hostile), parser)
+    tree = lxml.html.fragment_fromstring(page, create_parent="div")
+    assert not tree.xpath("//math | //script[starts-with(@type, 'math')]")
+    assert {f"https://arxiv.org/abs/{item.paper.arxiv_id}" for item in digest.papers} <= set(tree.xpath("//a/@href"))
+    assert "$$ costs $5" in tree.text_content() and "Bounds in $$O(n)$$ time" in tree.text_content()

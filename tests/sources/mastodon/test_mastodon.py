@@ -7,7 +7,6 @@ server, two origins, so the tests can tell which instance a request went to (``H
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 
 import httpx
@@ -29,7 +28,7 @@ from hotpapers.sources.mastodon import (
 
 from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock, Route, Switchboard, json_reply, params
+from helpers.sources import Clock, Route, Switchboard, json_reply, load_script, params
 
 FIXTURES = SOCIAL / "mastodon"
 CARD = (FIXTURES / "derived_arxiv_statuses_get_with_card.body.json").read_bytes()
@@ -160,10 +159,7 @@ def test_status_location_reads_the_instance_page() -> None:
 
 def test_derived_fixtures_are_what_the_script_writes() -> None:
     """The derived files differ from their sources only as derive_arxiv.py says."""
-    spec = importlib.util.spec_from_file_location("derive_mastodon", FIXTURES / "derive_arxiv.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(FIXTURES / "derive_arxiv.py")
     for name, text in module.outputs().items():
         assert (FIXTURES / name).read_text(encoding="utf-8") == text
 

@@ -1,6 +1,6 @@
 """Outside text in every field, escaped for each target: YAML front matter, Atom, RSS and JSON Feed.
 
-Property tests over hostile text (``tests/hostile.py``) in every field a digest carries: the front matter parses
+Property tests over hostile text (``tests/helpers/hostile.py``) in every field a digest carries: the front matter parses
 back (PyYAML) to exactly the input, the feeds stay well-formed (lxml, feedparser), what a reader takes as HTML
 holds no element of the input's, and only arXiv category codes are ever tags, categories or feeds.
 """

@@ -18,8 +18,9 @@ from hotpapers.models import AccountProfile, EngagementSnapshot, Post, PostGone,
 from hotpapers.plugins import Checkpoint, CollectRequest, Source, SourceContext, SourceUsage
 from hotpapers.sources.x.source import QUERY, XSource
 
-from helpers.localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
+from helpers.sources import Clock, Switchboard
 
 X = SOCIAL / "x"
 NOW = dt.datetime(2021, 5, 12, 12, 0, tzinfo=dt.UTC)
@@ -64,21 +65,6 @@ def queued(*replies: Reply) -> Callable[[str], Reply | None]:
     return lambda _path: pending.pop(0) if len(pending) > 1 else pending[0]
 
 
-class Clock:
-    """A clock that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def time(self) -> dt.datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += dt.timedelta(seconds=seconds)
-
-
 @pytest.fixture(autouse=True)
 def no_backoff() -> Iterator[None]:
     """Stamina sleeps nothing and never tries more than 3 times (a policy may ask for fewer)."""
@@ -90,26 +76,10 @@ Route = Callable[[str], Reply | None]
 XApi = Callable[[Route], Served]
 
 
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[tuple[Served, list[Route]]]:
-    """One local server for the module (starting and stopping one costs half a second); tests swap its route."""
-    current: list[Route] = []
-    with serve(lambda path: current[0](path) if current else None) as server:
-        yield server, current
-
-
 @pytest.fixture
-def x_api(shared_server: tuple[Served, list[Route]]) -> XApi:
-    """Point the shared local server at a route, with its request log cleared; returns the server."""
-    server, current = shared_server
-
-    def answer(route: Route) -> Served:
-        current[:] = [route]
-        server.requests.clear()
-        server.user_agents.clear()
-        return server
-
-    return answer
+def x_api(switchboard: Switchboard) -> XApi:
+    """Point the module's local server at a route, with its request log cleared; returns the server."""
+    return switchboard.answer
 
 
 @pytest.fixture
@@ -120,7 +90,7 @@ def http() -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -143,7 +113,7 @@ def context(
     http: httpx.Client, server: Served | None, clock: Clock, retry: RetryPolicy = RETRY, **env: str
 ) -> SourceContext:
     values = {"HOTPAPERS_X_BEARER_TOKEN": TOKEN, **({"HOTPAPERS_X_API_URL": server.url} if server else {}), **env}
-    return SourceContext(http, {k: v for k, v in values.items() if v is not None}, clock.time, clock.sleep, retry)
+    return SourceContext(http, {k: v for k, v in values.items() if v is not None}, clock.now, clock.sleep, retry)
 
 
 def collect(

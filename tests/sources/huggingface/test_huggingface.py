@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
+import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,8 +28,9 @@ from hotpapers.sources.huggingface.source import (
     parse_daily_papers,
 )
 
-from helpers.localserver import Reply, Served, serve
+from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
+from helpers.sources import Clock, Switchboard, kinds, params
 
 FIXTURE = SOCIAL / "huggingface"
 DAILY = (FIXTURE / "daily_papers_HANDMADE_date_2025-03-31.json").read_bytes()
@@ -63,74 +65,28 @@ def _full_page(first: int) -> bytes:
     return _body(entries)
 
 
-def _params(path: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
-
-
-def _kinds(records: list[Record] | tuple[Record, ...]) -> list[tuple[str, str]]:
-    return [(type(r).__name__, str(getattr(r, "post_id", ""))) for r in records]
-
-
-class Clock:
-    """``SourceContext.now`` and ``sleep``: time moves only when slept on; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.time = OBSERVED
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += dt.timedelta(seconds=seconds)
-
-
-class Switch:
-    """The route of a server shared by the module's tests (starting and stopping one costs about 0.5 s)."""
-
-    def __init__(self) -> None:
-        self.route: Route = lambda path: None
-
-    def __call__(self, path: str) -> Reply | None:
-        return self.route(path)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[Switch, Served]]:
-    """One local HTTP server for the module; each test sets its route."""
-    switch = Switch()
-    with serve(switch) as served:
-        yield switch, served
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A fresh fake clock."""
-    return Clock()
+    return Clock(OBSERVED)
 
 
 @pytest.fixture
-def run(clock: Clock, server: tuple[Switch, Served]) -> Iterator[Callable[..., tuple[list[Record], Served]]]:
+def run(clock: Clock, switchboard: Switchboard, client: httpx.Client) -> Callable[..., tuple[list[Record], Served]]:
     """Collect with a real client against the local server answering with ``route``."""
-    switch, served = server
-    client = make_client()
 
     def collect(route: Route, known: tuple[Post, ...] = ()) -> tuple[list[Record], Served]:
-        switch.route = route
-        served.requests.clear()
-        served.user_agents.clear()
+        served = switchboard.answer(route)
         env = {"HOTPAPERS_HF_API_URL": f"{served.url}/api"}
         source = HuggingFaceSource(SourceContext(client, env, clock.now, clock.sleep, TIGHT))
         return list(source.collect(CollectRequest(START.date(), START, END, (), known))), served
 
-    yield collect
-    client.close()
+    return collect
 
 
 def _by_date(pages: dict[str, bytes]) -> Route:
     """Answer daily_papers with the body for the asked date (an empty list for other dates)."""
-    return lambda path: Reply(pages.get(_params(path).get("date", ""), b"[]"), content_type=JSON)
+    return lambda path: Reply(pages.get(params(path).get("date", ""), b"[]"), content_type=JSON)
 
 
 def _known(arxiv_id: str, created: dt.datetime) -> Post:
@@ -166,7 +122,7 @@ def test_all_entries_are_read() -> None:
     """The three hand-made entries give three posts, nothing skipped, and records pair post and snapshot."""
     page = parse_daily_papers(DAILY, OBSERVED)
     assert (page.entries, page.skipped) == (3, ())
-    assert _kinds(page.records)[:2] == [("Post", "1706.03762"), ("EngagementSnapshot", "1706.03762")]
+    assert kinds(page.records)[:2] == [("Post", "1706.03762"), ("EngagementSnapshot", "1706.03762")]
 
 
 def test_submitter_without_user_uses_name() -> None:
@@ -325,7 +281,7 @@ def test_window_dates_are_requested(run: Callable[..., tuple[list[Record], Serve
     """The window's dates are read in order, each from p=0 with limit=100."""
     _, served = run(_by_date({}))
     assert [urlsplit(p).path for p in served.requests] == ["/api/daily_papers"] * 2
-    assert [_params(p) for p in served.requests] == [
+    assert [params(p) for p in served.requests] == [
         {"date": "2025-03-30", "limit": "100", "p": "0"},
         {"date": "2025-03-31", "limit": "100", "p": "0"},
     ]
@@ -334,7 +290,7 @@ def test_window_dates_are_requested(run: Callable[..., tuple[list[Record], Serve
 def test_window_yields_posts_and_snapshots(run: Callable[..., tuple[list[Record], Served]]) -> None:
     """The fixture's three papers come out as post, snapshot pairs."""
     records, _ = run(_by_date({"2025-03-31": DAILY}))
-    assert _kinds(records) == [
+    assert kinds(records) == [
         ("Post", "1706.03762"),
         ("EngagementSnapshot", "1706.03762"),
         ("Post", "2106.09685"),
@@ -361,11 +317,11 @@ def test_full_page_asks_for_next(run: Callable[..., tuple[list[Record], Served]]
     pages = {"0": _full_page(1), "1": DAILY}
 
     def route(path: str) -> Reply:
-        params = _params(path)
-        return Reply(pages[params["p"]] if params["date"] == "2025-03-31" else b"[]", content_type=JSON)
+        query = params(path)
+        return Reply(pages[query["p"]] if query["date"] == "2025-03-31" else b"[]", content_type=JSON)
 
     records, served = run(route)
-    assert [(_params(p)["date"], _params(p)["p"]) for p in served.requests] == [
+    assert [(params(p)["date"], params(p)["p"]) for p in served.requests] == [
         ("2025-03-30", "0"),
         ("2025-03-31", "0"),
         ("2025-03-31", "1"),
@@ -432,8 +388,8 @@ def test_known_post_refreshed_from_its_date(run: Callable[..., tuple[list[Record
     """A known post not listed in the window is refreshed from its own date; only its snapshot is yielded."""
     known = (_known("2106.09685", dt.datetime(2025, 3, 20, 9, 0, tzinfo=UTC)),)
     records, served = run(_by_date({"2025-03-20": DAILY}), known)
-    assert _params(served.requests[-1])["date"] == "2025-03-20"
-    assert _kinds(records) == [("EngagementSnapshot", "2106.09685")]
+    assert params(served.requests[-1])["date"] == "2025-03-20"
+    assert kinds(records) == [("EngagementSnapshot", "2106.09685")]
 
 
 def test_known_post_listed_in_window_needs_no_request(run: Callable[..., tuple[list[Record], Served]]) -> None:
@@ -449,7 +405,7 @@ def test_known_posts_of_one_date_share_a_request(run: Callable[..., tuple[list[R
     known = (_known("2106.09685", day), _known("2005.14165", day))
     records, served = run(_by_date({"2025-03-20": DAILY}), known)
     assert len(served.requests) == 3
-    assert sorted(post_id for _, post_id in _kinds(records)) == ["2005.14165", "2106.09685"]
+    assert sorted(post_id for _, post_id in kinds(records)) == ["2005.14165", "2106.09685"]
 
 
 def test_unlisted_known_post_gets_nothing(run: Callable[..., tuple[list[Record], Served]]) -> None:

@@ -114,7 +114,7 @@ def test_option_flags_are_typed_by_the_options_defaults() -> None:
 )  # fmt: skip
 def test_bad_option_flags_are_usage_errors(flag: str, message: str) -> None:
     """An unknown name, a value of the wrong type, or no '=' is a UsageError naming the option, in the library's
-    words (the command line says --option: tests/test_cli.py)."""
+    words (the command line says --option: tests/cli/test_cli.py)."""
     with pytest.raises(UsageError, match=message) as raised:
         option_flags("default", [flag])
     assert raised.value.subject == "option"

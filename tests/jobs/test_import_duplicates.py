@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,27 +27,14 @@ from hotpapers.native.serialize import (
     post_to_dict,
     snapshot_to_dict,
 )
-from hotpapers.store import Store, open_store
+from hotpapers.store import Store
 
-from helpers.factories import T0, announcement, digest_record, paper, post, snapshot
+from helpers.factories import T0, announcement, digest_record, native_file, paper, post, snapshot
 from helpers.paths import FIXTURES
 
-HEADER = {"type": "header", "format": "hotpapers-native", "version": 1}
 _ids = itertools.count(1)
 
 
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    """A fresh store, on SQLite and then on PostgreSQL."""
-    s = open_store(store_url)
-    yield s
-    s.close()
-
-
-def _write(folder: Path, name: str, records: list[dict[str, Any]]) -> Path:
-    path = folder / name
-    path.write_text("".join(json.dumps(r) + "\n" for r in [HEADER, *records]))
-    return path
 
 
 # Variants of each record type under a few keys: (key index, variant index) -> the record.
@@ -103,10 +89,10 @@ def test_the_last_record_of_each_key_wins_wholly(tmp_path_factory: pytest.TempPa
         "engagement", "announcement") else []
     folder = tmp_path_factory.mktemp("dup")
     if setup:
-        transfer.import_files(store, [_write(folder, "setup.jsonl", setup)])
+        transfer.import_files(store, [native_file(folder, "setup.jsonl", setup)])
     before = {json.dumps(r, sort_keys=True) for r in _stored(store, kind)}
     half = len(records) // 2
-    files = [_write(folder, "a.jsonl", records[:half]), _write(folder, "b.jsonl", records[half:])]
+    files = [native_file(folder, "a.jsonl", records[:half]), native_file(folder, "b.jsonl", records[half:])]
     result = transfer.import_files(store, files)
     last: dict[int, dict[str, Any]] = {}
     links: dict[int, list[dict[str, str]]] = {}
@@ -132,7 +118,7 @@ def test_a_digest_repeated_in_an_import_is_the_last_one(tmp_path: Path, store: S
     """Two digests of the same day and preset in one import: the second is the published one."""
     first, second = digest_record(dt.date(2021, 4, 19), T0), digest_record(dt.date(2021, 4, 19), T0)
     second["title"] = "Second"
-    result = transfer.import_files(store, [_write(tmp_path, "d.jsonl", [first, second])])
+    result = transfer.import_files(store, [native_file(tmp_path, "d.jsonl", [first, second])])
     (stored,) = store.iter_digests()
     assert stored.title == "Second" and result.duplicates == {"digest": 1}
     assert digest_to_dict(stored)["title"] == "Second"
@@ -140,9 +126,9 @@ def test_a_digest_repeated_in_an_import_is_the_last_one(tmp_path: Path, store: S
 
 def test_a_record_already_in_the_store_merges_as_before(tmp_path: Path, store: Store) -> None:
     """Only repeats within one import replace wholly: a later import of an older version keeps the newer one."""
-    transfer.import_files(store, [_write(tmp_path, "new.jsonl", [{"type": "paper", **paper_to_dict(paper(version=3))}])])
+    transfer.import_files(store, [native_file(tmp_path, "new.jsonl", [{"type": "paper", **paper_to_dict(paper(version=3))}])])
     result = transfer.import_files(
-        store, [_write(tmp_path, "old.jsonl", [{"type": "paper", **paper_to_dict(paper(version=1, title="Old"))}])]
+        store, [native_file(tmp_path, "old.jsonl", [{"type": "paper", **paper_to_dict(paper(version=1, title="Old"))}])]
     )
     assert store.get_paper(paper().arxiv_id) == paper(version=3) and result.duplicates == {}
 
@@ -150,7 +136,7 @@ def test_a_record_already_in_the_store_merges_as_before(tmp_path: Path, store: S
 def test_summary_reports_the_duplicates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The import summary says how many records of each type repeated an earlier one."""
     records = [{"type": "paper", **paper_to_dict(paper(title=t))} for t in ("A", "B", "C")]
-    assert main(["--db", str(tmp_path / "s.db"), "import", str(_write(tmp_path, "p.jsonl", records))]) == 0
+    assert main(["--db", str(tmp_path / "s.db"), "import", str(native_file(tmp_path, "p.jsonl", records))]) == 0
     assert "duplicates: paper 2 (records repeating an earlier one of this import; the last one wins wholly)" in (
         capsys.readouterr().out
     )

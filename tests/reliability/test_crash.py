@@ -1,7 +1,7 @@
 """Crash safety: SIGKILL the real command line at seeded random moments, run the same command again, compare.
 
 The job is ``hotpapers import`` of a native file of a few thousand records, then ``hotpapers run --date DAY``
-against the local server of tests/test_run_e2e.py. It is run once uninterrupted (the baseline, also timing it as
+against the local server of tests/jobs/test_run_e2e.py. It is run once uninterrupted (the baseline, also timing it as
 T), then, for each kill point, afresh: SIGKILLed at a seeded delay uniform in [0, 0.9 T], the killed command and
 those after it run again to completion, and the store compared with the baseline.
 
@@ -33,10 +33,10 @@ import pytest
 
 from hotpapers.jobs.transfer import export_to_file
 from hotpapers.store import SQLiteStore
-from test_run_e2e import DAY, _route
 
 from helpers import factories
 from helpers.localserver import serve
+from helpers.run_world import DAY, route
 
 N_RECORDS = 1500
 RUN_KILL_POINTS = 20
@@ -170,7 +170,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("crash")
     big = root / "big.jsonl"
     _make_big_file(big, root / "gen.db")
-    with serve(_route) as served:
+    with serve(route) as served:
         base = root / "baseline"
         base.mkdir()
         env = _env(base, served.url)

@@ -16,6 +16,7 @@ from hotpapers.models import LinkMethod, PaperLink, PostKind
 from hotpapers.sources.x.parse import parse_lookup, parse_search_page, tweet_links
 
 from helpers.paths import SOCIAL
+from helpers.sources import load_script
 
 X = SOCIAL / "x"
 AT = dt.datetime(2021, 5, 12, 9, 0, tzinfo=dt.UTC)
@@ -93,6 +94,13 @@ def test_derived_pages_keep_the_recorded_serialisation(recorded: str) -> None:
     """A derived page is written like its recording (json.dumps defaults, one line, trailing newline)."""
     data = load(f"derived_arxiv_{recorded}")
     assert data == json.dumps(json.loads(data)).encode() + b"\n"
+
+
+def test_derived_pages_are_what_the_script_writes() -> None:
+    """The committed derived pages are exactly what derive_arxiv.py makes from their recordings."""
+    module = load_script(X / "derive_arxiv.py")
+    for name in module.SOURCES:
+        assert load(f"derived_arxiv_{name}") == module.derive(load(name))
 
 
 # --- search pages ---

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from hotpapers.jobs import transfer
 from hotpapers.models import ArxivId, EngagementSnapshot
-from hotpapers.store import Store, open_store
+from hotpapers.store import Store
 from hotpapers.store.rows import from_ts, ts
 from hotpapers.store.schema import MIGRATIONS, REPAIR_TIMESTAMPS
 from hotpapers.store.sql import SQLStore
@@ -26,14 +25,6 @@ STORE_SETTINGS = settings(
     max_examples=60, deadline=None, database=None, derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    """A fresh store, on SQLite and then on PostgreSQL."""
-    s = open_store(store_url)
-    yield s
-    s.close()
 
 
 @settings(max_examples=500, derandomize=True, database=None)

@@ -1,5 +1,5 @@
 """``hotpapers run`` and ``collect`` end to end with every built-in source on: one local server, the whole world of
-``tests/e2e_world.py`` (Reddit, Mastodon, alphaXiv and YouTube next to arXiv, X, Bluesky, Hacker News and
+``tests/helpers/e2e_world.py`` (Reddit, Mastodon, alphaXiv and YouTube next to arXiv, X, Bluesky, Hacker News and
 Hugging Face), posts of an earlier run in the store to refresh, a frozen clock."""
 
 from __future__ import annotations

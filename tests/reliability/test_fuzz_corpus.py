@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from hotpapers.arxiv.api import parse_api
 from hotpapers.arxiv.ids import parse_id
@@ -42,6 +37,7 @@ from hotpapers.sources.legacy.parse import parse_legacy
 from hotpapers.sources.x.parse import parse_lookup, parse_search_page
 from hotpapers.store import SQLiteStore
 
+from helpers.fuzz import HOSTILE, JUNK, mutate_bytes, mutate_json, mutated
 from helpers.paths import FIXTURES
 
 FUZZ_EXAMPLES = 200
@@ -83,124 +79,6 @@ def _native_seed() -> bytes:
         finally:
             store.close()
     return out.getvalue()
-
-
-# -- mutations ------------------------------------------------------------------------------------------------
-
-HUGE_DIGITS = "9" * 5000  # past int()'s 4,300-digit limit
-HOSTILE = [
-    HUGE_DIGITS, "1" * 4301, "-" + HUGE_DIGITS, "2104.08223v" + HUGE_DIGITS, "arXiv:2104.08223v" + HUGE_DIGITS,
-    "https://arxiv.org/abs/2104.08223v" + HUGE_DIGITS, "https://arxiv.org/abs/hep-th/9901001v" + HUGE_DIGITS,
-    "arxiv.org/abs/" + "2104." * 2000, "arXiv:" * 3000, "\uff12\uff11\uff10\uff14.\uff10\uff18\uff12\uff12\uff13",  # full-width digits
-    "\u0662\u0661\u0660\u0664.\u0660\u0668\u0662\u0662\u0663", "9" * 19, str(2**63), str(2**64 + 1), "1e99999",
-    "x" * 1_000_000,  # a huge line
-]
-JUNK = st.sampled_from(["", "\x00", "\ufeff", "\u202e", "\ud800", "🎉" * 50, "é\u0301", "\n\r\t", "<", "&amp;", "]]>",
-                        "\\u0000", "'\"", "a" * 5000, "1e999", "-1", "NaN", "\U0001d54f" * 3, *HOSTILE]) | st.text(max_size=30)
-NUMBERS = st.sampled_from([0, -1, -(2**63), 2**63, 2**64 + 1, 10**30, -(10**30), 1.5, -0.0, 1e308, -1e308])
-SCALARS = st.none() | st.booleans() | NUMBERS | JUNK
-
-
-def _json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _json_paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value[:20]):
-            found += _json_paths(item, (*path, index))
-    return found
-
-
-def _mutate_json(draw: st.DrawFn, data: bytes) -> bytes:
-    try:
-        root = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return data
-    for _ in range(draw(st.integers(1, 4))):
-        paths = _json_paths(root)
-        path = draw(st.sampled_from(paths))
-        replacement: Any = draw(SCALARS | st.just({}) | st.just([]) | st.just([{}]) | st.just({"": None}))
-        delete = draw(st.booleans())
-        if not path:
-            root = replacement
-            continue
-        parent = root
-        for step in path[:-1]:
-            parent = parent[step]
-        if delete and isinstance(parent, dict):
-            del parent[path[-1]]
-        elif delete and isinstance(parent, list):
-            parent.pop(path[-1])
-        else:
-            parent[path[-1]] = replacement
-    try:
-        return orjson.dumps(root)
-    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, an integer beyond 64 bits: stdlib writes them
-        return json.dumps(root, ensure_ascii=False).encode("utf-8", "surrogatepass")
-
-
-def _mutate_xml(draw: st.DrawFn, data: bytes) -> bytes:
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return data
-    for _ in range(draw(st.integers(1, 4))):
-        elements = list(root.iter())
-        element = draw(st.sampled_from(elements))
-        action = draw(st.sampled_from(["remove", "text", "attr", "dup"]))
-        parent = element.getparent()
-        junk = draw(JUNK | NUMBERS.map(str))
-        clean = "".join(c for c in junk if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd"))
-        if action == "remove" and parent is not None:
-            parent.remove(element)
-        elif action == "text":
-            element.text = clean
-        elif action == "attr" and element.attrib:
-            element.set(draw(st.sampled_from(sorted(element.attrib))), clean)
-        elif action == "dup" and parent is not None:
-            parent.append(etree.fromstring(etree.tostring(element)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-_DIGIT_RUN = re.compile(rb"[0-9]+")
-
-
-def _mutate_bytes(draw: st.DrawFn, data: bytes) -> bytes:
-    action = draw(st.sampled_from(["truncate", "flip", "insert", "bignum"]))
-    if not data:
-        return data
-    if action == "bignum":  # a number in the body (a count, a time, an id, a version) made 5,000 digits long
-        runs = list(_DIGIT_RUN.finditer(data))
-        if not runs:
-            return data
-        run = draw(st.sampled_from(runs[:200]))
-        return data[: run.start()] + HUGE_DIGITS.encode() + data[run.end() :]
-    if action == "truncate":
-        return data[: draw(st.integers(0, len(data)))]
-    if action == "flip":
-        buf = bytearray(data)
-        for _ in range(draw(st.integers(1, 8))):
-            buf[draw(st.integers(0, len(buf) - 1))] = draw(st.integers(0, 255))
-        return bytes(buf)
-    at = draw(st.integers(0, len(data)))
-    junk = draw(JUNK).encode("utf-8", "surrogatepass")
-    return data[:at] + junk + data[at:]
-
-
-def mutated(seeds: list[bytes], kind: str) -> st.SearchStrategy[bytes]:
-    """Strategy: a seed with structural (JSON or XML) and/or byte-level mutations."""
-
-    @st.composite
-    def build(draw: st.DrawFn) -> bytes:
-        data = draw(st.sampled_from(seeds))
-        if draw(st.booleans()):
-            data = _mutate_json(draw, data) if kind == "json" else _mutate_xml(draw, data)
-        if draw(st.booleans()):
-            data = _mutate_bytes(draw, data)
-        return data
-
-    return build()
 
 
 # -- the parsers ----------------------------------------------------------------------------------------------
@@ -249,9 +127,9 @@ def _native_lines(data: bytes) -> st.SearchStrategy[bytes]:
     def build(draw: st.DrawFn) -> bytes:
         lines = data.splitlines(keepends=True)
         index = draw(st.integers(0, len(lines) - 1))
-        lines[index] = _mutate_json(draw, lines[index]) + b"\n"
+        lines[index] = mutate_json(draw, lines[index]) + b"\n"
         whole = b"".join(lines)
-        return _mutate_bytes(draw, whole) if draw(st.booleans()) else whole
+        return mutate_bytes(draw, whole) if draw(st.booleans()) else whole
 
     return build()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import threading
 from collections import Counter
@@ -26,6 +25,7 @@ from hotpapers.sources.bluesky.jetstream import (
 )
 
 from helpers.paths import SOCIAL
+from helpers.sources import load_script
 from helpers.wsserver import serve_jetstream, time_us, v2_frame
 
 FIXTURES = SOCIAL / "bluesky"
@@ -40,11 +40,7 @@ QUICK = Backoff(initial=0.01, maximum=0.02, attempts=3)
 
 
 def _derive_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("derive_arxiv", FIXTURES / "derive_arxiv.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(FIXTURES / "derive_arxiv.py")
 
 
 def _kept(lines: list[bytes], known: KnownPosts | None = None) -> dict[int, Post]:

@@ -83,7 +83,7 @@ def _route(mode: str, path: str, auth: str, body: bytes = b"") -> Reply:
 
 @contextmanager
 def _serve(mode: str) -> Iterator[tuple[str, list[str]]]:
-    """A local GET+POST server (like tests/localserver.py, which serves GET only) in the given mode."""
+    """A local GET+POST server (like tests/helpers/localserver.py, which serves GET only) in the given mode."""
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):

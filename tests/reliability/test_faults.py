@@ -2,7 +2,7 @@
 nothing, a source or provider that stays down or answers garbage fails alone, and a stalled server costs at most
 the configured timeout.
 
-The server (tests/faultserver.py) replays the world of tests/e2e_world.py (arXiv RSS, API and OAI-PMH; X,
+The server (tests/helpers/faultserver.py) replays the world of tests/helpers/e2e_world.py (arXiv RSS, API and OAI-PMH; X,
 Bluesky with its login and search backfill, Hacker News, Hugging Face, Reddit with its OAuth token, Mastodon,
 alphaXiv, YouTube; the refresh requests of posts an earlier run stored; GitHub, Semantic Scholar and the Hub's paper
 records for the enrichment providers) and injects, on a seeded schedule,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from hotpapers.store.schema import SCHEMA_VERSION
 from hotpapers.store.sql import SQLStore
 
 from helpers.factories import DAY, T0, announcement, paper, post, snapshot
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    """A fresh store, on SQLite and then on PostgreSQL."""
-    s = open_store(store_url)
-    yield s
-    s.close()
 
 
 def test_new_store_is_at_current_schema_version(store: Store) -> None:

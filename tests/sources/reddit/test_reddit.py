@@ -19,7 +19,7 @@ from hotpapers.sources.reddit import RedditSource, parse_listing, parse_token
 
 from helpers.localserver import Reply, Served
 from helpers.paths import SOCIAL
-from helpers.sources import Clock, Route, Switchboard, json_reply, params
+from helpers.sources import Clock, Route, Switchboard, json_reply, load_script, params
 
 FIXTURES = SOCIAL / "reddit"
 INFO = (FIXTURES / "derived_arxiv_api_info_url_youtube_com.body.json").read_bytes()
@@ -150,12 +150,7 @@ def test_token_error_is_an_api_error() -> None:
 
 def test_derived_fixtures_are_what_the_script_writes() -> None:
     """The derived files differ from their recordings only as derive_arxiv.py says."""
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("derive_reddit", FIXTURES / "derive_arxiv.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(FIXTURES / "derive_arxiv.py")
     for name, text in module.outputs().items():
         assert (FIXTURES / name).read_text(encoding="utf-8") == text
 

@@ -1,7 +1,7 @@
 """The secrets of Reddit, Mastodon and YouTube never appear in output, logs, exceptions, the store or exports.
 
 The real command line (``-v collect`` of the three sources, then ``export``) runs against a local GET+POST server
-that answers with the world of tests/e2e_world.py, or with 401/500 errors whose bodies quote the
+that answers with the world of tests/helpers/e2e_world.py, or with 401/500 errors whose bodies quote the
 ``Authorization`` header and the request's query string (where YouTube's key travels), as careless providers do.
 """
 
