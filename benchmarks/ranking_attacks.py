@@ -18,6 +18,7 @@ Usage (from the repository root)::
     python benchmarks/ranking_attacks.py             # the full family: every day, attack and size (a few minutes)
     python benchmarks/ranking_attacks.py --quick     # every 4th day, sizes 10 and 100 (well under a minute)
     python benchmarks/ranking_attacks.py --attack short --attack varied --size 50
+    python benchmarks/ranking_attacks.py --option low_credibility_ratio=1   # any option of ``default``
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from attack_rings import ATTACKS, add, breadth, target, with_history
 from ranking_agreement import TOP, Day, Ranker, archive_path, classic, default, load_days, order, top_overlap
 
-from hotpapers.ranking.options import DefaultOptions
+from hotpapers.ranking.options import DefaultOptions, option_flags
 
 SIZES = (10, 25, 50, 100, 200)
 QUICK_SIZES = (10, 100)
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attack", action="append", choices=sorted(ATTACKS), help="only this attack (repeatable)")
     parser.add_argument("--size", action="append", type=int, help="only this ring size (repeatable)")
     parser.add_argument("--quick", action="store_true", help="every 4th day, sizes 10 and 100")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a `default` option, as `hotpapers render --option` (repeatable)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     path = archive_path(args.archive)
@@ -125,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"archive: `{path}`; days with >= {args.min_papers} papers: {len(days)} (median "
           f"{statistics.median(len(d.evidence) for d in days):g} papers); not derivable: {len(failed)}; "
           f"fillers: {args.fillers}\n")  # fmt: skip
-    print("\n".join(report(days, attacks, sizes, replace(DefaultOptions()))))
+    print("\n".join(report(days, attacks, sizes, DefaultOptions(**option_flags("default", args.option)))))
     print(f"\n({time.monotonic() - started:.0f} s)")
     return 0
 

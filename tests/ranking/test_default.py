@@ -571,10 +571,18 @@ def test_default_ignores_input_order(evidence: list[PaperEvidence], rnd: random.
 
 
 @settings(max_examples=120, deadline=None)
-@given(days(), st.lists(st.integers(0, 100_000), min_size=7, max_size=7))
-def test_a_bot_lifts_a_paper_by_at_most_its_own_post(evidence: list[PaperEvidence], engagement: list[int]) -> None:
-    """A new account posting every paper adds 0..its post's points to each score: no paper jumps a wider gap."""
-    before = _scores(_rank(evidence))
+@given(
+    days(),
+    st.lists(st.integers(0, 100_000), min_size=7, max_size=7),
+    st.sampled_from([{}, {"low_credibility_floor": 0.5}]),
+)
+def test_a_bot_lifts_a_paper_by_at_most_its_own_post(
+    evidence: list[PaperEvidence], engagement: list[int], options: dict[str, float]
+) -> None:
+    """A new account posting every paper adds 0..its post's points to each score (with the relative bound, up to
+    (1 + low_credibility_ratio) x: its post, and the room it gives the paper's low-credibility accounts): no paper
+    jumps a wider gap."""
+    before = _scores(_rank(evidence, **options))
     bot_posts = {
         item.paper.arxiv_id: _ev(
             f"77{k}", item.paper.arxiv_id, handle="zzqx", text=f"zzqx {_letters(str(k))}", likes=likes
@@ -582,8 +590,9 @@ def test_a_bot_lifts_a_paper_by_at_most_its_own_post(evidence: list[PaperEvidenc
         for k, (item, likes) in enumerate(zip(evidence, engagement, strict=False))
     }
     with_bot = [dataclasses.replace(i, posts=(*i.posts, bot_posts[i.paper.arxiv_id])) for i in evidence]
-    after = _scores(_rank(with_bot))
-    cap = {i: _points(bot_posts[i].engagement.likes) for i in bot_posts}  # type: ignore[union-attr]
+    after = _scores(_rank(with_bot, **options))
+    lift = 1 + DefaultOptions().low_credibility_ratio if options else 1.0
+    cap = {i: lift * _points(bot_posts[i].engagement.likes) for i in bot_posts}  # type: ignore[union-attr]
     assert set(before) <= set(after)
     for paper_id, score in before.items():
         assert -1e-9 <= after[paper_id] - score <= cap[paper_id] + 1e-9

@@ -120,6 +120,14 @@ def test_bad_option_flags_are_usage_errors(flag: str, message: str) -> None:
     assert raised.value.subject == "option"
 
 
+def test_the_relative_bound_options_are_flags() -> None:
+    """low_credibility_ratio and low_credibility_floor are set with --option; a floor of 0 is refused."""
+    got = option_flags("default", ["low_credibility_ratio=1", "low_credibility_floor=2"])
+    assert DefaultOptions(**got).low_credibility_ratio == 1.0 and DefaultOptions(**got).low_credibility_floor == 2.0
+    with pytest.raises(UsageError, match="low_credibility_floor must be a finite number > 0"):
+        DefaultOptions(**option_flags("default", ["low_credibility_floor=0"]))
+
+
 def test_option_flag_reaches_the_preset_and_wins_over_config(tmp_path: Path) -> None:
     """--option keywords=... filters like --keyword, and overrides the config's value."""
     code, text = _render(tmp_path, "--option", 'keywords=["MeshTalk"]', "--option", "min_score=1",

@@ -250,6 +250,58 @@ def test_many_new_accounts_add_less_than_the_cap() -> None:
     assert 9.99 < ranked.score <= 10.0 + 1e-9
     (bound,) = _kinds(ranked, "bounded")
     assert bound.startswith("bounded influence: 200 low-credibility accounts count 10.00 of ")
+    assert bound.endswith("(never more than 10 together)")
+
+
+def test_the_default_bound_is_the_absolute_cap() -> None:
+    """By default the floor is the cap: low-credibility accounts count cap x tanh(S / cap), whatever else the paper
+    has."""
+    assert DefaultOptions().low_credibility_floor == DefaultOptions().low_credibility_cap
+    posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(hours=n)) for n in range(3)]
+    assert _only(posts).score == pytest.approx(10 * math.tanh(3 * _points(20) / 10))
+    assert _only(posts).score == _only(posts, low_credibility_floor=10.0).score
+
+
+# The stricter, relative bound (docs/ranking.md, "A stricter bound for a store with history").
+RELATIVE = {"low_credibility_floor": 0.5}
+
+
+def test_relative_many_new_accounts_add_less_than_the_floor_to_a_paper_nobody_credible_discusses() -> None:
+    """200 new accounts, minutes apart, in their own words, and no other account: together at most the floor 0.5."""
+    posts = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
+    ranked = _only(posts, **RELATIVE)
+    assert 0.49 < ranked.score <= 0.5 + 1e-9
+    (bound,) = _kinds(ranked, "bounded")
+    assert bound.startswith("bounded influence: 200 low-credibility accounts count 0.50 of ")
+    assert bound.endswith("(never more than 0.50 together: the floor 0.5; the other accounts give 0.00 points)")
+
+
+def test_relative_many_new_accounts_add_at_most_the_ratio_of_the_credible_points() -> None:
+    """Beside two established accounts (2 x 4.04 points), 200 new accounts add at most 0.5 x 8.09 points."""
+    real = [_ev(1000 + n, account=ESTABLISHED) for n in range(2)]
+    ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
+    ranked = _only([*real, *ring], **RELATIVE)
+    credible = 2 * _points(20)
+    assert credible + 0.99 * 0.5 * credible < ranked.score <= 1.5 * credible + 1e-9
+    (bound,) = _kinds(ranked, "bounded")
+    assert f"together: 0.5 x the {credible:.2f} points of the other accounts)" in bound
+
+
+def test_relative_many_new_accounts_add_less_than_the_cap() -> None:
+    """Beside 25 established accounts, 200 new accounts still count at most low_credibility_cap (10) points."""
+    real = [_ev(1000 + n, account=ESTABLISHED) for n in range(25)]
+    ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
+    ranked = _only([*real, *ring], **RELATIVE)
+    assert 9.99 < ranked.score - 25 * _points(20) <= 10.0 + 1e-9
+    (bound,) = _kinds(ranked, "bounded")
+    assert bound.endswith("(never more than 10 together)")
+
+
+def test_relative_unknown_accounts_are_credible_support() -> None:
+    """Accounts nothing is known of are neutral: they give a paper's low-credibility accounts room as any other."""
+    unknown = [_ev(1000 + n) for n in range(2)]
+    ring = [_ev(n, account=_new(), at=POSTED + dt.timedelta(minutes=11 * n), likes=40) for n in range(200)]
+    assert _only([*unknown, *ring], **RELATIVE).score > 1.49 * 2 * _points(20)
 
 
 def test_a_handful_of_established_accounts_outweighs_any_ring() -> None:
@@ -265,39 +317,74 @@ def test_breadth_of_established_accounts_is_not_bounded() -> None:
     assert _only([_ev(n, account=ESTABLISHED) for n in range(25)]).score == pytest.approx(25 * _points(20))
 
 
+BOUND_OPTIONS = st.fixed_dictionaries({
+    "low_credibility_cap": st.floats(0.5, 50),
+    "low_credibility_ratio": st.floats(0, 4),
+    "low_credibility_floor": st.floats(0.01, 60),
+})  # fmt: skip
+
+
+def _limit(credible: float, options: dict[str, float]) -> float:
+    """The bound of docs/ranking.md, written out: min(cap, max(floor, ratio x credible))."""
+    ratio, floor = options["low_credibility_ratio"], options["low_credibility_floor"]
+    return min(options["low_credibility_cap"], max(floor, ratio * credible))
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.integers(0, 5000), max_size=6),
     st.lists(st.tuples(st.integers(0, 100_000), st.none() | st.integers(0, 10**6), st.floats(0, 4000)), max_size=60),
+    BOUND_OPTIONS,
 )
-def test_low_credibility_accounts_add_less_than_the_cap(established: list[int], ring: list[tuple[int, int | None, float]]) -> None:
+def test_low_credibility_accounts_add_less_than_the_bound(
+    established: list[int], ring: list[tuple[int, int | None, float]], options: dict[str, float]
+) -> None:
     """However many low-credibility accounts join, whatever their engagement, followers, age or timing, the paper
-    gains at most low_credibility_cap points over what its established accounts give it."""
+    gains at most min(cap, max(floor, ratio x C)) over the points C its established accounts give it."""
     real = [_ev(n, account=ESTABLISHED, likes=likes) for n, likes in enumerate(established)]
-    base = _only(real).score if real else 0.0
+    base = _only(real, **options).score if real else 0.0
     added = [
         _ev(100 + n, account=_new(created_days=age, followers=followers), likes=likes,
             at=POSTED + dt.timedelta(minutes=n * 3))
         for n, (likes, followers, age) in enumerate(ring)
     ]  # fmt: skip
-    assert _only([*real, *added]).score <= base + 10.0 + 1e-9
+    gain = _only([*real, *added], **options).score - base
+    assert -1e-9 <= gain <= _limit(base, options) * (1 + 1e-12) + 1e-9
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 40), st.integers(0, 10_000), st.integers(0, 5))
-def test_the_sum_is_concave_in_the_number_of_low_credibility_accounts(n: int, likes: int, established: int) -> None:
+@given(st.integers(1, 40), st.integers(0, 10_000), st.integers(0, 5), BOUND_OPTIONS)
+def test_the_sum_is_concave_in_the_number_of_low_credibility_accounts(
+    n: int, likes: int, established: int, options: dict[str, float]
+) -> None:
     """Each further low-credibility account (alike, hours apart, own words) adds no more than the one before."""
     real = [_ev(500 + k, account=ESTABLISHED) for k in range(established)]
 
     def score(count: int) -> float:
         ring = [_ev(k, account=_new(), likes=likes, at=POSTED + dt.timedelta(hours=k)) for k in range(count)]
         posts = [*real, *ring]
-        return _only(posts).score if posts else 0.0
+        return _only(posts, **options).score if posts else 0.0
 
     scores = [score(k) for k in range(n + 2)]
     gains = [b - a for a, b in itertools.pairwise(scores)]
     assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(gains))
     assert all(gain >= -1e-9 for gain in gains)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 10_000), st.integers(1, 30), BOUND_OPTIONS)
+def test_the_bound_is_relative_to_the_credible_points(
+    established: int, likes: int, ring_size: int, options: dict[str, float]
+) -> None:
+    """The low-credibility accounts' item is exactly limit x tanh(S / cap) - S, the limit set by the credible points."""
+    real = [_ev(500 + k, account=ESTABLISHED) for k in range(established)]
+    ring = [_ev(k, account=_new(), likes=likes, at=POSTED + dt.timedelta(hours=k)) for k in range(ring_size)]
+    ranked = _only([*real, *ring], **options)
+    (bounded,) = [b.value for b in ranked.breakdown if b.kind == "bounded"]
+    credible, total = established * _points(20), ring_size * _points(likes)
+    expected = _limit(credible, options) * math.tanh(total / options["low_credibility_cap"]) - total
+    assert bounded == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert sum(b.value for b in ranked.breakdown) == ranked.score
 
 
 # ---------------------------------------------------------------- release-hour feeds

@@ -10,8 +10,12 @@ breakdown term, so the terms add up to the sum of the posts' net contributions, 
 5. x ``self_promotion_weight`` for an author of the paper: a ``self-promotion`` item;
 6. a coordinated cluster counts like one account, its best member; the others' points go: a ``coordination``
    item;
-7. the low-credibility accounts' points together, S, count ``low_credibility_cap * tanh(S / cap)``: concave in
-   S (so in the number of such accounts) and below the cap however many they are; a ``bounded`` item.
+7. the low-credibility accounts' points together, S, count ``limit * tanh(S / low_credibility_cap)``, where
+   ``limit = min(cap, max(low_credibility_floor, low_credibility_ratio * C))`` and C is what the paper's other
+   (established or unknown) accounts give it: concave in S (so in the number of such accounts) and below the
+   limit however many they are; a ``bounded`` item. By default the floor equals the cap, so the limit is the
+   cap; a lower floor makes the bound relative: a ring adds at most a share of the paper's credible discussion
+   (or the floor).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from hotpapers.ranking.credibility import Credibility
 from hotpapers.ranking.options import DefaultOptions
 from hotpapers.ranking.signals import AccountKey, AccountSignals, platform_label, post_label, residual_text
 
-__all__ = ["Counted", "bound", "breakdown_items", "coordinate", "plural"]
+__all__ = ["Counted", "Pool", "bound", "breakdown_items", "coordinate", "low_credibility_limit", "plural"]
 
 
 @dataclass(slots=True)
@@ -106,16 +110,40 @@ def coordinate(counted: Sequence[Counted], title: str, options: DefaultOptions) 
     return found
 
 
-def bound(counted: Sequence[Counted], options: DefaultOptions) -> tuple[float, float]:
-    """Set each post's net points; return (S, what S counts): the low-credibility accounts' points together and
-    ``cap * tanh(S / cap)``."""
-    total = sum(c.after_cluster for c in counted if c.credibility.low)
-    cap = options.low_credibility_cap
-    kept = cap * math.tanh(total / cap) if total > 0 else 0.0
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """What a paper's low-credibility accounts add together (step 7): their points ``total``, the paper's points
+    from its other accounts ``credible``, the ``limit`` that follows from it and what the total counts, ``kept``."""
+
+    total: float
+    credible: float
+    limit: float
+    kept: float
+
+
+def low_credibility_limit(credible: float, options: DefaultOptions) -> float:
+    """``min(low_credibility_cap, max(low_credibility_floor, low_credibility_ratio x credible))``: the most a
+    paper's low-credibility accounts can add to it, given the points its other accounts give it."""
+    ratio, floor = options.low_credibility_ratio, options.low_credibility_floor
+    return min(options.low_credibility_cap, max(floor, ratio * credible))
+
+
+def bound(counted: Sequence[Counted], options: DefaultOptions) -> Pool:
+    """Set each post's net points; return the paper's ``Pool``: the low-credibility accounts' points S together
+    count ``limit * tanh(S / low_credibility_cap)``, the limit set by the other accounts' points
+    (``low_credibility_limit``)."""
+    total = credible = 0.0
+    for c in counted:
+        if c.credibility.low:
+            total += c.after_cluster
+        else:
+            credible += c.after_cluster
+    limit = low_credibility_limit(credible, options)
+    kept = limit * math.tanh(total / options.low_credibility_cap) if total > 0 else 0.0
     scale = kept / total if total > 0 else 1.0
     for c in counted:
         c.net = c.after_cluster * scale if c.credibility.low else c.after_cluster
-    return total, kept
+    return Pool(total, credible, limit, kept)
 
 
 # -- the breakdown -------------------------------------------------------------------------------------------
@@ -249,20 +277,27 @@ def _cluster_items(
     return items
 
 
-def _bound_item(counted: Sequence[Counted], total: float, kept: float, options: DefaultOptions) -> list[BreakdownItem]:
+def _bound_item(counted: Sequence[Counted], pool: Pool, options: DefaultOptions) -> list[BreakdownItem]:
     low = [c for c in counted if c.credibility.low and not c.collapsed]
     if not low:
         return []
     who = "1 low-credibility account counts" if len(low) == 1 else f"{len(low)} low-credibility accounts count"
-    label = (f"bounded influence: {who} {kept:.2f} of {total:.2f} points (never more than "
-             f"{options.low_credibility_cap:g} together)")  # fmt: skip
-    return [BreakdownItem(label, kept - total, "bounded")]
+    if pool.limit >= options.low_credibility_cap:
+        limit = f"{options.low_credibility_cap:g} together"
+    elif pool.limit > options.low_credibility_floor:
+        limit = (f"{pool.limit:.2f} together: {options.low_credibility_ratio:g} x the {pool.credible:.2f} points "
+                 f"of the other accounts")  # fmt: skip
+    else:
+        limit = (f"{pool.limit:.2f} together: the floor {options.low_credibility_floor:g}; the other accounts "
+                 f"give {pool.credible:.2f} points")  # fmt: skip
+    label = f"bounded influence: {who} {pool.kept:.2f} of {pool.total:.2f} points (never more than {limit})"
+    return [BreakdownItem(label, pool.kept - pool.total, "bounded")]
 
 
 def breakdown_items(
     counted: Sequence[Counted],
     found: Sequence[Cluster],
-    pool: tuple[float, float],
+    pool: Pool,
     signals: AccountSignals,
     options: DefaultOptions,
 ) -> list[BreakdownItem]:
@@ -275,5 +310,5 @@ def breakdown_items(
         *_automation_items(counted, signals, options.automated_weight),
         *_self_items(counted, options),
         *_cluster_items(counted, found, options),
-        *_bound_item(counted, *pool, options),
+        *_bound_item(counted, pool, options),
     ]

@@ -17,7 +17,9 @@ Each paper's score is a sum of post contributions, and its breakdown lists every
 * **discounts** (``contributions``), each a negative breakdown item: a text that says nothing (only the
   title or a stock phrase), automated accounts, aggregators and release-hour feeds, self-promotion, coordinated
   clusters (``coordination``) counting as one account, and the **bounded influence** of low-credibility
-  accounts: together they never add more than ``low_credibility_cap`` points to a paper;
+  accounts: together they never add more than ``min(low_credibility_cap, max(low_credibility_floor,
+  low_credibility_ratio x`` the points of the paper's other accounts``))`` to a paper; the default floor equals
+  the cap, so the bound is ``low_credibility_cap`` points unless a lower floor is chosen;
 * **the score is the sum of the breakdown's values** (computed as that sum, so they agree exactly); papers
   scoring at least ``min_score`` are listed, ordered by score, then distinct accounts (descending), then
   announcement position (ascending), then arXiv id. With ``per_category`` each paper also gets its percentile

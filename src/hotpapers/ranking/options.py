@@ -41,11 +41,11 @@ _NON_NEGATIVE = (
     "follower_floor", "follower_cap", "history_min_days", "established_days", "low_credibility_below",
     "burst_minutes", "created_within_days", "young_account_days", "feed_min_papers", "feed_window_minutes",
     "min_score", "max_posts", "breakdown_posts", "per_category_top", "identical_text_min_chars",
-    "max_papers_per_account", "enrichment_weight", "enrichment_cap",
+    "max_papers_per_account", "enrichment_weight", "enrichment_cap", "low_credibility_ratio",
 )  # fmt: skip
 _FRACTIONS = ("automated_weight", "self_promotion_weight", "says_nothing_weight", "age_floor",
               "near_duplicate_similarity")  # fmt: skip
-_POSITIVE = ("age_full_days", "low_credibility_cap")
+_POSITIVE = ("age_full_days", "low_credibility_cap", "low_credibility_floor")
 _TUPLES = (
     "screened_platforms", "bot_name_patterns", "include_categories", "exclude_categories", "keywords",
     "exclude_keywords", "authors",
@@ -92,7 +92,10 @@ class DefaultOptions:
     history_min_days: float = 14.0  # the store must look back this far for "new to the store" to mean anything
     established_days: float = 14.0  # established: first seen this long before, and seen on two days or more
     low_credibility_below: float = 0.5  # without history, a profile factor below this is low-credibility
-    low_credibility_cap: float = 10.0  # the bound: low-credibility accounts add at most this much to a paper
+    low_credibility_cap: float = 10.0  # the bound: low-credibility accounts add at most this much to a paper ...
+    low_credibility_ratio: float = 0.5  # ... and at most this times the paper's points from its other accounts ...
+    low_credibility_floor: float = 10.0  # ... unless that is below this floor (= the cap: the bound is the cap;
+    # 0.5 is the stricter, relative bound for a store with weeks of history: docs/ranking.md)
     # what a text says
     says_nothing_weight: float = 0.5  # a text that is only the title or a stock phrase
     # coordination (ranking/coordination.py)
