@@ -17,6 +17,7 @@ import pytest
 from hotpapers.store import Store, open_store
 
 from helpers import pgcluster, recording
+from helpers.profileworld import load_sample
 
 if TYPE_CHECKING:
     from helpers import llmstandin
@@ -133,6 +134,21 @@ def store(store_url: str) -> Iterator[Store]:
     s = open_store(store_url)
     yield s
     s.close()
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> str:
+    """A SQLite store holding the bundled sample (four listing days): the profile and delivery tests' world."""
+    db = str(tmp_path / "sample.db")
+    load_sample(db)
+    return db
+
+
+@pytest.fixture
+def sample_store(sample_db: str) -> Iterator[Store]:
+    """The sample store, open."""
+    with open_store(sample_db) as store:
+        yield store
 
 
 # -- the summaries: a local stand-in model, registered through llm's plugin hooks -------------------------------------

