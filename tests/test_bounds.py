@@ -18,7 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotpapers.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, MAX_COUNT, check_instant, read_count, supported
+from hotpapers.bounds import (
+    EARLIEST,
+    FIRST_DAY,
+    LAST_DAY,
+    LATEST,
+    MAX_COUNT,
+    check_instant,
+    read_count,
+    read_instant,
+    supported,
+)
 from hotpapers.errors import InputError
 from hotpapers.jobs import transfer
 from hotpapers.models import Post
@@ -81,6 +91,28 @@ def test_read_count_reads_only_short_ascii_digit_strings(text: str) -> None:
     """A count in text is 1 to 18 ASCII digits; anything else (longer, signed, other scripts) is None."""
     expected = int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 else None
     assert read_count(text) == expected
+
+
+@PROPERTY
+@given(INSTANTS)
+def test_read_instant_reads_any_written_instant_or_says_none(value: dt.datetime) -> None:
+    """Any aware datetime written in ISO 8601 reads back as the same instant in UTC, or None when UTC cannot show it
+    (year 1 ahead of UTC, year 9999 behind it); it never raises."""
+    try:
+        expected: dt.datetime | None = value.astimezone(dt.UTC)
+    except OverflowError:
+        expected = None
+    read = read_instant(value.isoformat())
+    assert read == expected and (read is None or read.tzinfo is dt.UTC)
+    assert read_instant(value.replace(tzinfo=None).isoformat(), naive=None) is None
+
+
+@PROPERTY
+@given(st.text() | st.integers() | st.none())
+def test_read_instant_never_raises(value: object) -> None:
+    """Any text or non-text: a UTC datetime or None, never an exception."""
+    read = read_instant(value)
+    assert read is None or read.tzinfo is dt.UTC
 
 
 # -- native import --------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ __all__ = [
     "is_count",
     "parse_instant",
     "read_count",
+    "read_instant",
     "supported",
 ]
 
@@ -113,6 +114,24 @@ def parse_instant(text: object, field: str) -> dt.datetime:
     except ValueError:
         raise ValueError(f"{field}: not an ISO 8601 date-time: {text[:80]!r}") from None
     return check_instant(value, field)
+
+
+def read_instant(text: object, *, naive: dt.tzinfo | None = dt.UTC) -> dt.datetime | None:
+    """An ISO 8601 date-time in UTC, or None: not a string, not ISO 8601, naive while ``naive`` is None (else a
+    naive one is taken in ``naive``), or not representable in UTC (year 1 with a positive offset, year 9999 with a
+    negative one: converting it overflows). The lenient reader of the sources' optional times; whether the instant
+    is within the supported range is the caller's check (:func:`supported`)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+        if value.tzinfo is None or value.utcoffset() is None:
+            if naive is None:
+                return None
+            value = value.replace(tzinfo=naive)
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def check_date(value: dt.date, field: str) -> dt.date:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from hotpapers.bounds import read_instant
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import error_message, redact_url
 
@@ -86,13 +87,7 @@ def parse_repo(data: bytes) -> RepoAnswer:
 
 
 def _created(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return None if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    return read_instant(value, naive=None)
 
 
 def rate_limit_of(response: httpx.Response) -> RateLimited | None:

@@ -19,6 +19,7 @@ import lxml.etree
 import lxml.html
 import orjson
 
+from hotpapers.bounds import read_instant
 from hotpapers.errors import APIError, ParseError
 from hotpapers.http import Throttle, check_status, error_message, naming_request, redact_url, request
 from hotpapers.plugins import SourceContext, SourceStatus
@@ -127,11 +128,10 @@ def utc_from_iso(value: object, what: str) -> dt.datetime:
     """
     if not isinstance(value, str):
         raise SkipError(f"{what} {show(value)} is not a date")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as e:
-        raise SkipError(f"{what} {show(value)} is not an ISO 8601 date") from e
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    parsed = read_instant(value)
+    if parsed is None:
+        raise SkipError(f"{what} {show(value)} is not an ISO 8601 date a UTC clock can show")
+    return parsed
 
 
 def html_text(html: str) -> str:

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from hotpapers.bounds import is_count, supported
+from hotpapers.bounds import is_count, read_instant, supported
 from hotpapers.models import ArxivId, Post, PostGone
 from hotpapers.sources.bluesky.records import (
     POST_COLLECTION,
@@ -97,13 +97,8 @@ class KnownPosts(OrderedDict[str, tuple[ArxivId, ...]]):
 
 def _iso_us(value: object) -> int | None:
     """Unix µs of an ISO 8601 date-time with an offset, within the supported range (``hotpapers.bounds``)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return (parsed - _EPOCH) // _US if parsed.tzinfo is not None and supported(parsed) else None
+    parsed = read_instant(value, naive=None)
+    return (parsed - _EPOCH) // _US if parsed is not None and supported(parsed) else None
 
 
 def _int(value: object) -> int | None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hotpapers.bounds import INSTANT_RANGE, supported
+from hotpapers.bounds import INSTANT_RANGE, read_instant, supported
 from hotpapers.links import find_arxiv_ids, ids_from_urls
 from hotpapers.models import ArxivId, LinkMethod, PaperLink, Post, PostKind
 
@@ -128,13 +128,7 @@ def record_links(record: Mapping[str, Any], quoted: Iterable[ArxivId] = ()) -> t
 
 def parse_datetime(value: object) -> dt.datetime | None:
     """An atproto datetime (``2026-07-04T14:38:06.240Z``, ``...+00:00``) in UTC; naive means UTC; None if invalid."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-        return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return None
+    return read_instant(value)
 
 
 def _created_at(value: object) -> dt.datetime | None:

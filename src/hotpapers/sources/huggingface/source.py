@@ -35,7 +35,7 @@ from hotpapers.bounds import INSTANT_RANGE, MAX_COUNT, supported
 from hotpapers.errors import ParseError
 from hotpapers.models import ArxivId, EngagementSnapshot, LinkMethod, PaperLink, Post, Record
 from hotpapers.plugins import CollectRequest
-from hotpapers.sources._base import PublicJsonSource, SkipError, load_json, show
+from hotpapers.sources._base import PublicJsonSource, SkipError, load_json, show, utc_from_iso
 
 __all__ = [
     "API_URL",
@@ -84,16 +84,10 @@ def _count(value: object) -> int | None:
 
 
 def _timestamp(value: object) -> dt.datetime:
-    if not isinstance(value, str):
-        raise SkipError(f"publishedAt {show(value)} is not a date")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as e:
-        raise SkipError(f"publishedAt {show(value)} is not an ISO 8601 date") from e
-    parsed = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
+    parsed = utc_from_iso(value, "publishedAt")
     if not supported(parsed):
         raise SkipError(f"publishedAt {show(value)} is outside the supported range ({INSTANT_RANGE})")
-    return parsed.astimezone(dt.UTC)
+    return parsed
 
 
 def _submitter(user: object) -> tuple[str, str, int | None]:

@@ -40,6 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from hotpapers.bounds import read_instant
 from hotpapers.errors import APIError, HotpapersError, NetworkError, ParseError
 from hotpapers.http import check_status, error_message, naming_request, redact_url, request
 from hotpapers.links import resolve_url
@@ -72,11 +73,7 @@ _DOCS = "see docs/sources/mastodon.md"
 
 def _iso_reset(value: str, now: dt.datetime) -> dt.datetime | None:
     """Mastodon's ``X-RateLimit-Reset``: the ISO 8601 time the window resets."""
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    return read_instant(value)
 
 
 class _Missing(Exception):
