@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 from hotpapers.models import ArxivId, EngagementSnapshot, PostEvidence, PostKind
 from hotpapers.store import rows
+from hotpapers.store._primitives import SQLPrimitives
 
 __all__ = ["SiteReads", "fingerprint"]
 
@@ -51,7 +50,7 @@ def _marks(batch: Sequence[str]) -> str:
     return ", ".join("?" * len(batch))
 
 
-class SiteReads(ABC):
+class SiteReads(SQLPrimitives):
     """The site's read queries, shared by both backends (mixed into ``SQLStore``)."""
 
     _CONTENT_BYTES = "CAST(content AS BLOB)"
@@ -61,18 +60,6 @@ class SiteReads(ABC):
     """The dialect's aggregate that joins text. SQLite joins in the order it reads the rows, here the order of the
     index ``post_papers_by_paper_post`` (paper, platform, post); PostgreSQL's orders explicitly. An order that
     changed would only make a page render again, never keep one stale."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; returns a cursor."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, fetched a batch at a time."""
-
-    @abstractmethod
-    def snapshot(self) -> AbstractContextManager[None]:
-        """Reads inside see one consistent state of the store."""
 
     def digest_index(self) -> list[tuple[dt.date, str, str]]:
         """Every published digest as (day, preset, fingerprint of its stored content), by day then preset."""

@@ -11,13 +11,12 @@ key), per account of the day.
 from __future__ import annotations
 
 import datetime as dt
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 from hotpapers.arxiv.calendar import listing_window
 from hotpapers.models import AccountEvidence, AccountProfile
+from hotpapers.store._primitives import SQLPrimitives
 from hotpapers.store.rows import from_ts, from_ts_opt, ts, ts_opt
 
 __all__ = ["PROFILE_COLUMNS", "AccountSQL", "profile_from_row", "profile_row"]
@@ -44,26 +43,10 @@ def profile_from_row(row: Sequence[Any]) -> AccountProfile:
 _WIDTH = len(PROFILE_COLUMNS.split(","))
 
 
-class AccountSQL(ABC):
+class AccountSQL(SQLPrimitives):
     """Profile writes and reads, and the accounts of a day (mixed into ``SQLStore``)."""
 
     _DAY_POSTS: str  # the CTE of a day's posts (``SQLReads``)
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; returns a cursor."""
-
-    @abstractmethod
-    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
-        """Run one statement per parameter row; returns the total rows changed."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, fetched a batch at a time."""
-
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together."""
 
     def add_profiles(self, profiles: Iterable[AccountProfile]) -> int:
         """Append profile observations; the same (platform, handle, instant) twice is stored once."""

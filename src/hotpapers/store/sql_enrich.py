@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 from hotpapers.models import (
@@ -26,6 +25,7 @@ from hotpapers.models import (
     RepoSnapshot,
     repo_key,
 )
+from hotpapers.store._primitives import SQLPrimitives
 from hotpapers.store.base import WriteCounts
 from hotpapers.store.rows import from_ts, from_ts_opt, ts, ts_opt
 
@@ -99,32 +99,12 @@ _INSERTS: tuple[tuple[type, str, str, Any], ...] = (
 )
 
 
-class SQLEnrichment(ABC):
+class SQLEnrichment(SQLPrimitives):
     """Enrichment writes and reads on the store's connection."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement."""
-
-    @abstractmethod
-    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
-        """Run one statement per parameter row; the rows changed."""
 
     @abstractmethod
     def _select_each(self, sql: str, params: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
         """The rows of one query per parameter row, all together."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, a batch at a time."""
-
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together."""
-
-    @abstractmethod
-    def snapshot(self) -> AbstractContextManager[None]:
-        """Reads inside see one state of the store."""
 
     # -- writes -----------------------------------------------------------------------------
 

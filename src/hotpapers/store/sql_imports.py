@@ -13,13 +13,11 @@ record already in the store before the import would be replaced instead of merge
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
-from typing import Any
+from collections.abc import Sequence
 
 from hotpapers.models import EngagementSnapshot, Paper, Post
 from hotpapers.store import rows
+from hotpapers.store._primitives import SQLPrimitives
 
 __all__ = ["SQLImports", "import_key"]
 
@@ -31,7 +29,7 @@ def import_key(*parts: object) -> int:
     return hash(parts)
 
 
-class SQLImports(ABC):
+class SQLImports(SQLPrimitives):
     """Key tracking and whole-record replacement for imports, on a DB-API connection."""
 
     _IMPORT_KEYS = "hotpapers_import_keys"
@@ -39,18 +37,6 @@ class SQLImports(ABC):
         f"CREATE TEMP TABLE IF NOT EXISTS {_IMPORT_KEYS} (k INTEGER PRIMARY KEY, batch INTEGER NOT NULL DEFAULT 0)"
     )
     _import_batch = 0
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; returns a cursor."""
-
-    @abstractmethod
-    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
-        """Run one statement per parameter row."""
-
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """A write transaction (or the one already open)."""
 
     def begin_import(self) -> None:
         """Start tracking the keys an import writes (inside its transaction)."""

@@ -4,15 +4,14 @@ digests, its not-interested list, and the deliveries (one row per profile, chann
 from __future__ import annotations
 
 import datetime as dt
-from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
 
 from hotpapers.models import Delivery, Digest, NotInterested
 from hotpapers.native.serialize import digest_from_dict, digest_to_dict
+from hotpapers.store._primitives import SQLPrimitives
 from hotpapers.store.rows import from_ts, ts
 
 __all__ = ["ProfileQueries"]
@@ -26,24 +25,8 @@ def _delivery(row: Sequence[Any]) -> Delivery:
                     from_ts(finished) if finished else None, str(detail))  # fmt: skip
 
 
-class ProfileQueries:
+class ProfileQueries(SQLPrimitives):
     """Profile digests, not-interested lists and deliveries."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement."""
-
-    @abstractmethod
-    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
-        """Run one statement per parameter row."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, a batch at a time."""
-
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together."""
 
     # -- profile digests ------------------------------------------------------------------------------------
 

@@ -6,10 +6,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -28,6 +27,7 @@ from hotpapers.models import (
 )
 from hotpapers.native.serialize import digest_from_dict
 from hotpapers.store import rows
+from hotpapers.store._primitives import SQLPrimitives
 
 __all__ = ["RECORD_TABLES", "SQLReads"]
 
@@ -38,20 +38,8 @@ RECORD_TABLES = (
 """The tables ``counts()`` reports."""
 
 
-class SQLReads(ABC):
+class SQLReads(SQLPrimitives):
     """The read queries of the store (every multi-query read inside one ``snapshot()``)."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; returns a cursor (iterable, with ``fetchone``/``fetchall``/``rowcount``)."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, fetched a batch at a time (memory does not grow with the result)."""
-
-    @abstractmethod
-    def snapshot(self) -> AbstractContextManager[None]:
-        """Reads inside see one consistent state of the store."""
 
     @abstractmethod
     def _accounts_for_day(self, day: dt.date) -> dict[tuple[str, str], AccountEvidence]:

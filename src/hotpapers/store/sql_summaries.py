@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 import orjson
 
 from hotpapers.models import ArxivId, Summary
 from hotpapers.native.serialize import summary_from_dict, summary_to_dict
+from hotpapers.store._primitives import SQLPrimitives
 from hotpapers.store.rows import from_ts, ts
 
 __all__ = ["SummaryQueries"]
@@ -41,28 +40,8 @@ def _from_row(row: Sequence[Any]) -> Summary:
     return summary_from_dict(record)
 
 
-class SummaryQueries:
+class SummaryQueries(SQLPrimitives):
     """Save, look up and stream the cached summaries (one per paper, kind and generator)."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement."""
-
-    @abstractmethod
-    def _executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> int:
-        """Run one statement per parameter row."""
-
-    @abstractmethod
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
-        """Rows of a query, a batch at a time."""
-
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together."""
-
-    @abstractmethod
-    def snapshot(self) -> AbstractContextManager[None]:
-        """Reads inside see one state of the store."""
 
     def save_summaries(self, summaries: Iterable[Summary]) -> int:
         """Store summaries, replacing the one of the same paper, kind and generator. Returns rows written."""

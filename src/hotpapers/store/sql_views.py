@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Collection, Sequence
 from typing import Any
 
 from hotpapers.models import AccountEvidence, PaperEvidence, PostEvidence
 from hotpapers.store import rows
+from hotpapers.store._primitives import SQLPrimitives
 from hotpapers.store.rows import ts
 
 __all__ = ["ViewReads"]
@@ -16,12 +17,8 @@ __all__ = ["ViewReads"]
 _WINDOW_POSTS = "WITH day_posts AS (SELECT platform, post_id FROM posts WHERE created_at >= ? AND created_at < ?) "
 
 
-class ViewReads(ABC):
+class ViewReads(SQLPrimitives):
     """Reads of the papers that posts of a time window link (mixed into ``SQLStore``)."""
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; returns a cursor."""
 
     @abstractmethod
     def _accounts_for(
