@@ -110,19 +110,14 @@ def serve_faults(
         def do_POST(self) -> None:
             """A POST (an OAuth token request, a Bluesky login, a batch of ids) is routed and faulted by its path
             like a GET; the route can read its body with ``localserver.request_body()``."""
-            length = int(self.headers.get("Content-Length") or 0)
-            _CURRENT.body = self.rfile.read(length)
-            served.bodies.append(_CURRENT.body)
+            served.read_body(self)
             try:
                 self.do_GET()
             finally:
                 _CURRENT.body = b""
 
         def do_GET(self) -> None:
-            served.methods.append(self.command)
-            served.requests.append(self.path)
-            served.user_agents.append(self.headers.get("User-Agent", ""))
-            served.headers.append(dict(self.headers.items()))
+            served.keep(self)
             reply = route(self.path)
             if reply is None:
                 self._send(Reply(b"not found", 404, "text/plain"))

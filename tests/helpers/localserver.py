@@ -40,6 +40,18 @@ class Served:
     methods: list[str] = field(default_factory=list)  # of every request, in order
     bodies: list[bytes] = field(default_factory=list)  # of POST requests, in order
 
+    def read_body(self, handler: BaseHTTPRequestHandler) -> None:
+        """Keep a POST's body, for ``bodies`` and for the route (``request_body()``), before it is routed."""
+        _CURRENT.body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        self.bodies.append(_CURRENT.body)
+
+    def keep(self, handler: BaseHTTPRequestHandler) -> None:
+        """Note a request's method, path, User-Agent and headers (a route may read the headers here)."""
+        self.methods.append(handler.command)
+        self.requests.append(handler.path)
+        self.user_agents.append(handler.headers.get("User-Agent", ""))
+        self.headers.append(dict(handler.headers.items()))
+
 
 @contextmanager
 def serve(route: Route) -> Iterator[Served]:
@@ -50,19 +62,14 @@ def serve(route: Route) -> Iterator[Served]:
         def do_POST(self) -> None:
             """A POST (an OAuth token request, a batch of ids) is routed by its path like a GET; its body is kept,
             and the route can read it with ``request_body()``."""
-            length = int(self.headers.get("Content-Length") or 0)
-            _CURRENT.body = self.rfile.read(length)
-            served.bodies.append(_CURRENT.body)
+            served.read_body(self)
             try:
                 self.do_GET()
             finally:
                 _CURRENT.body = b""
 
         def do_GET(self) -> None:
-            served.methods.append(self.command)
-            served.requests.append(self.path)
-            served.user_agents.append(self.headers.get("User-Agent", ""))
-            served.headers.append(dict(self.headers.items()))  # a route may read the request's headers here
+            served.keep(self)
             reply = route(self.path) or Reply(b"not found", 404, "text/plain")
             self.send_response(reply.status)
             if reply.status != 304:  # a 304 has no body, so no content headers
