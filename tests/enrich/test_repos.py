@@ -8,12 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotpapers.arxiv.rss import parse_rss
-from hotpapers.enrich.repos import find_repos, has_placeholder
+from hotpapers.enrich.repos import _GITHUB_PAGES, find_repos, has_placeholder
 from hotpapers.models import CodeHost
 
 from helpers.paths import FIXTURES
 
-OWNER = st.text(string.ascii_letters + string.digits, min_size=1, max_size=12)
+# An owner, not one of GitHub's own pages (``github.com/trending/x`` is no repository, in any case).
+OWNER = st.text(string.ascii_letters + string.digits, min_size=1, max_size=12).filter(
+    lambda s: s.casefold() not in _GITHUB_PAGES
+)
 NAME = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=20).filter(
     lambda s: s not in {".", ".."}
 )

@@ -10,7 +10,8 @@ it is not decoded, so ``$\\varepsilon&gt;0$`` fails the blog's build (``KaTeX pa
 It then writes them so that today's remark-math (≥ 4, micromark: a run of n ``$`` closes at the next run of exactly
 n, nothing escaped inside) finds exactly the same spans:
 
-* a span whose content holds ``\\$`` is delimited by ``$$`` (its single dollars cannot close it), two spans
+* a span whose content holds ``\\$`` is delimited by ``$$`` (its single dollars cannot close it; one ending in
+  ``\\$`` gets a space before the closing ``$$``, which would otherwise be a run of three), two spans
   that touch (``$a$$b$``, one glued span to micromark) are separated by ``&#8203;`` (a zero-width space), and
   a span glued to a preceding URL (``https://x.org/$y$``, which GFM's autolinks would run on into) gets a space
   before it;
@@ -117,4 +118,6 @@ def _math(span: str, gt_after: bool) -> str:
         if char == "<" and _TAG_OPEN_RE.match(content, i) and (gt_after or ">" in content[i:]):
             out.append(" ")
     delimiter = "$$" if double or "$" in content else "$"
+    if content.endswith("$"):  # an escaped ``\$`` last: a space keeps its ``$`` from joining the closing run
+        out.append(" ")
     return delimiter + "".join(out).replace(_LINK_END, "]{}(") + delimiter
