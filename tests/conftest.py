@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 import psycopg
 import pytest
+from hypothesis import settings
 
 from hotpapers.store import Store, open_store
 
@@ -21,6 +22,12 @@ from helpers.profileworld import load_sample
 
 if TYPE_CHECKING:
     from helpers import llmstandin
+
+# CI (``.ci/run`` sets HOTPAPERS_HYPOTHESIS_PROFILE=ci) draws the same examples on every run, so a red build names a
+# change, never a lucky draw; a developer's run keeps drawing new examples, and a failure found there is kept as an
+# @example of its test.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HOTPAPERS_HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
